@@ -1,0 +1,3 @@
+"""b2i.tensor: numpy-like tensors with lazy graphs lowered to C kernels."""
+
+__version__ = "0.1.0"
