@@ -1,0 +1,114 @@
+"""Running a program on the RTL: build the simulator once (cached by source hash), run, parse what it printed.
+
+Two engines run the same testbench (sim/b2i_tb.v): "verilator" (compiled C++, fast; the default) and
+"icarus" (interpreted, no C++ compiler needed). Both build into the cache directory under a key made of the
+hash of every Verilog/C++ source, so an edited RTL file rebuilds and an unchanged one never does.
+"""
+
+import os
+import re
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from b2i.hdl.image import image_to_hex, load_program
+from b2i.hdl.sources import RTL_DIR, SIM_DIR, source_hash, testbench_files
+from b2i.hdl.toolchain import ToolError, cache_dir, need, verilator_env
+
+ENGINES = ("verilator", "icarus")
+DEFAULT_MAX_CYCLES = 10_000_000
+SUMMARY = re.compile(r"^b2i-hdl: cycles=(\d+) instret=(\d+) finished=(\d) exit=(\d+)$", re.M)
+
+
+@dataclass
+class RunResult:
+    """What a run on the RTL produced."""
+
+    uart: str                 # bytes the program wrote to the UART, decoded as Latin-1
+    finished: bool            # the program wrote the test device (False: max_cycles ran out)
+    exit_code: int | None     # 0 for 0x5555, the code of (code << 16) | 0x3333; None when not finished
+    cycles: int               # clock cycles until the test device was written
+    instret: int              # instructions retired
+    trace: list[str] | None   # commit log lines (stack.md section 4) when asked for
+
+    @property
+    def cpi(self) -> float:
+        return self.cycles / self.instret if self.instret else float("inf")
+
+
+def _atomic_build(key: str, build) -> Path:
+    """Builds into a fresh folder and renames it into place, so parallel test workers never see half a build."""
+    final = cache_dir() / key
+    if final.exists():
+        return final
+    work = Path(tempfile.mkdtemp(prefix=key + ".", dir=cache_dir()))
+    build(work)
+    try:
+        os.rename(work, final)
+    except OSError:  # another process finished first: use theirs
+        subprocess.run(["rm", "-rf", str(work)], check=False)
+    return final
+
+
+def _run_tool(command: list[str], what: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> None:
+    proc = subprocess.run(command, capture_output=True, text=True, env=env, cwd=cwd)
+    if proc.returncode != 0:
+        lines = (proc.stderr or proc.stdout).strip().splitlines()
+        raise ToolError(f"{what} failed: {lines[0] if lines else proc.returncode}")
+
+
+def build_icarus() -> Path:
+    """The compiled vvp file of the testbench (cached)."""
+    iverilog = need("iverilog")
+
+    def build(work: Path) -> None:
+        files = [str(p) for p in testbench_files()] + [str(SIM_DIR / "b2i_tb_clock.v")]
+        _run_tool([iverilog, "-g2012", "-I", str(RTL_DIR), "-s", "b2i_tb_clock", "-o", str(work / "tb.vvp"), *files],
+                  "iverilog")
+
+    return _atomic_build("icarus-" + source_hash("icarus"), build) / "tb.vvp"
+
+
+def build_verilator() -> Path:
+    """The Verilator-compiled simulator binary of the testbench (cached; the first build takes ~20 s)."""
+    env = verilator_env()
+
+    def build(work: Path) -> None:
+        files = [str(p) for p in testbench_files()] + [str(SIM_DIR / "harness.cpp")]
+        _run_tool(["verilator", "--cc", "--exe", "--build", "-O3", "-j", "2", "-Wno-fatal", "-Wno-lint",
+                   "-Wno-style", "--top-module", "b2i_tb", f"-I{RTL_DIR}", "-Mdir", str(work / "obj"),
+                   "-o", str(work / "b2i_sim"), *files], "verilator", env=env, cwd=work)
+
+    return _atomic_build("verilator-" + source_hash("verilator"), build) / "b2i_sim"
+
+
+def run(program: str | Path | bytes, *, engine: str = "verilator", max_cycles: int = DEFAULT_MAX_CYCLES,
+        trace: bool = False) -> RunResult:
+    """Runs a program (ELF/.bin/.hex path, or the bytes of RAM from 0x8000_0000) on the b2i SoC."""
+    if engine not in ENGINES:
+        raise ToolError(f"unknown engine {engine!r} (choose from {', '.join(ENGINES)})")
+    image = program if isinstance(program, bytes) else load_program(program)
+    command = [str(build_verilator())] if engine == "verilator" else [need("vvp"), "-n", str(build_icarus())]
+    with tempfile.TemporaryDirectory(prefix="b2i-hdl-") as tmp:
+        hex_path, uart_path, trace_path = Path(tmp, "ram.hex"), Path(tmp, "uart.out"), Path(tmp, "trace.log")
+        hex_text = image_to_hex(image)
+        hex_path.write_text(hex_text)
+        command += [f"+hex={hex_path}", f"+hex_words={max(1, hex_text.count(chr(10)))}", f"+uart={uart_path}",
+                    f"+max_cycles={max_cycles + 3}"]
+        if trace:
+            command.append(f"+trace={trace_path}")
+        proc = subprocess.run(command, capture_output=True, text=True)
+        summary = SUMMARY.search(proc.stdout)
+        if summary is None:
+            lines = (proc.stderr or proc.stdout).strip().splitlines()
+            raise ToolError(f"{engine} simulation failed: {lines[-1] if lines else proc.returncode}")
+        finished = summary.group(3) == "1"
+        return RunResult(
+            uart=uart_path.read_bytes().decode("latin-1") if uart_path.exists() else "",
+            finished=finished,
+            exit_code=int(summary.group(4)) if finished else None,
+            cycles=int(summary.group(1)),
+            instret=int(summary.group(2)),
+            trace=trace_path.read_text().splitlines() if trace else None,
+        )

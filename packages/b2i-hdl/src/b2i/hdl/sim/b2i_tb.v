@@ -1,0 +1,78 @@
+// b2i_tb: the simulation harness around the SoC, shared by the Icarus and Verilator runners (not synthesized).
+//
+// Plusargs:  +hex=FILE         $readmemh image of 64-bit words loaded into RAM (word 0 at 0x8000_0000)
+//            +hex_words=N      how many words the file holds
+//            +uart=FILE        where transmitted UART bytes go (default: stdout)
+//            +trace=FILE       commit log, one Spike-style line per retired instruction (stack.md section 4)
+//            +max_cycles=N     give up after N cycles (default 10,000,000)
+// The run ends when the test device is written (two cycles later, when the store that wrote it retires) or at
+// max_cycles; the last line on stdout is the summary the Python runner parses:
+//   b2i-hdl: cycles=C instret=I finished=F exit=E
+`timescale 1ns/1ps
+module b2i_tb #(
+    parameter RAM_BYTES = 1 << 24
+) (
+    input wire clk
+);
+    reg rst = 1'b1;
+    wire uart_tx_valid, finished, retire_valid;
+    wire [7:0] uart_tx_byte;
+    wire [15:0] exit_code;
+    wire [63:0] retire_pc, retire_rd_value;
+    wire [31:0] retire_instr;
+    wire [1:0] retire_priv;
+    wire [4:0] retire_rd;
+
+    b2i_soc #(.RAM_BYTES(RAM_BYTES)) soc (
+        .clk(clk), .rst(rst), .ext_irq(1'b0),
+        .uart_tx_valid(uart_tx_valid), .uart_tx_byte(uart_tx_byte), .finished(finished), .exit_code(exit_code),
+        .retire_valid(retire_valid), .retire_pc(retire_pc), .retire_instr(retire_instr),
+        .retire_priv(retire_priv), .retire_rd(retire_rd), .retire_rd_value(retire_rd_value)
+    );
+
+    reg [1023:0] hex_file, uart_file, trace_file;
+    integer uart_fd, trace_fd, hex_words;
+    reg [63:0] max_cycles, cycles, instret, finish_cycle;
+    reg [1:0] drain;
+
+    initial begin
+        uart_fd = 32'h8000_0001;   // stdout
+        trace_fd = 0;
+        max_cycles = 64'd10_000_000;
+        if (!$value$plusargs("hex_words=%d", hex_words)) hex_words = 1;
+        if ($value$plusargs("hex=%s", hex_file)) $readmemh(hex_file, soc.ram.mem, 0, hex_words - 1);
+        if ($value$plusargs("uart=%s", uart_file)) uart_fd = $fopen(uart_file, "w");
+        if ($value$plusargs("trace=%s", trace_file)) trace_fd = $fopen(trace_file, "w");
+        if (!$value$plusargs("max_cycles=%d", max_cycles)) max_cycles = 64'd10_000_000;
+        cycles = 0; instret = 0; drain = 0; finish_cycle = 0;
+    end
+
+    always @(posedge clk) begin
+        cycles <= cycles + 64'd1;
+        if (cycles == 64'd2) rst <= 1'b0;
+        if (uart_tx_valid) begin
+            $fwrite(uart_fd, "%c", uart_tx_byte);
+            $fflush(uart_fd);
+        end
+        if (retire_valid && drain != 2'd2) begin
+            instret <= instret + 64'd1;
+            if (trace_fd != 0) begin
+                $fwrite(trace_fd, "core   0: %0d 0x%016h (0x%08h)", retire_priv, retire_pc, retire_instr);
+                if (retire_rd != 5'd0 && retire_rd < 5'd10)
+                    $fwrite(trace_fd, " x%0d  0x%016h", retire_rd, retire_rd_value);
+                else if (retire_rd != 5'd0)
+                    $fwrite(trace_fd, " x%0d 0x%016h", retire_rd, retire_rd_value);
+                $fwrite(trace_fd, "\n");
+            end
+        end
+        if (finished && drain == 2'd0) finish_cycle <= cycles - 64'd3;
+        if (finished && drain != 2'd2) drain <= drain + 2'd1;
+        if (drain == 2'd2 || cycles >= max_cycles) begin
+            $display("b2i-hdl: cycles=%0d instret=%0d finished=%0d exit=%0d",
+                     finished ? finish_cycle : cycles - 64'd3, instret, finished, exit_code);
+            if (trace_fd != 0) $fclose(trace_fd);
+            if (uart_fd != 32'h8000_0001) $fclose(uart_fd);
+            $finish;
+        end
+    end
+endmodule
