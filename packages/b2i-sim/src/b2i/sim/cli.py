@@ -31,11 +31,3 @@ def objdump_main(argv: list[str] | None = None) -> int:
     parser.print_help()
     return 0
 
-
-def run_main(argv: list[str] | None = None) -> int:
-    """`b2i-run`: run a RISC-V program on the b2i machine."""
-    parser = argparse.ArgumentParser(prog="b2i-run", description="Run a RISC-V program on the b2i machine.")
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.parse_args(argv)
-    parser.print_help()
-    return 0

@@ -186,7 +186,10 @@ class Hart:
 
     def interrupt_pending(self) -> bool:
         """Take the highest-priority enabled pending interrupt, if any (checked before each instruction)."""
-        pending = self.mip() & self.csr[MIE]
+        enabled = self.csr[MIE]
+        if not enabled:
+            return False
+        pending = self.mip() & enabled
         if not pending:
             return False
         delegated = self.csr[MIDELEG]

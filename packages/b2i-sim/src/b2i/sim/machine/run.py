@@ -48,13 +48,11 @@ def read_program(elf: bytes | str) -> tuple[Image, str]:
 
 
 def disassemble(word: int) -> str:
-    """The instruction's text if the disassembler is installed (b2i.sim.disasm), else its hex word."""
+    """The instruction's text from the disassembler (b2i.sim.disasm), or its hex word if that is unavailable."""
     try:
-        from b2i.sim import disasm  # noqa: PLC0415 - written by the ISA engineer; optional here
-    except ImportError:
-        return f"0x{word:0{4 if word & 3 != 3 else 8}x}"
-    try:
-        return disasm.disassemble_word(word)
+        from b2i.sim import disasm  # noqa: PLC0415 - imported late: a message is its only use
+
+        return disasm.disassemble(word)
     except Exception:  # noqa: BLE001 - a message must not fail because the disassembler did
         return f"0x{word:0{4 if word & 3 != 3 else 8}x}"
 
@@ -125,7 +123,7 @@ def run_machine(elf: bytes | str, *, stdin: bytes = b"", max_insns: int | None =
         image, _ = read_program(elf)
         out = bytearray()
         board = Board(ram_size=ram_size, uart_input=bytes(stdin), uart_output=out.extend)
-        board.load(image)
+        board.load_image(image)
     except LoadError as error:
         return RunResult(EXIT_LOAD_ERROR, b"", b"", 0, str(error))
     board.hart.trace = trace
