@@ -24,3 +24,16 @@ def find_oracle(command: str) -> str:
 def oracle():
     """Returns a function that gives the path of an outside tool, or skips/fails as described above."""
     return find_oracle
+
+
+# Hypothesis: CI shares 2 cores among pytest-xdist workers, so wall-clock deadlines would fail at random;
+# examples stay random (a new seed each run) and a failure prints the blob that reproduces it.
+try:
+    from hypothesis import HealthCheck, settings
+except ImportError:  # a package's tests run without hypothesis installed
+    pass
+else:
+    settings.register_profile(
+        "b2i", deadline=None, print_blob=True, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+    )
+    settings.load_profile("b2i")
