@@ -1,0 +1,102 @@
+"""The kernel IR: what one scheduled kernel computes, independent of any backend.
+
+A Kernel loops over `shape`. Its value at each point is an expression tree (Load, Const, Rand, Alu) over the
+kernel's buffers: buffer 0 is the output, 1.. are inputs. Every Load carries the View that maps the loop index
+to a position in its buffer, so non-contiguous, broadcast and sliced inputs need no copies.
+Expressions compare by identity: the scheduler shares a node between its users and renderers compute it once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from b2i.tensor.dtype import DType
+from b2i.tensor.view import View
+
+UNARY = ("neg", "abs", "not", "exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "cast", "copy")
+BINARY = ("add", "sub", "mul", "div", "floordiv", "mod", "pow", "max", "min", "lt", "le", "gt", "ge", "eq", "ne",
+          "and", "or", "xor")
+TERNARY = ("where",)
+ELEMENTWISE = UNARY + BINARY + TERNARY
+REDUCE_OPS = ("sum", "prod", "max", "min", "argmax", "argmin")
+
+
+@dataclass(eq=False)
+class Load:
+    """Read buffer `buf` at view(index); with `dyn` = (stride, expr), also add expr*stride (a gather)."""
+
+    buf: int
+    view: View
+    dtype: DType
+    dyn: tuple[int, Expr] | None = None
+
+
+@dataclass(eq=False)
+class Const:
+    value: bool | int | float
+    dtype: DType
+
+
+@dataclass(eq=False)
+class Rand:
+    """Counter-based random numbers: the value depends only on the key in params[param] and view(index)."""
+
+    param: int
+    kind: str  # "uniform" or "normal"
+    dtype: DType
+    view: View
+
+
+@dataclass(eq=False)
+class Alu:
+    op: str
+    srcs: tuple[Expr, ...]
+    dtype: DType
+
+
+Expr = Load | Const | Rand | Alu
+
+
+@dataclass(eq=False)
+class Kernel:
+    """One kernel. kind 'elementwise': out[view(i)] = expr(i) for i over shape.
+    kind 'reduce': expr over `shape`, combined with `reduce_op` over `axes`, stored through `out` (keepdims).
+    kind 'matmul': out[..., i, j] = sum_k A[..., i, k] * B[..., k, j] with A = buffer 1 via `a`, B = 2 via `b`.
+    """
+
+    kind: str
+    shape: tuple[int, ...]
+    out: View
+    dtypes: tuple[DType, ...]  # of each buffer, output first
+    expr: Expr | None = None
+    reduce_op: str | None = None
+    axes: tuple[int, ...] = ()
+    a: View | None = None
+    b: View | None = None
+    nparams: int = 0
+    label: str = field(default="")
+
+
+def walk(expr: Expr) -> list[Expr]:
+    """Every distinct node of an expression DAG, sources before users (so a renderer can emit in order)."""
+    seen: set[int] = set()
+    order: list[Expr] = []
+    stack: list[tuple[Expr, bool]] = [(expr, False)]
+    while stack:
+        node, expanded = stack.pop()
+        if id(node) in seen:
+            continue
+        if expanded:
+            seen.add(id(node))
+            order.append(node)
+            continue
+        stack.append((node, True))
+        kids: tuple[Expr, ...] = ()
+        if isinstance(node, Alu):
+            kids = node.srcs
+        elif isinstance(node, Load) and node.dyn is not None:
+            kids = (node.dyn[1],)
+        for k in reversed(kids):
+            if id(k) not in seen:
+                stack.append((k, False))
+    return order

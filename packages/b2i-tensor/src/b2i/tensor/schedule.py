@@ -1,0 +1,201 @@
+"""From a lazy graph to a list of kernels, and running them.
+
+Fusion rule: an unrealized elementwise node is inlined into whoever reads it (its expression is recomputed
+inside the consumer's loop) whenever the consumer's view of it can be composed with the views it reads
+through. So a chain of elementwise ops becomes one kernel, and a reduction swallows its elementwise inputs.
+Reductions, matmuls, concatenations and pads end a kernel: their results are written to a buffer first.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from b2i.tensor import debug
+from b2i.tensor.device import Buffer, get_backend
+from b2i.tensor.dtype import DType
+from b2i.tensor.graph import Node, dump
+from b2i.tensor.kernel import ELEMENTWISE, Alu, Const, Expr, Kernel, Load, Rand
+from b2i.tensor.view import View, merge
+
+
+@dataclass
+class ScheduleItem:
+    kernel: Kernel
+    out: Node  # the node whose buffer this kernel writes
+    inputs: list[Node]  # the nodes whose buffers it reads, in buffer order 1..
+    params: list[int]
+    allocates: bool  # True for the first kernel writing `out`
+
+
+class _KernelBuilder:
+    """Collects the inputs, params and shared subexpressions of one kernel."""
+
+    def __init__(self, scheduler: Scheduler) -> None:
+        self.scheduler = scheduler
+        self.inputs: list[Node] = []
+        self.params: list[int] = []
+        self.memo: dict[tuple[int, View], Expr] = {}
+
+    def buffer_index(self, node: Node) -> int:
+        for i, n in enumerate(self.inputs):
+            if n is node:
+                return i + 1
+        self.inputs.append(node)
+        return len(self.inputs)
+
+    def load(self, node: Node, view: View) -> Expr:
+        self.scheduler.schedule(node)
+        return Load(self.buffer_index(node), view, node.dtype)
+
+    def build(self, node: Node, view: View) -> Expr:
+        """The expression for `node` read through `view` (view maps the loop index into node's result)."""
+        key = (node.id, view)
+        if key not in self.memo:
+            self.memo[key] = self._build(node, view)
+        return self.memo[key]
+
+    def _build(self, node: Node, view: View) -> Expr:
+        if node.realized or node in self.scheduler.done:
+            return Load(self.buffer_index(node), view, node.dtype)
+        if node.op == "CONST":
+            return Const(node.arg, node.dtype)
+        if node.op == "RAND":
+            self.params.append(node.arg[1])
+            return Rand(len(self.params) - 1, node.arg[0], node.dtype, view)
+        if node.op in ELEMENTWISE:
+            views = [merge(view, v) for _, v in node.srcs]
+            if all(v is not None for v in views):
+                srcs = tuple(self.build(s, v) for (s, _), v in zip(node.srcs, views, strict=True))
+                return Alu(node.op, srcs, node.dtype)
+        if node.op == "GATHER":
+            (x, xv), (idx, iv) = node.srcs
+            # xv views x as (M, rest...); the gathered view has the index dims B in front with stride 0.
+            nb = len(iv.shape)
+            gathered = View((*iv.shape, *xv.shape[1:]), (0,) * nb + xv.strides[1:], xv.offset)
+            index_view = View(gathered.shape, iv.strides + (0,) * (len(xv.shape) - 1), iv.offset)
+            gv, ixv = merge(view, gathered), merge(view, index_view)
+            if gv is not None and ixv is not None:
+                self.scheduler.schedule(x)
+                return Load(self.buffer_index(x), gv, x.dtype, (xv.strides[0], self.build(idx, ixv)))
+        return self.load(node, view)
+
+
+class Scheduler:
+    """Turns the unrealized nodes under some roots into an ordered list of ScheduleItems."""
+
+    def __init__(self) -> None:
+        self.items: list[ScheduleItem] = []
+        self.done: set[Node] = set()  # nodes that already have (or will have) a buffer
+
+    def schedule(self, node: Node) -> None:
+        if node.realized or node in self.done:
+            return
+        out = View.contiguous(node.shape)
+        if node.op == "REDUCE":
+            (src, view), = node.srcs
+            b = _KernelBuilder(self)
+            expr = b.build(src, view)
+            op, axes = node.arg
+            self._emit(Kernel("reduce", view.shape, out, self._dtypes(node, b), expr, op, axes, nparams=len(b.params),
+                              label=f"{op}{list(axes)}"), node, b, True)
+        elif node.op == "MATMUL":
+            (a, av), (bn, bv) = node.srcs
+            b = _KernelBuilder(self)
+            self.schedule(a)
+            self.schedule(bn)
+            b.inputs = [a, bn]  # buffers 1 and 2 even when both are the same tensor
+            self._emit(Kernel("matmul", node.shape, out, self._dtypes(node, b), a=av, b=bv, label="matmul"),
+                       node, b, True)
+        elif node.op == "CONCAT":
+            axis, start = node.arg, 0
+            for i, (src, view) in enumerate(node.srcs):
+                n = view.shape[axis]
+                target = out.slice(axis, start, 1, n)
+                self._copy(node, src, view, target, allocates=i == 0)
+                start += n
+        elif node.op == "PAD":
+            pads, value = node.arg
+            b = _KernelBuilder(self)
+            self._emit(Kernel("elementwise", node.shape, out, self._dtypes(node, b), Const(value, node.dtype),
+                              label="pad fill"), node, b, True)
+            (src, view), = node.srcs
+            target = out
+            for axis, (before, _) in enumerate(pads):
+                target = target.slice(axis, before, 1, view.shape[axis])
+            self._copy(node, src, view, target, allocates=False)
+        elif node.op == "SETITEM":
+            (src, view), (value, value_view) = node.srcs
+            self._copy(node, src, view, out, allocates=True)
+            self._copy(node, value, value_view, node.arg, allocates=False)
+        else:  # elementwise, CONST, RAND, GATHER: one elementwise kernel
+            b = _KernelBuilder(self)
+            expr = b._build(node, out)
+            if isinstance(expr, Load) and expr.dyn is None and b.inputs and b.inputs[0] is node:
+                raise AssertionError("a node cannot be its own input")
+            self._emit(Kernel("elementwise", node.shape, out, self._dtypes(node, b), expr, nparams=len(b.params),
+                              label=node.op.lower()), node, b, True)
+        self.done.add(node)
+
+    def _copy(self, node: Node, src: Node, view: View, target: View, allocates: bool) -> None:
+        b = _KernelBuilder(self)
+        expr = b.build(src, view)
+        if expr.dtype is not node.dtype:
+            expr = Alu("cast", (expr,), node.dtype)
+        self._emit(Kernel("elementwise", view.shape, target, self._dtypes(node, b), expr, nparams=len(b.params),
+                          label=f"{node.op.lower()} copy"), node, b, allocates)
+
+    @staticmethod
+    def _dtypes(node: Node, b: _KernelBuilder) -> tuple[DType, ...]:
+        return (node.dtype, *(n.dtype for n in b.inputs))
+
+    def _emit(self, kernel: Kernel, node: Node, b: _KernelBuilder, allocates: bool) -> None:
+        # dtypes were taken before the last loads were added for matmul: recompute from the final inputs.
+        kernel.dtypes = self._dtypes(node, b)
+        self.items.append(ScheduleItem(kernel, node, list(b.inputs), list(b.params), allocates))
+
+
+def describe(item: ScheduleItem, number: int) -> str:
+    k = item.kernel
+    ins = ", ".join(f"%{n.id}" for n in item.inputs) or "-"
+    return f"kernel {number}: {k.kind} {k.label} shape={list(k.shape)} -> %{item.out.id} {item.out.dtype} <- {ins}"
+
+
+def realize(nodes: list[Node]) -> None:
+    """Compute every unrealized node in `nodes` (and what they need), then turn them into buffers."""
+    todo = [n for n in nodes if not n.realized]
+    if not todo:
+        return
+    if debug.settings.debug >= 4:
+        debug.log(4, dump(todo))
+    scheduler = Scheduler()
+    for n in todo:
+        scheduler.schedule(n)
+    debug.stats.realizes += 1
+    for number, item in enumerate(scheduler.items):
+        debug.log(2, describe(item, number))
+    run_schedule(scheduler.items)
+
+
+def run_schedule(items: list[ScheduleItem]) -> None:
+    finished: list[tuple[Node, Buffer]] = []
+    buffers: dict[int, Buffer] = {}
+    for item in items:
+        node = item.out
+        if item.allocates:
+            buffers[node.id] = Buffer(node.device, node.dtype, node.size)
+            finished.append((node, buffers[node.id]))
+        out = buffers[node.id]
+        ins = [n.buffer if n.realized else buffers[n.id] for n in item.inputs]
+        backend = get_backend(node.device)
+        start = time.perf_counter()
+        program = backend.compile(item.kernel)
+        program([out, *ins], item.params)
+        debug.stats.kernels += 1
+        debug.stats.bytes_moved += item.kernel.out.size * out.dtype.itemsize + sum(b.nbytes for b in ins)
+        if debug.settings.debug >= 1:
+            ms = (time.perf_counter() - start) * 1e3
+            debug.log(1, f"{node.device}: {item.kernel.kind} {item.kernel.label} {list(item.kernel.shape)} "
+                         f"{node.dtype} in {ms:.3f} ms")
+    for node, buf in finished:
+        node.become_buffer(buf)
