@@ -69,7 +69,7 @@ class Tensor:
     def __init__(self, data, requires_grad: bool = False, dtype=None, device: str | None = None) -> None:
         if isinstance(data, Tensor):
             data = data.data
-        if not hasattr(data, "shape") or dtype is not None or device is not None:
+        if not isinstance(data, B.Array) or dtype is not None or device is not None:
             data = B.asarray(data, dtype=dtype, device=device)
         self.data = data
         self.grad: Tensor | None = None
@@ -413,20 +413,20 @@ class Tensor:
     def take(self, index) -> Tensor:
         """Rows of self picked by an integer array (any shape): out[...] = self[index[...]].
 
-        The gradient adds each output row back into its source row: a one-hot matrix product, so repeated
-        indices accumulate and the work stays in fusable operations.
+        Both directions are one-hot matrix products: forward one_hot @ self, backward one_hotᵀ @ grad, so
+        repeated indices accumulate and the work stays in ordinary fusable operations.
         """
         index = _raw(index)
         if not hasattr(index, "shape"):
             index = B.asarray(index, dtype="int64", device=self.device)
         rows, rest = self.shape[0], self.shape[1:]
         flat = B.reshape(index, (-1,))
-        out = B.reshape(self.data[flat], (*index.shape, *rest))
-        dtype = self.dtype
+        ids = B.reshape(B.arange(rows, device=self.device), (1, -1))
+        one_hot = B.astype(B.reshape(flat, (-1, 1)) == ids, self.dtype)  # (len(index), rows)
+        table = B.reshape(self.data, (rows, math.prod(rest)))
+        out = B.reshape(B.matmul(one_hot, table), (*index.shape, *rest))
 
         def backward(g):
-            ids = B.reshape(B.arange(rows, device=B.device_of(g)), (1, -1))
-            one_hot = B.astype(B.reshape(flat, (-1, 1)) == ids, dtype)
             g2 = B.reshape(g, (flat.shape[0], math.prod(rest)))
             return (B.reshape(B.matmul(B.transpose(one_hot, (1, 0)), g2), (rows, *rest)),)
 

@@ -1,60 +1,105 @@
-"""The array operations the autograd engine is built from, in one place.
+"""The array operations b2i.ml is built from, all in terms of b2i-tensor, in one place.
 
-Everything in b2i.ml computes with these functions, so swapping the array library is a change to this file
-only. They follow numpy's names and semantics.
+Autograd, layers and optimizers call only these functions, so the lazy b2i-tensor graph (fused into kernels
+and run on the numpy reference or the C backend) carries both the forward and the backward pass. The names
+and meanings follow numpy's.
 """
 
 from __future__ import annotations
 
-import numpy as xp
+import b2i.tensor as bt
 
-Array = xp.ndarray
+Array = bt.Tensor
+
+
+def set_default_device(device: str) -> None:
+    """Where new arrays live unless a device is given: "numpy" (reference) or "c" (compiled kernels)."""
+    bt.zeros(1, device=device)  # an unknown or unavailable device fails here, with b2i-tensor's message
+    bt.settings.default_device = device
+
+
+def default_device() -> str:
+    return bt.settings.default_device
 
 
 def asarray(x, dtype=None, device: str | None = None) -> Array:
-    return xp.asarray(x, dtype=dtype)
+    if isinstance(x, Array):
+        out = x if dtype is None else x.astype(dtype)
+        return out if device is None else out.to(device)
+    return Array(x, dtype=dtype, device=device)
 
 
 def to_numpy(x: Array):
-    return xp.asarray(x)
+    return x.numpy()
 
 
 def realize(x: Array) -> Array:
-    """Computes a lazy array now (so graphs do not grow across training steps)."""
-    return x
+    """Computes a lazy array now, so graphs do not grow from one training step to the next."""
+    return x.realize()
+
+
+def realize_all(*xs: Array) -> None:
+    """Computes several arrays in one schedule (shared work is done once)."""
+    bt.realize(*xs)
 
 
 def device_of(x: Array) -> str:
-    return "numpy"
+    return x.device
 
 
 def zeros(shape, dtype="float32", device: str | None = None) -> Array:
-    return xp.zeros(shape, dtype=dtype)
+    return Array.full(tuple(shape), 0, dtype=dtype, device=device)
 
 
 def ones(shape, dtype="float32", device: str | None = None) -> Array:
-    return xp.ones(shape, dtype=dtype)
+    return Array.full(tuple(shape), 1, dtype=dtype, device=device)
 
 
 def full(shape, value, dtype="float32", device: str | None = None) -> Array:
-    return xp.full(shape, value, dtype=dtype)
+    return Array.full(tuple(shape), value, dtype=dtype, device=device)
 
 
 def arange(n: int, dtype="int64", device: str | None = None) -> Array:
-    return xp.arange(n, dtype=dtype)
+    return Array.arange(n, dtype=dtype, device=device)
 
 
-exp, log, tanh, sqrt, maximum, where, matmul = xp.exp, xp.log, xp.tanh, xp.sqrt, xp.maximum, xp.where, xp.matmul
-concatenate, stack, broadcast_to = xp.concatenate, xp.stack, xp.broadcast_to
-reshape, transpose = xp.reshape, xp.transpose
+def exp(x: Array) -> Array:
+    return x.exp()
+
+
+def log(x: Array) -> Array:
+    return x.log()
+
+
+def tanh(x: Array) -> Array:
+    return x.tanh()
+
+
+def sqrt(x: Array) -> Array:
+    return x.sqrt()
+
+
+maximum, where, matmul, concatenate, stack = bt.maximum, bt.where, bt.matmul, bt.concatenate, bt.stack
+
+
+def broadcast_to(x: Array, shape) -> Array:
+    return x.broadcast_to(*shape) if shape else x.reshape(())
+
+
+def reshape(x: Array, shape) -> Array:
+    return x.reshape(*shape) if shape else x.reshape(())
+
+
+def transpose(x: Array, axes) -> Array:
+    return x.permute(*axes)
 
 
 def sum_(x: Array, axis=None, keepdims: bool = False) -> Array:
-    return xp.sum(x, axis=axis, keepdims=keepdims)
+    return x.sum(axis=axis, keepdims=keepdims)
 
 
 def max_(x: Array, axis=None, keepdims: bool = False) -> Array:
-    return xp.max(x, axis=axis, keepdims=keepdims)
+    return x.max(axis=axis, keepdims=keepdims)
 
 
 def astype(x: Array, dtype) -> Array:
@@ -66,13 +111,14 @@ def dtype_name(x: Array) -> str:
 
 
 class Generator:
-    """Seeded random numbers, as backend arrays."""
+    """Seeded random arrays from b2i-tensor's counter-based generator: the same values on every device."""
 
     def __init__(self, seed: int = 0) -> None:
-        self.rng = xp.random.default_rng(seed)
+        self.seeds = bt.Generator(seed)
 
     def normal(self, shape, dtype="float32", device: str | None = None) -> Array:
-        return self.rng.standard_normal(shape).astype(dtype)
+        return Array.randn(*shape, generator=self.seeds, dtype=dtype, device=device)
 
     def uniform(self, shape, low=0.0, high=1.0, dtype="float32", device: str | None = None) -> Array:
-        return self.rng.uniform(low, high, shape).astype(dtype)
+        u = Array.rand(*shape, generator=self.seeds, dtype=dtype, device=device)
+        return u if (low, high) == (0.0, 1.0) else u * (high - low) + low
