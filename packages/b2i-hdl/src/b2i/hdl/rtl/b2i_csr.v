@@ -157,7 +157,7 @@ module b2i_csr #(
 
     // ---- trap target ----
     wire [63:0] deleg = trap_is_irq ? mideleg_q : medeleg_q;
-    wire to_s = priv != PRIV_M && deleg[trap_code];
+    wire to_s = priv != PRIV_M && deleg[{2'b0, trap_code}];
     wire [63:0] tvec = to_s ? stvec_q : mtvec_q;
     assign trap_target = (tvec[0] && trap_is_irq) ? {tvec[63:2], 2'b0} + {58'b0, trap_code, 2'b0}
                                                   : {tvec[63:2], 2'b0};

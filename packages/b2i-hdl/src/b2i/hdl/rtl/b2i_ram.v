@@ -7,7 +7,7 @@
 `timescale 1ns/1ps
 module b2i_ram #(
     parameter [63:0] BASE = 64'h8000_0000,
-    parameter        BYTES = 1 << 20,
+    parameter [63:0] BYTES = 64'd1 << 20,
     parameter        INIT_FILE = ""
 ) (
     input  wire        clk,

@@ -9,7 +9,7 @@
 // UART's transmitted bytes, the test device's finished/exit_code and the core's retire port.
 `timescale 1ns/1ps
 module b2i_soc #(
-    parameter RAM_BYTES = 1 << 20,
+    parameter [63:0] RAM_BYTES = 64'd1 << 20,
     parameter RAM_INIT = "",
     parameter TICK_CYCLES = 1
 ) (

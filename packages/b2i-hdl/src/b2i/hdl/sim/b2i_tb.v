@@ -10,7 +10,7 @@
 //   b2i-hdl: cycles=C instret=I finished=F exit=E
 `timescale 1ns/1ps
 module b2i_tb #(
-    parameter RAM_BYTES = 1 << 24
+    parameter [63:0] RAM_BYTES = 64'd1 << 24
 ) (
     input wire clk
 );

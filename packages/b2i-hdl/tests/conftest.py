@@ -1,0 +1,51 @@
+"""Fixtures of b2i-hdl's tests: building bare-metal programs with GNU binutils and running them on QEMU.
+
+Programs are linked at 0x8000_0000, the reset address of both the b2i SoC and `qemu-system-riscv64 -machine
+virt -bios none`, and end by writing the test device, so both machines stop the same way.
+"""
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+LINKER_SCRIPT = """
+ENTRY(_start)
+SECTIONS {
+  . = 0x80000000;
+  .text : { *(.text.init) *(.text*) }
+  .data : { *(.rodata*) *(.data*) *(.sdata*) *(.bss*) *(.sbss*) }
+}
+"""
+
+@pytest.fixture
+def build_program(tmp_path, oracle):
+    """build_program(asm_text) -> path of an ELF linked at 0x8000_0000 (GNU as and ld)."""
+    as_path, ld_path = oracle("riscv64-unknown-elf-as"), oracle("riscv64-unknown-elf-ld")
+    counter = iter(range(1_000_000))
+
+    def build(source: str) -> Path:
+        n = next(counter)
+        src, obj, elf, script = (tmp_path / f"p{n}.S", tmp_path / f"p{n}.o", tmp_path / f"p{n}.elf",
+                                 tmp_path / "link.ld")
+        src.write_text(source)
+        script.write_text(LINKER_SCRIPT)
+        subprocess.run([as_path, "-march=rv64ima_zicsr_zifencei", "-o", str(obj), str(src)], check=True,
+                       capture_output=True)
+        subprocess.run([ld_path, "-T", str(script), "-o", str(elf), str(obj)], check=True, capture_output=True)
+        return elf
+
+    return build
+
+
+@pytest.fixture
+def qemu(oracle):
+    """qemu(elf) -> (uart output, exit status) of the program on qemu-system-riscv64 -machine virt -bios none."""
+    path = oracle("qemu-system-riscv64")
+
+    def run(elf: Path) -> tuple[str, int]:
+        proc = subprocess.run([path, "-machine", "virt", "-bios", "none", "-nographic", "-monitor", "none",
+                               "-serial", "stdio", "-kernel", str(elf)], capture_output=True, timeout=30)
+        return proc.stdout.decode("latin-1"), proc.returncode
+
+    return run
