@@ -1,0 +1,353 @@
+"""Kernel -> C. The single lowering path: every kernel becomes one C function over flat buffers.
+
+The function is `void kernel(void **bufs, const uint64_t *params)`: bufs[0] is the output, bufs[1..] the
+inputs. Loops run over the kernel's shape; each load's position is `offset + i0*s0 + i1*s1 + ...` from its
+View, with adjacent axes merged first whenever every view allows it (so a contiguous elementwise chain is a
+single flat loop that the C compiler vectorizes). Shapes, strides and constants are literals: each distinct
+kernel is its own small C file, cached by its hash.
+"""
+
+from __future__ import annotations
+
+import math
+
+from b2i.tensor.dtype import DType, bool_, float32, float64, int32, int64, uint8
+from b2i.tensor.kernel import Alu, Const, Expr, Kernel, Load, Rand, walk
+from b2i.tensor.view import View
+
+PRELUDE = r"""#include <math.h>
+#include <stdint.h>
+typedef unsigned char b2i_bool;
+#define B2I_IDIV(T, NAME) static inline T NAME(T a, T b) { \
+  if (b == 0) return 0; if (b == -1) return (T)(0 - (uint64_t)a); \
+  T q = a / b; if (a % b != 0 && ((a < 0) != (b < 0))) q -= 1; return q; }
+#define B2I_IMOD(T, NAME) static inline T NAME(T a, T b) { \
+  if (b == 0 || b == -1) return 0; T r = a % b; if (r != 0 && ((r < 0) != (b < 0))) r += b; return r; }
+B2I_IDIV(int32_t, b2i_idiv_int32) B2I_IDIV(int64_t, b2i_idiv_int64)
+B2I_IMOD(int32_t, b2i_imod_int32) B2I_IMOD(int64_t, b2i_imod_int64)
+static inline uint8_t b2i_idiv_uint8(uint8_t a, uint8_t b) { return b ? a / b : 0; }
+static inline uint8_t b2i_imod_uint8(uint8_t a, uint8_t b) { return b ? a % b : 0; }
+/* numpy's floor division and remainder for floats (npy_divmod) */
+#define B2I_FDIVMOD(T, S) \
+static inline T b2i_fdiv_##T(T a, T b) { \
+  if (!b) return a / b; \
+  T mod = fmod##S(a, b), div = (a - mod) / b; \
+  if (mod) { if ((b < 0) != (mod < 0)) div -= 1; } \
+  if (div) { T f = floor##S(div); if (div - f > (T)0.5) f += 1; return f; } \
+  return copysign##S((T)0, a / b); } \
+static inline T b2i_fmod_##T(T a, T b) { \
+  T mod = fmod##S(a, b); if (!b) return mod; \
+  if (mod) { if ((b < 0) != (mod < 0)) mod += b; } else mod = copysign##S((T)0, b); \
+  return mod; }
+B2I_FDIVMOD(float, f) B2I_FDIVMOD(double, )
+#define B2I_IPOW(T, NAME) static inline T NAME(T a, T e) { \
+  if (e < 0) return a == 1 ? 1 : a == (T)-1 ? ((e & 1) ? (T)-1 : 1) : 0; \
+  uint64_t r = 1, b = (uint64_t)a, n = (uint64_t)e; \
+  while (n) { if (n & 1) r *= b; b *= b; n >>= 1; } return (T)r; }
+B2I_IPOW(int32_t, b2i_ipow_int32) B2I_IPOW(int64_t, b2i_ipow_int64) B2I_IPOW(uint8_t, b2i_ipow_uint8)
+/* counter-based random numbers (see b2i/tensor/random.py) */
+static inline uint64_t b2i_bits(uint64_t key, uint64_t ctr) {
+  uint64_t z = key + ctr * 0x9E3779B97F4A7C15ULL;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL; z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31); }
+static inline double b2i_uniform_double(uint64_t key, uint64_t ctr) {
+  return (double)(b2i_bits(key, ctr) >> 11) * 0x1.0p-53; }
+static inline float b2i_uniform_float(uint64_t key, uint64_t ctr) {
+  return (float)(b2i_bits(key, ctr) >> 40) * 0x1.0p-24f; }
+static inline double b2i_normal(uint64_t key, uint64_t ctr) {
+  double u1 = b2i_uniform_double(key, 2 * ctr), u2 = b2i_uniform_double(key, 2 * ctr + 1);
+  return sqrt(-2.0 * log(1.0 - u1)) * cos(2.0 * 3.141592653589793 * u2); }
+"""
+
+_FLOAT_FN = ("exp", "log", "sqrt", "sin", "cos", "tanh")
+_INT_MIN = {int32: "INT32_MIN", int64: "INT64_MIN", uint8: "0", bool_: "0"}
+_INT_MAX = {int32: "INT32_MAX", int64: "INT64_MAX", uint8: "255", bool_: "1"}
+
+
+def ctype(d: DType) -> str:
+    return "b2i_bool" if d is bool_ else d.ctype
+
+
+def literal(value, d: DType) -> str:
+    """A C literal for a constant of dtype d, exact (hex floats) and without overflow (INT64_MIN)."""
+    if d.is_float:
+        v = float(value)
+        if math.isnan(v):
+            text = "NAN"
+        elif math.isinf(v):
+            text = "INFINITY" if v > 0 else "(-INFINITY)"
+        else:
+            text = v.hex()
+        return f"(({ctype(d)}){text})"
+    v = int(value)
+    if d is int64:
+        return "INT64_MIN" if v == -(2**63) else f"((int64_t){v}LL)"
+    return f"(({ctype(d)}){v})"
+
+
+def collapse(shape: list[int], strides: list[list[int]]) -> tuple[list[int], list[list[int]]]:
+    """Drop size-1 axes and merge neighbours that every view walks as one (stride[a] == stride[a+1]*n[a+1])."""
+    keep = [a for a, n in enumerate(shape) if n != 1]
+    out_shape = [shape[a] for a in keep]
+    out_strides = [[s[a] for a in keep] for s in strides]
+    a = len(out_shape) - 2
+    while a >= 0:
+        if all(s[a] == s[a + 1] * out_shape[a + 1] for s in out_strides):
+            out_shape[a] *= out_shape[a + 1]
+            del out_shape[a + 1]
+            for s in out_strides:
+                s[a] = s[a + 1]
+                del s[a + 1]
+        a -= 1
+    return out_shape, out_strides
+
+
+class _Loops:
+    """Loop nests over groups of axes; gives each view's index expression in the loop variables."""
+
+    def __init__(self, shape: tuple[int, ...], groups: list[tuple[str, list[int]]], views: list[View]) -> None:
+        self.vars: list[tuple[str, int]] = []  # per group, the loops (name, trip count)
+        self.headers: list[list[str]] = []
+        self.index: dict[int, str] = {}
+        views = list({id(v): v for v in views}.values())  # a View object shared by two loads is indexed once
+        terms: dict[int, list[str]] = {id(v): [] for v in views}
+        for prefix, axes in groups:
+            g_shape, g_strides = collapse([shape[a] for a in axes], [[v.strides[a] for a in axes] for v in views])
+            header = []
+            for k, n in enumerate(g_shape):
+                name = f"{prefix}{k}"
+                header.append(f"for (int64_t {name} = 0; {name} < {n}; {name}++)")
+                for v, st in zip(views, g_strides, strict=True):
+                    if st[k] == 1:
+                        terms[id(v)].append(name)
+                    elif st[k] != 0:
+                        terms[id(v)].append(f"{name}*{st[k]}")
+            self.headers.append(header)
+        for v in views:
+            parts = ([str(v.offset)] if v.offset else []) + terms[id(v)]
+            self.index[id(v)] = " + ".join(parts) or "0"
+
+
+class _Body:
+    """Emits one C statement per expression node (each computed once) and remembers its variable."""
+
+    def __init__(self, loops: _Loops) -> None:
+        self.loops = loops
+        self.names: dict[int, str] = {}
+        self.lines: list[str] = []
+
+    def emit(self, expr: Expr) -> str:
+        for e in walk(expr):
+            if id(e) in self.names:
+                continue
+            value = self._value(e)
+            if isinstance(e, Const):
+                self.names[id(e)] = value
+                continue
+            name = f"t{len(self.names)}"
+            self.lines.append(f"{ctype(e.dtype)} {name} = {value};")
+            self.names[id(e)] = name
+        return self.names[id(expr)]
+
+    def _value(self, e: Expr) -> str:
+        if isinstance(e, Load):
+            idx = self.loops.index[id(e.view)]
+            if e.dyn is not None:
+                stride, index = e.dyn
+                idx = f"{idx} + (int64_t){self.names[id(index)]}*{stride}"
+            return f"d{e.buf}[{idx}]"
+        if isinstance(e, Const):
+            return literal(e.value, e.dtype)
+        if isinstance(e, Rand):
+            idx = self.loops.index[id(e.view)]
+            if e.kind == "uniform":
+                return f"b2i_uniform_{ctype(e.dtype)}(params[{e.param}], (uint64_t)({idx}))"
+            return f"({ctype(e.dtype)})b2i_normal(params[{e.param}], (uint64_t)({idx}))"
+        return _alu(e, [self.names[id(s)] for s in e.srcs])
+
+
+def _alu(e: Alu, a: list[str]) -> str:
+    d, op, t = e.dtype, e.op, ctype(e.dtype)
+    src = e.srcs[0].dtype
+    f = "f" if (d is float32 or (src is float32 and op not in ("cast",))) else ""
+    if op in ("copy",):
+        return a[0]
+    if op == "cast":
+        return f"({a[0]} != 0)" if d is bool_ else f"({t}){a[0]}"
+    if op == "where":
+        return f"({a[0]} ? {a[1]} : {a[2]})"
+    if op in ("lt", "le", "gt", "ge", "eq", "ne"):
+        sym = {"lt": "<", "le": "<=", "gt": ">", "ge": ">=", "eq": "==", "ne": "!="}[op]
+        return f"({a[0]} {sym} {a[1]})"
+    if d is bool_ and op in ("add", "mul", "max", "min"):
+        return f"({a[0]} {'|' if op in ('add', 'max') else '&'} {a[1]})"
+    if op in ("add", "sub", "mul", "and", "or", "xor"):
+        sym = {"add": "+", "sub": "-", "mul": "*", "and": "&", "or": "|", "xor": "^"}[op]
+        return f"({t})({a[0]} {sym} {a[1]})"
+    if op == "div":
+        return f"({a[0]} / {a[1]})"
+    if op in ("floordiv", "mod"):
+        if d.is_float:
+            return f"b2i_f{'div' if op == 'floordiv' else 'mod'}_{t}({a[0]}, {a[1]})"
+        return f"b2i_i{'div' if op == 'floordiv' else 'mod'}_{d.name}({a[0]}, {a[1]})"
+    if op == "pow":
+        return f"pow{f}({a[0]}, {a[1]})" if d.is_float else f"b2i_ipow_{d.name}({a[0]}, {a[1]})"
+    if op == "max":
+        return f"(({a[0]} > {a[1]} || {a[0]} != {a[0]}) ? {a[0]} : {a[1]})"
+    if op == "min":
+        return f"(({a[0]} < {a[1]} || {a[0]} != {a[0]}) ? {a[0]} : {a[1]})"
+    if op == "neg":
+        return f"({t})(-{a[0]})"
+    if op == "abs":
+        return f"fabs{f}({a[0]})" if d.is_float else f"({a[0]} < 0 ? ({t})(-{a[0]}) : {a[0]})"
+    if op == "not":
+        return f"(!{a[0]})" if d is bool_ else f"({t})(~{a[0]})"
+    if op in _FLOAT_FN:
+        return f"{op}{f}({a[0]})"
+    if op == "sigmoid":
+        return f"(({t})1 / (({t})1 + exp{f}(-{a[0]})))"
+    if op == "relu":
+        return f"({a[0]} < 0 ? ({t})0 : {a[0]})"
+    raise NotImplementedError(f"no C for op {op}")
+
+
+def _signature(kernel: Kernel, name: str) -> list[str]:
+    lines = [f"void {name}(void **bufs, const uint64_t *params) {{", "  (void)params;"]
+    for i, d in enumerate(kernel.dtypes):
+        const = "" if i == 0 else "const "
+        lines.append(f"  {const}{ctype(d)} *restrict d{i} = ({const}{ctype(d)} *)bufs[{i}];")
+    return lines
+
+
+def _nest(headers: list[str], body: list[str], depth: int) -> list[str]:
+    out = []
+    for k, h in enumerate(headers):
+        out.append("  " * (depth + k) + h + " {")
+    out += ["  " * (depth + len(headers)) + line for line in body]
+    out += ["  " * (depth + k) + "}" for k in reversed(range(len(headers)))]
+    return out
+
+
+def _views(expr: Expr) -> list[View]:
+    return [e.view for e in walk(expr) if isinstance(e, Load | Rand)]
+
+
+def render(kernel: Kernel, name: str = "kernel") -> str:
+    """The C source of one kernel (with the prelude), ready for `cc -shared`."""
+    if kernel.kind == "matmul":
+        body = _render_matmul(kernel, name)
+    elif kernel.kind == "reduce":
+        body = _render_reduce(kernel, name)
+    else:
+        body = _render_elementwise(kernel, name)
+    return PRELUDE + "\n".join(body) + "\n"
+
+
+def _render_elementwise(kernel: Kernel, name: str) -> list[str]:
+    views = [kernel.out, *_views(kernel.expr)]
+    loops = _Loops(kernel.shape, [("i", list(range(len(kernel.shape))))], views)
+    body = _Body(loops)
+    value = body.emit(kernel.expr)
+    stmt = body.lines + [f"d0[{loops.index[id(kernel.out)]}] = {value};"]
+    return _signature(kernel, name) + _nest(loops.headers[0], stmt, 1) + ["}"]
+
+
+def _render_reduce(kernel: Kernel, name: str) -> list[str]:
+    shape, axes, op = kernel.shape, kernel.axes, kernel.reduce_op
+    kept = [a for a in range(len(shape)) if a not in axes]
+    out = View(shape, tuple(0 if a in axes else s for a, s in enumerate(kernel.out.strides)), kernel.out.offset)
+    views = [out, *_views(kernel.expr)]
+    loops = _Loops(shape, [("i", kept), ("r", list(axes))], views)
+    body = _Body(loops)
+    value = body.emit(kernel.expr)
+    src, dst = kernel.expr.dtype, kernel.dtypes[0]
+    if op in ("sum", "prod"):
+        acc_t = "double" if dst.is_float else ctype(dst)
+        init = "0" if op == "sum" else "1"
+        if dst is bool_:
+            combine = f"acc = acc {'|' if op == 'sum' else '&'} {value};"
+        else:
+            combine = f"acc = ({acc_t})(acc {'+' if op == 'sum' else '*'} {value});"
+        result = f"({ctype(dst)})acc"
+        pre = [f"{acc_t} acc = {init};"]
+    elif op in ("max", "min"):
+        acc_t = ctype(src)
+        if src.is_float:
+            init = "(-INFINITY)" if op == "max" else "INFINITY"
+        else:
+            init = _INT_MIN[src] if op == "max" else _INT_MAX[src]
+        sym = ">" if op == "max" else "<"
+        combine = f"acc = ({value} {sym} acc || {value} != {value}) ? {value} : acc;"
+        result = "acc"
+        pre = [f"{acc_t} acc = {init};"]
+    else:  # argmax / argmin: the first position of the extreme value (a NaN wins, as in numpy)
+        acc_t = ctype(src)
+        if src.is_float:
+            init = "(-INFINITY)" if op == "argmax" else "INFINITY"
+        else:
+            init = _INT_MIN[src] if op == "argmax" else _INT_MAX[src]
+        sym = ">" if op == "argmax" else "<"
+        combine = (f"if ({value} {sym} acc || ({value} != {value} && acc == acc)) {{ acc = {value}; best = pos; }} "
+                   f"pos++;")
+        result = "best"
+        pre = [f"{acc_t} acc = {init};", "int64_t best = 0, pos = 0;"]
+        if not axes:
+            combine, result = "", "0"
+    inner = _nest(loops.headers[1], body.lines + [combine], 0)
+    stmt = pre + inner + [f"d0[{loops.index[id(out)]}] = {result};"]
+    return _signature(kernel, name) + _nest(loops.headers[0], stmt, 1) + ["}"]
+
+
+TILE_I, TILE_J, TILE_K = 32, 256, 128
+
+
+def _render_matmul(kernel: Kernel, name: str) -> list[str]:
+    """Tiled C = A @ B per batch element; B's tile is packed contiguous when its rows are strided."""
+    a, b, shape = kernel.a, kernel.b, kernel.shape
+    nb = len(shape) - 2
+    m, n = shape[-2:]
+    k = a.shape[-1]
+    t = ctype(kernel.dtypes[0])
+    out = kernel.out
+    batch_views = [View(shape[:nb], out.strides[:nb], 0), View(shape[:nb], a.strides[:nb], a.offset),
+                   View(shape[:nb], b.strides[:nb], b.offset)]
+    loops = _Loops(shape[:nb], [("n", list(range(nb)))], batch_views)
+    oc, oa, ob = (loops.index[id(v)] for v in batch_views)
+    asi, ask = a.strides[-2:]
+    bsk, bsj = b.strides[-2:]
+    update = "c[j] |= av & bp[j]" if kernel.dtypes[0] is bool_ else f"c[j] = ({t})(c[j] + av * bp[j])"
+    packed = bsj != 1
+    body = [
+        f"{t} *restrict C = d0 + ({oc});",
+        f"const {t} *restrict A = d1 + ({oa});",
+        f"const {t} *restrict B = d2 + ({ob});",
+        f"for (int64_t x = 0; x < {m * n}; x++) C[x] = 0;",
+    ]
+    if packed:
+        body.append(f"static __thread {t} pack[{TILE_K * TILE_J}];")
+    body += [
+        f"for (int64_t k0 = 0; k0 < {k}; k0 += {TILE_K}) {{",
+        f"  int64_t k1 = k0 + {TILE_K} < {k} ? k0 + {TILE_K} : {k};",
+        f"  for (int64_t j0 = 0; j0 < {n}; j0 += {TILE_J}) {{",
+        f"    int64_t j1 = j0 + {TILE_J} < {n} ? j0 + {TILE_J} : {n};",
+    ]
+    if packed:
+        body += [
+            "    for (int64_t kk = k0; kk < k1; kk++)",
+            "      for (int64_t j = j0; j < j1; j++)",
+            f"        pack[(kk - k0) * {TILE_J} + (j - j0)] = B[kk*{bsk} + j*{bsj}];",
+        ]
+    body += [
+        f"    for (int64_t i = 0; i < {m}; i++) {{",
+        f"      {t} *restrict c = C + i*{n} + j0;",
+        "      for (int64_t kk = k0; kk < k1; kk++) {",
+        f"        {t} av = A[i*{asi} + kk*{ask}];",
+        (f"        const {t} *restrict bp = pack + (kk - k0) * {TILE_J};" if packed
+         else f"        const {t} *restrict bp = B + kk*{bsk} + j0;"),
+        f"        for (int64_t j = 0; j < j1 - j0; j++) {update};",
+        "      }",
+        "    }",
+        "  }",
+        "}",
+    ]
+    return _signature(kernel, name) + _nest(loops.headers[0], body, 1) + ["}"]
