@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 
-from b2i.tensor.dtype import DType, bool_, float32, float64, int32, int64, uint8
+from b2i.tensor.dtype import DType, bool_, float32, int32, int64, uint8
 from b2i.tensor.kernel import Alu, Const, Expr, Kernel, Load, Rand, walk
 from b2i.tensor.view import View
 
