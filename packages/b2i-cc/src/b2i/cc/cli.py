@@ -1,14 +1,14 @@
-"""Command-line entry points of b2i-cc."""
+"""Command-line entry point of b2i-cc (the driver lives in driver.py)."""
 
-import argparse
+import sys
 
-from b2i.cc import __version__
+from b2i.cc.driver import main as driver_main
 
 
 def main(argv: list[str] | None = None) -> int:
     """`b2i-cc`: compile C for the b2i machine."""
-    parser = argparse.ArgumentParser(prog="b2i-cc", description="Compile C for the b2i machine.")
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.parse_args(argv)
-    parser.print_help()
-    return 0
+    return driver_main(argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,941 @@
+"""Code generation: the typed AST becomes GNU RISC-V assembly for rv64g, lp64d.
+
+A stack machine, as in chibicc: an expression leaves its value in a0 (integers, pointers, and the address of
+a struct, array or function) or fa0 (float and double); binary operators push one operand on the stack.
+Integers are kept in registers the way the psABI wants them: 32-bit values sign-extended, narrower ones
+extended by their signedness. Each function's body is generated first so the prologue knows the frame size.
+"""
+
+import struct
+
+from b2i.cc import abi
+from b2i.cc import ctype as T
+from b2i.cc.diagnostics import error_at
+from b2i.cc.nodes import Obj
+
+INT_OPS = {"add": "add", "sub": "sub", "mul": "mul", "and": "and", "or": "or", "xor": "xor", "shl": "sll"}
+
+
+def fits12(n):
+    return -2048 <= n <= 2047
+
+
+class FunctionGen:
+    """Generates one function body."""
+
+    def __init__(self, gen, fn: Obj):
+        self.gen = gen
+        self.fn = fn
+        self.out: list[str] = []
+        self.depth = 0
+        self.frame = 0  # bytes of locals below the saved registers
+        self.save = 64 if fn.ty.variadic else 0
+        self.return_label = gen.new_label()
+
+    # ---- emitting ----
+    def emit(self, line):
+        self.out.append("\t" + line)
+
+    def label(self, name):
+        self.out.append(f"{name}:")
+
+    def push(self):
+        self.emit("addi sp, sp, -8")
+        self.emit("sd a0, 0(sp)")
+        self.depth += 1
+
+    def pushf(self):
+        self.emit("addi sp, sp, -8")
+        self.emit("fsd fa0, 0(sp)")
+        self.depth += 1
+
+    def pop(self, reg):
+        self.emit(f"ld {reg}, 0(sp)")
+        self.emit("addi sp, sp, 8")
+        self.depth -= 1
+
+    def popf(self, reg):
+        self.emit(f"fld {reg}, 0(sp)")
+        self.emit("addi sp, sp, 8")
+        self.depth -= 1
+
+    def mem(self, op, reg, offset, base):
+        """op reg, offset(base) even when offset does not fit 12 bits."""
+        if fits12(offset):
+            self.emit(f"{op} {reg}, {offset}({base})")
+        else:
+            self.emit(f"li t6, {offset}")
+            self.emit(f"add t6, t6, {base}")
+            self.emit(f"{op} {reg}, 0(t6)")
+
+    def addi(self, dst, src, n):
+        if fits12(n):
+            self.emit(f"addi {dst}, {src}, {n}")
+        else:
+            self.emit(f"li t6, {n}")
+            self.emit(f"add {dst}, {src}, t6")
+
+    # ---- frame ----
+    def allocate(self, size, align):
+        self.frame = T.align_to(self.frame + size, max(align, 1))
+        return -(16 + self.save + self.frame)
+
+    def layout(self):
+        for v in self.fn.locals:
+            if v is getattr(self.fn, "va_area", None):
+                v.offset = -64
+                continue
+            v.offset = self.allocate(max(v.ty.size, 1), v.align)
+
+    # ---- loads and stores ----
+    def load(self, ty):
+        if ty.kind in ("array", "struct", "union", "func"):
+            return
+        if ty.kind == "float":
+            self.emit("flw fa0, 0(a0)")
+        elif ty.kind == "double":
+            self.emit("fld fa0, 0(a0)")
+        elif ty.size == 1:
+            self.emit(f"{'lbu' if ty.unsigned else 'lb'} a0, 0(a0)")
+        elif ty.size == 2:
+            self.emit(f"{'lhu' if ty.unsigned else 'lh'} a0, 0(a0)")
+        elif ty.size == 4:
+            self.emit("lw a0, 0(a0)")
+        else:
+            self.emit("ld a0, 0(a0)")
+
+    def store(self, ty):
+        """Stores a0/fa0 at the address on the stack top (popped)."""
+        self.pop("a1")
+        if ty.kind in ("struct", "union", "array"):
+            self.copy("a0", "a1", ty.size)
+            self.emit("mv a0, a1")
+            return
+        if ty.kind == "float":
+            self.emit("fsw fa0, 0(a1)")
+        elif ty.kind == "double":
+            self.emit("fsd fa0, 0(a1)")
+        else:
+            self.emit({1: "sb", 2: "sh", 4: "sw", 8: "sd"}[ty.size] + " a0, 0(a1)")
+
+    def copy(self, src, dst, size):
+        """Copies size bytes from the address in src to the address in dst (t0, t1 and t2 are scratch)."""
+        if size > 128:
+            loop = self.gen.new_label()
+            self.emit(f"mv t1, {src}")
+            self.emit(f"mv t2, {dst}")
+            self.emit(f"li t3, {size // 8}")
+            self.label(loop)
+            self.emit("ld t0, 0(t1)")
+            self.emit("sd t0, 0(t2)")
+            self.emit("addi t1, t1, 8")
+            self.emit("addi t2, t2, 8")
+            self.emit("addi t3, t3, -1")
+            self.emit(f"bnez t3, {loop}")
+            for i in range(size - size % 8, size):
+                self.emit(f"lbu t0, {i - (size - size % 8)}(t1)")
+                self.emit(f"sb t0, {i - (size - size % 8)}(t2)")
+            return
+        i = 0
+        while i < size:
+            for width, lo, st in ((8, "ld", "sd"), (4, "lw", "sw"), (2, "lh", "sh"), (1, "lb", "sb")):
+                if size - i >= width:
+                    self.emit(f"{lo} t0, {i}({src})")
+                    self.emit(f"{st} t0, {i}({dst})")
+                    i += width
+                    break
+
+    # ---- addresses ----
+    def gen_addr(self, node):
+        k = node.kind
+        if k == "var":
+            v = node.obj
+            if v.is_local:
+                self.addi("a0", "s0", v.offset)
+            else:
+                self.emit(f"la a0, {v.name}")
+            return
+        if k == "deref":
+            self.gen_expr(node.lhs)
+            return
+        if k == "member":
+            self.gen_addr(node.lhs)
+            if node.member.offset:
+                self.addi("a0", "a0", node.member.offset)
+            return
+        if k == "comma":
+            self.gen_expr(node.lhs)
+            self.gen_addr(node.rhs)
+            return
+        if node.ty.kind in ("struct", "union") and k in ("call", "cond", "stmt_expr", "assign"):
+            self.gen_expr(node)
+            return
+        raise error_at(node.tok, "not an lvalue")
+
+    # ---- conversions ----
+    def cast(self, src, dst):
+        if dst.kind == "void" or src.kind in ("struct", "union", "array", "func"):
+            return
+        if dst.kind == "bool":
+            if src.is_flonum():
+                s = "s" if src.kind == "float" else "d"
+                self.emit(f"fmv.{'w' if s == 's' else 'd'}.x ft1, zero")
+                self.emit(f"feq.{s} a0, fa0, ft1")
+                self.emit("xori a0, a0, 1")
+            else:
+                self.emit("snez a0, a0")
+            return
+        if src.is_flonum():
+            s = "s" if src.kind == "float" else "d"
+            if dst.is_flonum():
+                if src.kind != dst.kind:
+                    self.emit(f"fcvt.{'d' if dst.kind == 'double' else 's'}.{s} fa0, fa0")
+                return
+            if dst.size == 8:
+                self.emit(f"fcvt.{'lu' if dst.unsigned else 'l'}.{s} a0, fa0, rtz")
+            elif dst.size == 4:
+                self.emit(f"fcvt.{'wu' if dst.unsigned else 'w'}.{s} a0, fa0, rtz")
+            else:
+                self.emit(f"fcvt.l.{s} a0, fa0, rtz")
+                self.narrow(dst)
+            return
+        if dst.is_flonum():
+            d = "s" if dst.kind == "float" else "d"
+            if src.size == 8:
+                self.emit(f"fcvt.{d}.{'lu' if src.unsigned else 'l'} fa0, a0")
+            elif src.size == 4 and src.unsigned:
+                self.emit(f"fcvt.{d}.wu fa0, a0")
+            else:
+                self.emit(f"fcvt.{d}.w fa0, a0")
+            return
+        # integer and pointer to integer and pointer
+        if dst.size == 8:
+            if src.size == 4 and src.unsigned:
+                self.emit("slli a0, a0, 32")
+                self.emit("srli a0, a0, 32")
+            return
+        if src.size < dst.size:
+            if dst.unsigned and not src.unsigned and dst.size < 4:
+                self.narrow(dst)
+            return
+        if src.size == dst.size and (dst.size == 4 or src.unsigned == dst.unsigned):
+            return
+        self.narrow(dst)
+
+    def narrow(self, ty):
+        if ty.size == 4:
+            self.emit("sext.w a0, a0")
+        elif ty.size == 2:
+            self.emit("slli a0, a0, 48")
+            self.emit(f"{'srli' if ty.unsigned else 'srai'} a0, a0, 48")
+        elif ty.size == 1:
+            if ty.unsigned:
+                self.emit("andi a0, a0, 255")
+            else:
+                self.emit("slli a0, a0, 56")
+                self.emit("srai a0, a0, 56")
+
+    # ---- expressions ----
+    def gen_expr(self, node):
+        k = node.kind
+        method = getattr(self, "x_" + k, None)
+        if method is None:
+            raise error_at(node.tok, f"cannot generate code for '{k}'")
+        method(node)
+
+    def x_num(self, node):
+        v = node.val
+        if node.ty.is_flonum():
+            self.x_fnum(node, float(v))
+            return
+        v &= (1 << 64) - 1
+        if v >> 63:
+            v -= 1 << 64
+        self.emit(f"li a0, {v}")
+
+    def x_fnum(self, node, value=None):
+        value = node.fval if value is None else value
+        if node.ty.kind == "float":
+            bits = struct.unpack("<I", struct.pack("<f", value))[0]
+            self.emit(f"li a0, {bits}")
+            self.emit("fmv.w.x fa0, a0")
+        else:
+            bits = struct.unpack("<q", struct.pack("<d", value))[0]
+            self.emit(f"li a0, {bits}")
+            self.emit("fmv.d.x fa0, a0")
+
+    def x_var(self, node):
+        self.gen_addr(node)
+        self.load(node.ty)
+
+    def x_member(self, node):
+        self.gen_addr(node)
+        m = node.member
+        if m.bit_width is None:
+            self.load(node.ty)
+            return
+        self.load(m.ty)
+        self.emit(f"slli a0, a0, {64 - m.bit_width - m.bit_offset}")
+        self.emit(f"{'srli' if m.ty.unsigned else 'srai'} a0, a0, {64 - m.bit_width}")
+        if m.ty.unsigned and m.ty.size == 4 and m.bit_width == 32:
+            self.emit("sext.w a0, a0")
+
+    def x_deref(self, node):
+        self.gen_expr(node.lhs)
+        self.load(node.ty)
+
+    def x_addr(self, node):
+        self.gen_addr(node.lhs)
+
+    def x_cast(self, node):
+        self.gen_expr(node.lhs)
+        self.cast(node.lhs.ty, node.ty)
+
+    def x_comma(self, node):
+        self.gen_expr(node.lhs)
+        self.gen_expr(node.rhs)
+
+    def x_stmt_expr(self, node):
+        body = node.body.body if node.body.kind == "block" else [node.body]
+        for i, s in enumerate(body):
+            if i == len(body) - 1 and s.kind == "expr_stmt":
+                self.gen_expr(s.lhs)
+            else:
+                self.gen_stmt(s)
+
+    def x_assign(self, node):
+        lhs = node.lhs
+        if lhs.kind == "member" and lhs.member.bit_width is not None:
+            self.gen_addr(lhs)
+            self.push()
+            self.gen_expr(node.rhs)
+            self.store_bitfield(lhs.member)
+            return
+        self.gen_addr(lhs)
+        self.push()
+        self.gen_expr(node.rhs)
+        self.store(lhs.ty)
+
+    def store_bitfield(self, m):
+        self.pop("a1")
+        mask = ((1 << m.bit_width) - 1) << m.bit_offset
+        op = {1: ("lbu", "sb"), 2: ("lhu", "sh"), 4: ("lwu", "sw"), 8: ("ld", "sd")}[m.ty.size]
+        self.emit(f"{op[0]} t0, 0(a1)")
+        self.emit(f"li t1, {mask}")
+        self.emit(f"slli t2, a0, {m.bit_offset}")
+        self.emit("and t2, t2, t1")
+        self.emit("not t1, t1")
+        self.emit("and t0, t0, t1")
+        self.emit("or t0, t0, t2")
+        self.emit(f"{op[1]} t0, 0(a1)")
+        self.emit(f"slli a0, a0, {64 - m.bit_width}")
+        self.emit(f"{'srli' if m.ty.unsigned else 'srai'} a0, a0, {64 - m.bit_width}")
+
+    def x_neg(self, node):
+        self.gen_expr(node.lhs)
+        if node.ty.kind == "double":
+            self.emit("fneg.d fa0, fa0")
+        elif node.ty.kind == "float":
+            self.emit("fneg.s fa0, fa0")
+        else:
+            self.emit("negw a0, a0" if node.ty.size == 4 else "neg a0, a0")
+
+    def x_bitnot(self, node):
+        self.gen_expr(node.lhs)
+        self.emit("not a0, a0")
+
+    def x_not(self, node):
+        self.gen_expr(node.lhs)
+        self.cast(node.lhs.ty, T.BOOL)
+        self.emit("xori a0, a0, 1")
+
+    def x_logand(self, node):
+        false = self.gen.new_label()
+        end = self.gen.new_label()
+        self.gen_expr(node.lhs)
+        self.cast(node.lhs.ty, T.BOOL)
+        self.emit(f"beqz a0, {false}")
+        self.gen_expr(node.rhs)
+        self.cast(node.rhs.ty, T.BOOL)
+        self.emit(f"j {end}")
+        self.label(false)
+        self.emit("li a0, 0")
+        self.label(end)
+
+    def x_logor(self, node):
+        true = self.gen.new_label()
+        end = self.gen.new_label()
+        self.gen_expr(node.lhs)
+        self.cast(node.lhs.ty, T.BOOL)
+        self.emit(f"bnez a0, {true}")
+        self.gen_expr(node.rhs)
+        self.cast(node.rhs.ty, T.BOOL)
+        self.emit(f"j {end}")
+        self.label(true)
+        self.emit("li a0, 1")
+        self.label(end)
+
+    def x_cond(self, node):
+        els = self.gen.new_label()
+        end = self.gen.new_label()
+        self.gen_expr(node.cond)
+        self.cast(node.cond.ty, T.BOOL)
+        self.emit(f"beqz a0, {els}")
+        self.gen_expr(node.then)
+        self.emit(f"j {end}")
+        self.label(els)
+        self.gen_expr(node.els)
+        self.label(end)
+
+    def x_binop(self, node):
+        ty = node.lhs.ty
+        if ty.is_flonum():
+            self.gen_expr(node.rhs)
+            self.pushf()
+            self.gen_expr(node.lhs)
+            self.popf("fa1")
+            self.float_op(node.op, "s" if ty.kind == "float" else "d")
+            return
+        self.gen_expr(node.rhs)
+        self.push()
+        self.gen_expr(node.lhs)
+        self.pop("a1")
+        self.int_op(node.op, ty, node.ty)
+
+    def float_op(self, op, s):
+        if op in ("add", "sub", "mul", "div"):
+            self.emit(f"f{op}.{s} fa0, fa0, fa1")
+        elif op == "eq":
+            self.emit(f"feq.{s} a0, fa0, fa1")
+        elif op == "ne":
+            self.emit(f"feq.{s} a0, fa0, fa1")
+            self.emit("xori a0, a0, 1")
+        elif op == "lt":
+            self.emit(f"flt.{s} a0, fa0, fa1")
+        elif op == "le":
+            self.emit(f"fle.{s} a0, fa0, fa1")
+        elif op == "gt":
+            self.emit(f"flt.{s} a0, fa1, fa0")
+        elif op == "ge":
+            self.emit(f"fle.{s} a0, fa1, fa0")
+
+    def int_op(self, op, ty, result_ty):
+        w = "w" if ty.size == 4 else ""
+        u = ty.unsigned or ty.kind == "ptr"
+        if op in ("add", "sub", "mul"):
+            self.emit(f"{op}{w} a0, a0, a1")
+        elif op in ("and", "or", "xor"):
+            self.emit(f"{op} a0, a0, a1")
+        elif op == "div":
+            self.emit(f"div{'u' if u else ''}{w} a0, a0, a1")
+        elif op == "mod":
+            self.emit(f"rem{'u' if u else ''}{w} a0, a0, a1")
+        elif op == "shl":
+            self.emit(f"sll{w} a0, a0, a1")
+        elif op == "shr":
+            self.emit(f"{'srl' if u else 'sra'}{w} a0, a0, a1")
+        elif op == "eq":
+            self.emit("xor a0, a0, a1")
+            self.emit("seqz a0, a0")
+        elif op == "ne":
+            self.emit("xor a0, a0, a1")
+            self.emit("snez a0, a0")
+        elif op == "lt":
+            self.emit(f"slt{'u' if u else ''} a0, a0, a1")
+        elif op == "gt":
+            self.emit(f"slt{'u' if u else ''} a0, a1, a0")
+        elif op == "le":
+            self.emit(f"slt{'u' if u else ''} a0, a1, a0")
+            self.emit("xori a0, a0, 1")
+        elif op == "ge":
+            self.emit(f"slt{'u' if u else ''} a0, a0, a1")
+            self.emit("xori a0, a0, 1")
+        if op in ("add", "sub", "mul", "shl") and result_ty.size < 4:
+            self.narrow(result_ty)
+
+    def x_va_start(self, node):
+        fn = self.fn
+        if fn.va_named_ints < 8:
+            self.addi("a0", "s0", -64 + 8 * fn.va_named_ints)
+        else:
+            self.addi("a0", "s0", 8 * fn.va_named_stack)
+
+    def x_trap(self, node):
+        self.emit("ebreak")
+
+    def x_memzero(self, node):
+        v = node.obj
+        self.addi("a1", "s0", v.offset)
+        size = v.ty.size
+        if size > 128:
+            loop = self.gen.new_label()
+            self.emit(f"li t3, {size // 8}")
+            self.label(loop)
+            self.emit("sd zero, 0(a1)")
+            self.emit("addi a1, a1, 8")
+            self.emit("addi t3, t3, -1")
+            self.emit(f"bnez t3, {loop}")
+            for i in range(size % 8):
+                self.emit(f"sb zero, {i}(a1)")
+            return
+        i = 0
+        while i < size:
+            for width, st in ((8, "sd"), (4, "sw"), (2, "sh"), (1, "sb")):
+                if size - i >= width and (v.offset + i) % width == 0 or width == 1:
+                    self.emit(f"{st} zero, {i}(a1)")
+                    i += width
+                    break
+
+    # ---- calls ----
+    def x_call(self, node):
+        fty = node.functy
+        ret = fty.base
+        sret = ret.kind in ("struct", "union") and ret.size > 16
+        types = [a.ty for a in node.args]
+        named = len(fty.params) if fty.has_proto else len(types)
+        locations, alloc = abi.place_arguments(types, named, sret)
+        direct = node.fn.kind == "addr" and node.fn.lhs.kind == "var" and node.fn.lhs.ty.kind == "func"
+        base_depth = self.depth
+        if not direct:
+            self.gen_expr(node.fn)
+            self.push()
+        slots = alloc.next_stack
+        pad = (self.depth + slots) % 2
+        if pad:
+            self.emit("addi sp, sp, -8")
+            self.depth += 1
+        if slots:
+            self.emit(f"addi sp, sp, -{8 * slots}")
+            self.depth += slots
+        pushed = []  # (location, arg type) in push order
+        for arg, loc in zip(node.args, locations, strict=True):
+            self.gen_expr(arg)
+            above = 8 * len(pushed)
+            if loc.by_reference:
+                tmp = self.allocate(arg.ty.size, arg.ty.align)
+                self.addi("a1", "s0", tmp)
+                self.copy("a0", "a1", arg.ty.size)
+                self.emit("mv a0, a1")
+            is_struct = arg.ty.kind in ("struct", "union") and not loc.by_reference
+            for p in loc.pieces:
+                if p.where != "stack":
+                    continue
+                slot = f"{8 * p.index + above}(sp)"
+                if is_struct:
+                    self.emit(f"ld t0, {p.offset}(a0)")
+                    self.emit(f"sd t0, {slot}")
+                elif arg.ty.is_flonum():
+                    self.emit(f"{'fsw' if arg.ty.kind == 'float' else 'fsd'} fa0, {slot}")
+                else:
+                    self.emit(f"sd a0, {slot}")
+            if any(p.where != "stack" for p in loc.pieces):
+                if arg.ty.is_flonum():
+                    self.pushf()
+                else:
+                    self.push()
+                pushed.append((loc, arg.ty, is_struct))
+        for loc, ty, is_struct in reversed(pushed):
+            regs = [p for p in loc.pieces if p.where != "stack"]
+            if is_struct:
+                self.pop("t4")
+                for p in regs:
+                    if p.where == "fa":
+                        self.emit(f"{'flw' if p.ty.kind == 'float' else 'fld'} fa{p.index}, {p.offset}(t4)")
+                    elif p.ty is not None and p.ty.size < 8:
+                        self.emit(f"{load_op(p.ty)} a{p.index}, {p.offset}(t4)")
+                    else:
+                        self.emit(f"ld a{p.index}, {p.offset}(t4)")
+            elif ty.is_flonum():
+                p = regs[0]
+                if p.where == "fa":
+                    self.popf(f"fa{p.index}")
+                else:
+                    self.pop(f"a{p.index}")
+                    if ty.kind == "float":
+                        self.emit(f"sext.w a{p.index}, a{p.index}")
+            else:
+                self.pop(f"a{regs[0].index}")
+        if sret:
+            self.addi("a0", "s0", node.ret_buf.obj.offset)
+        if direct:
+            self.emit(f"call {node.fn.lhs.obj.name}")
+        else:
+            self.emit(f"ld t5, {8 * (slots + pad)}(sp)")
+            self.emit("jalr t5")
+        release = slots + pad + (0 if direct else 1)
+        if release:
+            self.emit(f"addi sp, sp, {8 * release}")
+        self.depth = base_depth
+        if ret.kind in ("struct", "union"):
+            buf = node.ret_buf.obj.offset
+            if not sret:
+                self.addi("t4", "s0", buf)
+                for p in abi.return_pieces(ret):
+                    if p.where == "fa":
+                        self.emit(f"{'fsw' if p.ty.kind == 'float' else 'fsd'} fa{p.index}, {p.offset}(t4)")
+                    elif p.ty is not None:
+                        self.emit(f"{store_op(p.ty)} a{p.index}, {p.offset}(t4)")
+                    else:
+                        self.store_partial(f"a{p.index}", "t4", p.offset, min(8, ret.size - p.offset))
+            self.addi("a0", "s0", buf)
+        elif ret.is_integer() and ret.size < 4 or ret.kind == "bool":
+            self.cast(T.LONG if ret.kind != "bool" else T.LONG, ret)
+
+    def store_partial(self, reg, base, offset, size):
+        """Stores the low size bytes of reg at offset(base)."""
+        if size in (1, 2, 4, 8):
+            self.emit(f"{ {1: 'sb', 2: 'sh', 4: 'sw', 8: 'sd'}[size] } {reg}, {offset}({base})")
+            return
+        self.emit(f"mv t0, {reg}")
+        for i in range(size):
+            self.emit(f"sb t0, {offset + i}({base})")
+            self.emit("srli t0, t0, 8")
+
+    # ---- inline assembly ----
+    def x_asm(self, node):
+        self.gen_stmt(node)
+
+    # ---- statements ----
+    def gen_stmt(self, node):
+        k = node.kind
+        if k == "block":
+            for s in node.body:
+                self.gen_stmt(s)
+        elif k == "expr_stmt":
+            self.gen_expr(node.lhs)
+        elif k == "return":
+            if node.lhs is not None:
+                self.gen_expr(node.lhs)
+                self.return_value(node.lhs.ty)
+            self.emit(f"j {self.return_label}")
+        elif k == "if":
+            els = self.gen.new_label()
+            end = self.gen.new_label()
+            self.gen_expr(node.cond)
+            self.cast(node.cond.ty, T.BOOL)
+            self.emit(f"beqz a0, {els}")
+            self.gen_stmt(node.then)
+            self.emit(f"j {end}")
+            self.label(els)
+            if node.els is not None:
+                self.gen_stmt(node.els)
+            self.label(end)
+        elif k == "for":
+            top = self.gen.new_label()
+            if node.init is not None:
+                self.gen_stmt(node.init)
+            self.label(top)
+            if node.cond is not None:
+                self.gen_expr(node.cond)
+                self.cast(node.cond.ty, T.BOOL)
+                self.emit(f"beqz a0, {node.brk}")
+            self.gen_stmt(node.body)
+            self.label(node.cont)
+            if node.inc is not None:
+                self.gen_expr(node.inc)
+            self.emit(f"j {top}")
+            self.label(node.brk)
+        elif k == "do":
+            top = self.gen.new_label()
+            self.label(top)
+            self.gen_stmt(node.body)
+            self.label(node.cont)
+            self.gen_expr(node.cond)
+            self.cast(node.cond.ty, T.BOOL)
+            self.emit(f"bnez a0, {top}")
+            self.label(node.brk)
+        elif k == "switch":
+            self.gen_expr(node.cond)
+            for lo, hi, label in node.cases:
+                if lo == hi:
+                    self.emit(f"li t0, {lo}")
+                    self.emit(f"beq a0, t0, {label}")
+                else:
+                    self.emit(f"li t0, {lo}")
+                    self.emit("sub t1, a0, t0")
+                    self.emit(f"li t2, {hi - lo}")
+                    self.emit(f"bleu t1, t2, {label}")
+            self.emit(f"j {node.default or node.brk}")
+            self.gen_stmt(node.body)
+            self.label(node.brk)
+        elif k == "label":
+            self.label(node.label)
+            self.gen_stmt(node.body)
+        elif k == "goto":
+            self.emit(f"j {node.label}")
+        elif k == "memzero":
+            self.x_memzero(node)
+        elif k == "asm":
+            self.gen_asm(node)
+        else:
+            self.gen_expr(node)
+
+    def return_value(self, ty):
+        if ty.kind not in ("struct", "union"):
+            return
+        pieces = abi.return_pieces(ty)
+        if pieces is None:
+            self.mem("ld", "a1", self.fn.sret.offset, "s0")
+            self.copy("a0", "a1", ty.size)
+            self.emit("mv a0, a1")
+            return
+        self.emit("mv t4, a0")
+        for p in pieces:
+            if p.where == "fa":
+                self.emit(f"{'flw' if p.ty.kind == 'float' else 'fld'} fa{p.index}, {p.offset}(t4)")
+            elif p.ty is not None and p.ty.size < 8:
+                self.emit(f"{load_op(p.ty)} a{p.index}, {p.offset}(t4)")
+            else:
+                self.emit(f"ld a{p.index}, {p.offset}(t4)")
+
+    def gen_asm(self, node):
+        if node.simple:
+            self.emit(node.template.replace("\n", "\n\t"))
+            return
+        regs = ["t3", "t4", "t5", "a2", "a3", "a4", "a5", "a6", "a7"]
+        operands = node.outputs + node.inputs
+        if len(operands) > len(regs):
+            raise error_at(node.tok, "too many operands to asm")
+        text = {}
+        for i, (_name, constraint, e) in enumerate(operands):
+            c = constraint.lstrip("=+&")
+            if c.isdigit():
+                text[i] = text[int(c)]
+            elif c in ("i", "n"):
+                from b2i.cc.sema import Analyzer  # noqa: F401  (constant operands were folded in sema)
+
+                text[i] = str(e.val) if e.kind == "num" else "0"
+            elif c == "m":
+                text[i] = f"0({regs[i]})"
+            elif c in ("r", "rK", "rJ", "f"):
+                text[i] = regs[i]
+            else:
+                raise error_at(node.tok, f"unsupported asm constraint '{constraint}'")
+        for i, (_name, constraint, e) in enumerate(operands):
+            c = constraint.lstrip("=+&")
+            if i >= len(node.outputs):
+                if c in ("i", "n") or c.isdigit():
+                    if c.isdigit():
+                        self.gen_expr(e)
+                        self.emit(f"mv {text[i]}, a0")
+                    continue
+                if c == "m":
+                    self.gen_addr(e)
+                else:
+                    self.gen_expr(e)
+                self.emit(f"mv {regs[i]}, a0")
+            elif c == "m" or constraint.startswith("+"):
+                if c == "m":
+                    self.gen_addr(e)
+                else:
+                    self.gen_expr(e)
+                self.emit(f"mv {regs[i]}, a0")
+        template = substitute_operands(node.template, text, operands, node.tok)
+        self.emit(template.replace("\n", "\n\t"))
+        for i, (_name, constraint, e) in enumerate(node.outputs):
+            if constraint.lstrip("=+&") == "m":
+                continue
+            self.emit(f"mv t0, {text[i]}")
+            self.gen_addr(e)
+            self.emit("mv a1, a0")
+            self.emit("mv a0, t0")
+            self.emit(f"{store_op(e.ty)} a0, 0(a1)")
+
+    # ---- the function ----
+    def generate(self):
+        fn = self.fn
+        self.layout()
+        self.store_params()
+        self.gen_stmt(fn.body)
+        if fn.name == "main":
+            self.emit("li a0, 0")
+        if self.depth != 0:  # pragma: no cover - a bug in this file
+            raise AssertionError(f"stack depth {self.depth} at the end of {fn.name}")
+        frame = T.align_to(16 + self.save + self.frame, 16)
+        head = []
+        if not fn.is_static:
+            head.append(f"\t{'.weak' if fn.is_inline else '.globl'} {fn.name}")
+        head.append("\t.text")
+        head.append("\t.p2align 2")
+        head.append(f"\t.type {fn.name}, @function")
+        head.append(f"{fn.name}:")
+        head.append(f"\taddi sp, sp, -{16 + self.save}")
+        head.append(f"\tsd ra, {8}(sp)")
+        head.append("\tsd s0, 0(sp)")
+        head.append(f"\taddi s0, sp, {16 + self.save}")
+        if fn.ty.variadic:
+            for i in range(8):
+                head.append(f"\tsd a{i}, {-64 + 8 * i}(s0)")
+        rest = frame - 16 - self.save
+        if rest:
+            if fits12(rest):
+                head.append(f"\taddi sp, sp, -{rest}")
+            else:
+                head.append(f"\tli t0, {rest}")
+                head.append("\tsub sp, sp, t0")
+        tail = [f"{self.return_label}:"]
+        tail.append(f"\taddi sp, s0, -{16 + self.save}")
+        tail.append("\tld ra, 8(sp)")
+        tail.append("\tld s0, 0(sp)")
+        tail.append(f"\taddi sp, sp, {16 + self.save}")
+        tail.append("\tret")
+        tail.append(f"\t.size {fn.name}, .-{fn.name}")
+        return head + self.out + tail
+
+    def store_params(self):
+        fn = self.fn
+        ret = fn.ty.base
+        sret = ret.kind in ("struct", "union") and ret.size > 16
+        types = [p.ty for p in fn.params]
+        locations, alloc = abi.place_arguments(types, len(types), sret)
+        fn.va_named_ints = alloc.next_int
+        fn.va_named_stack = alloc.next_stack
+        if sret:
+            self.mem("sd", "a0", fn.sret.offset, "s0")
+        for param, loc in zip(fn.params, locations, strict=True):
+            ty = param.ty
+            self.addi("t4", "s0", param.offset)
+            if loc.by_reference:
+                p = loc.pieces[0]
+                if p.where == "stack":
+                    self.mem("ld", "a0", 8 * p.index, "s0")
+                    src = "a0"
+                else:
+                    src = f"a{p.index}"
+                self.emit(f"mv t5, {src}")
+                self.copy("t5", "t4", ty.size)
+                continue
+            is_struct = ty.kind in ("struct", "union")
+            for p in loc.pieces:
+                size = min(8, ty.size - p.offset) if is_struct and p.ty is None else (p.ty.size if p.ty else ty.size)
+                if p.where == "stack":
+                    self.mem("ld", "t0", 8 * p.index, "s0")
+                    self.store_partial("t0", "t4", p.offset, size)
+                elif p.where == "fa":
+                    self.emit(f"{'fsw' if size == 4 else 'fsd'} fa{p.index}, {p.offset}(t4)")
+                else:
+                    self.store_partial(f"a{p.index}", "t4", p.offset, size)
+
+
+def load_op(ty):
+    if ty.size == 8:
+        return "ld"
+    return {1: "lb", 2: "lh", 4: "lw"}[ty.size] + ("u" if ty.unsigned and ty.size < 4 else "")
+
+
+def store_op(ty):
+    return {1: "sb", 2: "sh", 4: "sw", 8: "sd"}[ty.size]
+
+
+def substitute_operands(template, text, operands, tok):
+    out = []
+    i = 0
+    names = {name: k for k, (name, _, _) in enumerate(operands) if name}
+    while i < len(template):
+        c = template[i]
+        if c != "%":
+            out.append(c)
+            i += 1
+            continue
+        nxt = template[i + 1 : i + 2]
+        if nxt == "%":
+            out.append("%")
+            i += 2
+        elif nxt.isdigit():
+            j = i + 1
+            while j < len(template) and template[j].isdigit():
+                j += 1
+            n = int(template[i + 1 : j])
+            if n not in text:
+                raise error_at(tok, "operand number out of range")
+            out.append(text[n])
+            i = j
+        elif nxt == "[":
+            j = template.index("]", i)
+            name = template[i + 2 : j]
+            if name not in names:
+                raise error_at(tok, f"undefined named operand '{name}'")
+            out.append(text[names[name]])
+            i = j + 1
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
+
+
+class Generator:
+    """Generates a whole translation unit."""
+
+    def __init__(self):
+        self.labels = 0
+
+    def new_label(self):
+        self.labels += 1
+        return f".L.cg.{self.labels}"
+
+    def program(self, objs: list[Obj], source_name: str) -> str:
+        out = [
+            f'\t.file "{source_name}"',
+            "\t.option nopic",
+            '\t.attribute arch, "rv64i2p1_m2p0_a2p1_f2p2_d2p2"',
+            "\t.attribute unaligned_access, 0",
+            "\t.attribute stack_align, 16",
+        ]
+        for v in objs:
+            if v.ty.kind == "func":
+                if v.is_definition:
+                    out += FunctionGen(self, v).generate()
+                continue
+            if not v.is_definition:
+                continue
+            out += self.global_data(v)
+        out.append('\t.section .note.GNU-stack,"",@progbits')
+        return "\n".join(out) + "\n"
+
+    def global_data(self, v: Obj):
+        lines = []
+        if not v.is_static:
+            lines.append(f"\t.globl {v.name}")
+        size = max(v.ty.size, 1)
+        align = max(v.align, 1)
+        p2 = align.bit_length() - 1
+        if v.init is None or (not any(v.init) and not v.relocs):
+            lines.append("\t.bss")
+            lines.append(f"\t.p2align {p2}")
+            lines.append(f"\t.type {v.name}, @object")
+            lines.append(f"\t.size {v.name}, {size}")
+            lines.append(f"{v.name}:")
+            lines.append(f"\t.zero {size}")
+            return lines
+        section = ".section .rodata" if v.name.startswith(".L.str") else ".data"
+        lines.append(f"\t{section}")
+        lines.append(f"\t.p2align {p2}")
+        lines.append(f"\t.type {v.name}, @object")
+        lines.append(f"\t.size {v.name}, {size}")
+        lines.append(f"{v.name}:")
+        relocs = {off: (label, addend) for off, label, addend in v.relocs}
+        data = v.init + bytes(max(0, size - len(v.init)))
+        i = 0
+        run = []
+        while i < len(data):
+            if i in relocs:
+                if run:
+                    lines.append("\t.byte " + ",".join(run))
+                    run = []
+                label, addend = relocs[i]
+                lines.append(f"\t.dword {label}{'+' if addend >= 0 else ''}{addend}")
+                i += 8
+                continue
+            run.append(str(data[i]))
+            if len(run) == 16:
+                lines.append("\t.byte " + ",".join(run))
+                run = []
+            i += 1
+        if run:
+            lines.append("\t.byte " + ",".join(run))
+        return lines
+
+
+def generate(objs: list[Obj], source_name: str = "") -> str:
+    """Assembly text for a translation unit's objects."""
+    return Generator().program(objs, source_name)

@@ -1,0 +1,37 @@
+"""One C file to assembly text: preprocess, parse, analyse, generate (the passes in the order they run)."""
+
+import os
+from importlib import resources
+
+from b2i.cc.codegen import generate
+from b2i.cc.parse import parse
+from b2i.cc.preprocess import Preprocessor
+from b2i.cc.sema import analyze
+
+
+def libc_include_dir() -> str:
+    """Where our libc's headers live (package data)."""
+    return str(resources.files("b2i.cc").joinpath("libc", "include"))
+
+
+def make_preprocessor(include_paths=(), defines=None, undefines=(), nostdinc=False) -> Preprocessor:
+    system = [] if nostdinc else [libc_include_dir()]
+    pp = Preprocessor(include_paths, system, defines)
+    for name in undefines:
+        pp.undefine(name)
+    return pp
+
+
+def preprocess(path, text=None, include_paths=(), defines=None, undefines=(), nostdinc=False, pre_includes=()):
+    pp = make_preprocessor(include_paths, defines, undefines, nostdinc)
+    return pp.run_file(path, text, pre_includes)
+
+
+def compile_c(
+    path: str, text: str | None = None, include_paths=(), defines=None, undefines=(), nostdinc=False, pre_includes=()
+) -> str:
+    """Assembly for a C file. Raises CompileError on the first error in the source."""
+    toks = preprocess(path, text, include_paths, defines, undefines, nostdinc, pre_includes)
+    tree = parse(toks)
+    objs = analyze(tree, toks)
+    return generate(objs, os.path.basename(path))

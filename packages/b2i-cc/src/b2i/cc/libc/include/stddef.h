@@ -1,0 +1,9 @@
+#ifndef _STDDEF_H
+#define _STDDEF_H
+typedef unsigned long size_t;
+typedef long ptrdiff_t;
+typedef int wchar_t;
+typedef struct { long __ll; double __ld; } max_align_t;
+#define NULL ((void *)0)
+#define offsetof(type, member) __builtin_offsetof(type, member)
+#endif
