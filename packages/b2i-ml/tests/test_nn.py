@@ -62,7 +62,8 @@ def test_batchnorm_train_and_eval(n, d, seed):
     np.testing.assert_allclose(bn.running_mean.numpy(), 0.1 * x.mean(0))
     np.testing.assert_allclose(bn.running_var.numpy(), 0.9 + 0.1 * x.var(0, ddof=1))
     bn.eval()
-    np.testing.assert_allclose(bn(Tensor(x)).numpy(), (x - 0.1 * x.mean(0)) / np.sqrt(0.9 + 0.1 * x.var(0, ddof=1) + 1e-5))
+    running_var = 0.9 + 0.1 * x.var(0, ddof=1)
+    np.testing.assert_allclose(bn(Tensor(x)).numpy(), (x - 0.1 * x.mean(0)) / np.sqrt(running_var + 1e-5))
     bn.train()
 
     def run(x, w, b):

@@ -15,7 +15,6 @@ import os
 import struct
 
 import numpy as np
-
 from b2i.ml.data.errors import DataError
 
 DTYPES = {"F32": "<f4", "F64": "<f8", "I64": "<i8", "I32": "<i4", "U8": "u1", "BOOL": "?"}

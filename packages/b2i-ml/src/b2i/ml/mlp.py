@@ -6,7 +6,6 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
-
 from b2i.ml import backend as B
 from b2i.ml import functional as F
 from b2i.ml import nn, optim
@@ -56,7 +55,7 @@ def train(
     test_y: np.ndarray,
     epochs: int = 10,
     batch_size: int = 32,
-    lr: float = 3e-3,
+    lr: float = 1e-2,
     seed: int = 0,
     log=print,
 ) -> History:

@@ -6,7 +6,6 @@ import math
 import os
 
 import numpy as np
-
 from b2i.ml.data.png import write_png
 
 # 3x5 pixel digits and a few signs, for axis labels
