@@ -139,3 +139,175 @@ def test_random_streams_match_qemu(build_program, qemu, source):
     assert status == 0 and len(uart.splitlines()) == 63
     assert result.finished and result.exit_code == 0
     assert result.uart == uart
+
+
+# ---------------------------------------------------------------- traps, privilege modes, interrupts
+TRAPS = r"""
+    .section .text.init
+    .globl _start
+_start:
+    li t0, -1                 # QEMU enforces PMP for S and U: open all of memory (our core ignores PMP)
+    csrw pmpaddr0, t0
+    li t0, 0x1f
+    csrw pmpcfg0, t0
+    la t0, mhandler
+    csrw mtvec, t0
+    la t0, shandler
+    csrw stvec, t0
+    li s10, 0
+    li s11, 0
+    ecall                     # environment call from M: cause 11
+    .word 0x0000000b          # custom-0: illegal instruction, cause 2
+    ebreak                    # cause 3
+    li t0, 0x1800
+    csrc mstatus, t0          # MPP = U
+    la t0, user1
+    csrw mepc, t0
+    la s11, back1
+    mret
+user1:
+    csrr s1, cycle            # mcounteren is 0: illegal in U
+    ecall                     # cause 8; the M handler continues at back1 in M
+back1:
+    li t0, 0x100
+    csrw medeleg, t0          # U-mode ecalls go to S
+    li t0, 0x1800
+    csrc mstatus, t0
+    li t0, 0x800
+    csrs mstatus, t0          # MPP = S
+    la t0, super1
+    csrw mepc, t0
+    la s11, back2
+    mret
+super1:
+    li t0, 0x100
+    csrc sstatus, t0          # SPP = U
+    la t0, user2
+    csrw sepc, t0
+    sret
+user2:
+    ecall                     # delegated: S handler
+    mret                      # illegal in U: M handler
+    li s10, 1
+    ecall                     # S handler, which escalates with its own ecall (cause 9) to M, to back2
+back2:
+    csrw medeleg, zero
+    li t0, 0x2004000
+    li t1, 0x200bff8
+    ld t2, 0(t1)
+    addi t2, t2, 100
+    sd t2, 0(t0)              # mtimecmp = mtime + 100
+    li t0, 0x80
+    csrs mie, t0
+    li s9, 0
+    csrsi mstatus, 8
+1:  beqz s9, 1b
+    csrci mstatus, 8
+    li t0, 0x8
+    csrs mie, t0
+    li t0, 0x2000000
+    li t1, 1
+    li s9, 0
+    sw t1, 0(t0)              # msip = 1
+    csrsi mstatus, 8
+1:  beqz s9, 1b
+    csrci mstatus, 8
+    csrr a0, mstatus
+    li t0, 0x1888             # MPP, MPIE, MIE as mret left them
+    and a0, a0, t0
+    li a1, 's'
+    call print_line
+    li t0, 0x100000
+    li t1, 0x5555
+    sw t1, 0(t0)
+2:  j 2b
+
+mhandler:
+    csrr a0, mcause
+    li a1, 'M'
+    call print_line
+    csrr t0, mcause
+    bltz t0, irq
+    csrr a0, mepc
+    la t1, _start
+    sub a0, a0, t1
+    li a1, 'e'
+    call print_line
+    csrr t0, mcause
+    li t1, 8
+    beq t0, t1, redirect
+    li t1, 9
+    beq t0, t1, redirect
+skip:
+    csrr t0, mepc
+    addi t0, t0, 4
+    csrw mepc, t0
+    mret
+redirect:
+    beqz s11, skip
+    csrw mepc, s11
+    li s11, 0
+    li t0, 0x1800
+    csrs mstatus, t0
+    mret
+irq:
+    slli t0, t0, 1
+    srli t0, t0, 1
+    li t1, 7
+    bne t0, t1, 1f
+    li t2, 0x2004000
+    li t3, -1
+    sd t3, 0(t2)
+1:  li t1, 3
+    bne t0, t1, 2f
+    li t2, 0x2000000
+    sw zero, 0(t2)
+2:  li s9, 1
+    mret
+
+shandler:
+    csrr a0, scause
+    li a1, 'S'
+    call print_line
+    csrr a0, sepc
+    la t1, _start
+    sub a0, a0, t1
+    li a1, 'e'
+    call print_line
+    bnez s10, escalate
+    csrr t0, sepc
+    addi t0, t0, 4
+    csrw sepc, t0
+    sret
+escalate:
+    li s10, 0
+    ecall
+
+print_line:                   # prints the character a1, a0 in hex, a newline
+    li t6, 0x10000000
+    sb a1, 0(t6)
+    li t3, 60
+1:  srl t4, a0, t3
+    andi t4, t4, 15
+    li t5, 10
+    blt t4, t5, 2f
+    addi t4, t4, 39
+2:  addi t4, t4, 48
+    sb t4, 0(t6)
+    addi t3, t3, -4
+    bgez t3, 1b
+    li t4, 10
+    sb t4, 0(t6)
+    ret
+"""
+
+
+def test_traps_modes_and_interrupts_match_qemu(build_program, qemu):
+    """Exceptions in M/S/U, delegation to S, mret/sret, timer and software interrupts: causes and pcs as QEMU."""
+    elf = build_program(TRAPS)
+    uart, status = qemu(elf)
+    result = run(elf)
+    causes = [line[1:] for line in uart.splitlines() if line[0] in "MS"]
+    assert status == 0 and causes[-2:] == ["8000000000000007", "8000000000000003"]
+    assert result.finished and result.exit_code == 0
+    assert result.uart == uart

@@ -129,9 +129,9 @@ module b2i_decoder (
                     alu_op = alu_of_funct3(funct3, instr[30]);
                 else illegal = 1'b1;
             end
-            7'b0001111: begin  // FENCE (a no-op here: one hart, no caches) and FENCE.I
-                if (funct3 == 3'd1) is_fence_i = 1'b1;
-                else if (funct3 != 3'd0) illegal = 1'b1;
+            7'b0001111: begin  // FENCE, FENCE.TSO (no-ops: one hart, no caches) and FENCE.I, fields as in the table
+                if (instr == 32'h0000100F) is_fence_i = 1'b1;
+                else if (!((instr & 32'hF00FFFFF) == 32'h0000000F || instr == 32'h8330000F)) illegal = 1'b1;
             end
             7'b0101111: begin  // A extension, .W (funct3 2) and .D (funct3 3)
                 writes_rd = 1'b1; uses_rs1 = 1'b1; uses_rs2 = 1'b1; is_amo = 1'b1;
