@@ -6,7 +6,6 @@ import pathlib
 import subprocess
 
 import pytest
-
 from b2i.sim.machine.run import run_program
 
 PROGRAMS = pathlib.Path(__file__).parent / "programs" / "user"
