@@ -1,0 +1,244 @@
+"""The fast engine's run loop: native code for hot blocks, the reference interpreter for everything else.
+
+    guest pc --(cold: < HOT visits)----------------------------> reference interpreter (Hart.run)
+        |
+        +--(hot)--> scan (b2i.sim.isa) --> LLVM IR (translate) --> object code (native, disk cache)
+                                                                      |
+                       jump cache (pc -> code) <----------------------+
+                              |
+    native dispatcher: block -> block -> ... (no Python) until a miss, an exit or the instruction limit
+                              |
+           EXIT_STEP: the reference executes one instruction (ecall, CSR, atomics, MMIO-like or unmapped
+                      accesses, stores into translated pages, FP cases not provably exact)
+           EXIT_FENCE_I: drop every translation, then step over the fence.i
+
+The architectural state has one owner at a time: the ctypes `state` array while native code runs, the
+Hart's fields otherwise; `_to_native`/`_to_reference` copy it across at the switch.
+"""
+
+import ctypes
+import pathlib
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import TextIO
+
+from b2i.sim.fast.flatmem import PAGES, FlatMemory
+from b2i.sim.fast.translate import (
+    EXIT,
+    EXIT_FENCE_I,
+    FFLAGS,
+    FP_DIRTY,
+    FRM,
+    INSTRET,
+    LIMIT,
+    MAX_BLOCK,
+    PC,
+    SLOTS,
+    Block,
+    F,
+    X,
+    build,
+    scan,
+)
+from b2i.sim.machine.linux import Process
+from b2i.sim.machine.memory import PAGE_SHIFT
+
+HOT = 8  # visits of a block's first pc before it is translated: cold code stays with the reference
+NO_TAG = 1  # no pc is odd, so this tag matches nothing
+DispatchFunction = ctypes.CFUNCTYPE(ctypes.c_uint64, *[ctypes.c_void_p] * 5)
+
+
+def available() -> bool:
+    """Whether llvmlite (the `fast` extra) is installed."""
+    try:
+        import llvmlite.binding  # noqa: F401, PLC0415 - probing for the optional dependency
+    except ImportError:
+        return False
+    return True
+
+
+@dataclass
+class Stats:
+    """What the engine did: for --stats, the bench and the docs' numbers."""
+
+    blocks: int = 0
+    native_instructions: int = 0
+    reference_instructions: int = 0
+    exits_to_reference: int = 0
+    flushes: int = 0
+    compile_seconds: float = 0.0
+    cache_hits: int = 0
+
+
+class FastEngine:
+    """Runs a Linux process's hart; `run(max_insns)` behaves as `Hart.run` does (same exceptions)."""
+
+    def __init__(self, process: Process, cache_dir: pathlib.Path | None = None, hot: int = HOT) -> None:
+        from b2i.sim.fast.native import JUMP_CACHE, native  # noqa: PLC0415 - llvmlite is optional
+
+        self.process = process
+        self.hart = hart = process.hart
+        self.memory = FlatMemory.adopt(process.memory)
+        process.memory = self.memory
+        hart.load, hart.store, hart.fetch = self.memory.load, self.memory.store, self.memory.fetch
+        self.memory.on_code_change = self.invalidate_page
+        self.native = native(cache_dir)
+        self.jump_cache_mask = JUMP_CACHE - 1
+        self.state = (ctypes.c_uint64 * SLOTS)()
+        self.tags = (ctypes.c_uint64 * JUMP_CACHE)(*[NO_TAG] * JUMP_CACHE)
+        self.functions = (ctypes.c_uint64 * JUMP_CACHE)()
+        self.dispatch = DispatchFunction(self.native.dispatch)
+        self.arguments = (ctypes.addressof(self.state), self.memory.base, self.memory.page_map_base,
+                          ctypes.addressof(self.tags), ctypes.addressof(self.functions))
+        self.hot = hot
+        self.blocks: dict[int, tuple[Block, int]] = {}
+        self.by_page: dict[int, set[int]] = defaultdict(set)
+        self.heat: Counter[int] = Counter()
+        self.untranslatable: set[int] = set()
+        self.cold_lengths: dict[int, int] = {}
+        self.stats = Stats()
+        self._compile_start = (self.native.compile_seconds, self.native.cache_hits)
+
+    # ---- the loop ----------------------------------------------------------------------------------------------
+    def run(self, max_insns: int | None = None) -> None:
+        hart = self.hart
+        end = hart.instret + max_insns if max_insns is not None else 1 << 62
+        try:
+            while hart.instret < end:
+                pc = hart.pc
+                translated = pc in self.blocks or self._consider(pc)
+                if translated and end - hart.instret > MAX_BLOCK:
+                    self._run_native(end)
+                else:
+                    self._run_reference(pc, end)
+        finally:
+            self._update_compile_stats()
+
+    def _run_reference(self, pc: int, end: int) -> None:
+        """Interpret one block's worth of cold code (straight-line, so exactly that block)."""
+        length = self.cold_lengths.get(pc)
+        if length is None:
+            length = self.cold_lengths[pc] = max(1, len(scan(self.memory.fetch, pc)))
+        before = self.hart.instret
+        try:
+            self.hart.run(min(length, end - before))
+        finally:
+            self.stats.reference_instructions += self.hart.instret - before
+
+    def _run_native(self, end: int) -> None:
+        state = self.state
+        self._to_native()
+        state[LIMIT] = end - MAX_BLOCK  # a block never retires more than MAX_BLOCK: never past `end`
+        started = state[INSTRET]
+        while True:
+            self.dispatch(*self.arguments)
+            reason = state[EXIT]
+            state[EXIT] = 0
+            pc = state[PC]
+            if reason or state[INSTRET] >= state[LIMIT]:
+                break
+            known = self.blocks.get(pc) or (self._consider(pc) and self.blocks.get(pc))
+            if not known:
+                break
+            self._enter(pc, known[1])  # evicted from the jump cache by a colliding pc, or newly hot
+        self.stats.native_instructions += state[INSTRET] - started
+        self._to_reference()
+        if reason == EXIT_FENCE_I:
+            self.flush()
+        if reason:
+            self.stats.exits_to_reference += 1
+            before = self.hart.instret
+            try:
+                self.hart.run(1)
+            finally:
+                self.stats.reference_instructions += self.hart.instret - before
+
+    # ---- translation ---------------------------------------------------------------------------------------------
+    def _consider(self, pc: int) -> bool:
+        """Count a visit; translate the block once it is hot. True if pc now has native code."""
+        if pc in self.untranslatable:
+            return False
+        self.heat[pc] += 1
+        if self.heat[pc] < self.hot:
+            return False
+        insns = scan(self.memory.fetch, pc)
+        block = Block(pc, insns)
+        if not insns or block.end >> PAGE_SHIFT >= PAGES:
+            self.untranslatable.add(pc)
+            return False
+        build(block)
+        address = self.native.compile_block(block.ir)
+        self.blocks[pc] = (block, address)
+        for page in block.pages:
+            self.by_page[page].add(pc)
+            self.memory.mark_code(page)
+        self.stats.blocks += 1
+        self._enter(pc, address)
+        return True
+
+    def _enter(self, pc: int, address: int) -> None:
+        slot = (pc >> 1) & self.jump_cache_mask
+        self.tags[slot] = pc
+        self.functions[slot] = address
+
+    def invalidate_page(self, page: int) -> None:
+        """Guest code on this page changed (a store, munmap): forget every block read from it."""
+        for pc in self.by_page.pop(page, set()):
+            block, _ = self.blocks.pop(pc)
+            slot = (pc >> 1) & self.jump_cache_mask
+            if self.tags[slot] == pc:
+                self.tags[slot] = NO_TAG
+            self.heat[pc] = 0
+            for other in block.pages - {page}:
+                self.by_page[other].discard(pc)
+                if not self.by_page[other]:
+                    del self.by_page[other]
+                    self.memory.unmark_code(other)
+        self.memory.unmark_code(page)
+        self.untranslatable.clear()
+        self.cold_lengths.clear()
+
+    def flush(self) -> None:
+        """fence.i: drop every translation (the object code stays loaded and is reused if the bytes recur)."""
+        for page in list(self.by_page):
+            self.invalidate_page(page)
+        self.stats.flushes += 1
+
+    # ---- moving the state -------------------------------------------------------------------------------------------
+    def _to_native(self) -> None:
+        h, state = self.hart, self.state
+        state[X : X + 32] = h.x
+        state[F : F + 32] = h.f
+        state[PC], state[INSTRET], state[FFLAGS], state[FRM], state[FP_DIRTY] = h.pc, h.instret, h.fflags, h.frm, 0
+
+    def _to_reference(self) -> None:
+        h, state = self.hart, self.state
+        h.x[:] = state[X : X + 32]
+        h.f[:] = state[F : F + 32]
+        h.pc, h.instret, h.fflags = state[PC], state[INSTRET], state[FFLAGS]
+        if state[FP_DIRTY]:
+            h.fp_dirty()
+
+    def _update_compile_stats(self) -> None:
+        seconds, hits = self._compile_start
+        self.stats.compile_seconds = self.native.compile_seconds - seconds
+        self.stats.cache_hits = self.native.cache_hits - hits
+
+    def close(self) -> None:
+        """Release the flat memory (its 256 GiB of reserved address space)."""
+        self.process.memory = None
+        self.memory.close()
+
+
+def run_program(elf: bytes | str, argv: list[str] | None = None, *, stdin: bytes = b"", root: str = ".",
+                max_insns: int | None = None, env: list[str] | None = None, strace: TextIO | None = None,
+                cache_dir: pathlib.Path | None = None, stats: Stats | None = None):
+    """`b2i.sim.machine.run.run_program` on the fast engine: same arguments (no commit trace), same RunResult.
+
+    `stats`, when given, is filled with what the engine did (blocks, native vs reference instructions, compile
+    time and cache hits).
+    """
+    from b2i.sim.fast.session import run_process  # noqa: PLC0415 - keeps this module about the engine
+
+    return run_process(elf, argv, stdin=stdin, root=root, max_insns=max_insns, env=env, strace=strace,
+                       make_engine=lambda process: FastEngine(process, cache_dir), stats=stats)

@@ -1,0 +1,151 @@
+"""llvmlite glue: one MCJIT engine per host process, an on-disk cache of object code, and the dispatcher.
+
+Every module goes IR -> optimised IR -> object code for this host CPU. The object bytes are stored under the
+cache folder by a hash of (IR, CPU, LLVM version); a later run, or another process, loads them instead of
+running LLVM's optimiser and code generator, which is most of the cost of a block (a few milliseconds).
+
+The dispatcher is native too, so that a hot loop spanning several blocks never returns to Python:
+
+    pc = state[PC]
+    while state[INSTRET] < state[LIMIT]:
+        slot = (pc >> 1) & MASK                  # a direct-mapped jump cache
+        if tags[slot] != pc: break               # not translated (yet): Python decides
+        pc = functions[slot](state, mem, pagemap)
+        if state[EXIT]: break                    # the block wants the reference or a flush
+    state[PC] = pc
+"""
+
+import hashlib
+import os
+import pathlib
+import time
+
+import llvmlite.binding as llvm
+from b2i.sim.fast.translate import DECLARATIONS, EXIT, INSTRET, LIMIT, PC
+
+JUMP_CACHE_BITS = 16
+JUMP_CACHE = 1 << JUMP_CACHE_BITS
+
+DISPATCHER = f"""
+define i64 @dispatch(ptr %state, ptr %mem, ptr %pagemap, ptr %tags, ptr %functions) {{
+entry:
+  %pc.p = getelementptr i64, ptr %state, i64 {PC}
+  %instret.p = getelementptr i64, ptr %state, i64 {INSTRET}
+  %limit.p = getelementptr i64, ptr %state, i64 {LIMIT}
+  %exit.p = getelementptr i64, ptr %state, i64 {EXIT}
+  %pc0 = load i64, ptr %pc.p
+  br label %loop
+loop:
+  %pc = phi i64 [ %pc0, %entry ], [ %next, %ran ]
+  %instret = load i64, ptr %instret.p
+  %limit = load i64, ptr %limit.p
+  %go = icmp ult i64 %instret, %limit
+  br i1 %go, label %lookup, label %out
+lookup:
+  %half = lshr i64 %pc, 1
+  %slot = and i64 %half, {JUMP_CACHE - 1}
+  %tag.p = getelementptr i64, ptr %tags, i64 %slot
+  %tag = load i64, ptr %tag.p
+  %hit = icmp eq i64 %tag, %pc
+  br i1 %hit, label %run, label %out
+run:
+  %function.p = getelementptr i64, ptr %functions, i64 %slot
+  %function.i = load i64, ptr %function.p
+  %function = inttoptr i64 %function.i to ptr
+  %next = call i64 %function(ptr %state, ptr %mem, ptr %pagemap)
+  %reason = load i64, ptr %exit.p
+  %normal = icmp eq i64 %reason, 0
+  br i1 %normal, label %ran, label %out
+ran:
+  br label %loop
+out:
+  %final = phi i64 [ %pc, %loop ], [ %pc, %lookup ], [ %next, %run ]
+  store i64 %final, ptr %pc.p
+  ret i64 %final
+}}
+"""
+
+
+def default_cache_dir() -> pathlib.Path:
+    """$B2I_FAST_CACHE, else ~/.cache/b2i-sim/fast."""
+    configured = os.environ.get("B2I_FAST_CACHE")
+    return pathlib.Path(configured) if configured else pathlib.Path.home() / ".cache" / "b2i-sim" / "fast"
+
+
+class Native:
+    """Compiles modules of IR text to callable addresses, through the disk cache."""
+
+    def __init__(self, cache_dir: pathlib.Path | None = None) -> None:
+        llvm.initialize_native_target()
+        llvm.initialize_native_asmprinter()
+        target = llvm.Target.from_triple(llvm.get_process_triple())
+        cpu, features = llvm.get_host_cpu_name(), llvm.get_host_cpu_features().flatten()
+        self.machine = target.create_target_machine(cpu=cpu, features=features, opt=2, codemodel="jitdefault")
+        self.engine = llvm.create_mcjit_compiler(llvm.parse_assembly(""), self.machine)
+        self.fingerprint = f"{llvm.llvm_version_info} {cpu} {features}".encode()
+        self.cache_dir = cache_dir if cache_dir is not None else default_cache_dir()
+        self.objects: list = []  # keep the object files alive: their code is what runs
+        self.compile_seconds = 0.0
+        self.compiled = 0
+        self.cache_hits = 0
+        self.loaded: dict[str, int] = {}
+        self.dispatch = self.compile(DISPATCHER, ["dispatch"])["dispatch"]
+
+    def _optimise(self, module) -> None:
+        options = llvm.create_pipeline_tuning_options(speed_level=2)
+        builder = llvm.create_pass_builder(self.machine, options)
+        builder.getModulePassManager().run(module, builder)
+
+    def compile_block(self, ir: str) -> int:
+        """The address of a block's function (`@block` in the IR), renamed by its hash: equal code, one copy."""
+        key = hashlib.sha256(ir.encode()).hexdigest()[:24]
+        if key not in self.loaded:
+            name = f"block_{key}"
+            self.loaded[key] = self.compile(ir.replace("@block(", f"@{name}("), [name])[name]
+        return self.loaded[key]
+
+    def compile(self, ir: str, names: list[str]) -> dict[str, int]:
+        """Addresses of the named functions of a module (IR text without the shared declarations)."""
+        started = time.perf_counter()
+        text = ir + DECLARATIONS
+        key = hashlib.sha256(self.fingerprint + text.encode()).hexdigest()
+        path = self.cache_dir / key[:2] / f"{key}.o"
+        try:
+            data = path.read_bytes()
+            self.cache_hits += 1
+        except OSError:
+            module = llvm.parse_assembly(text)
+            module.verify()
+            self._optimise(module)
+            data = self.machine.emit_object(module)
+            self._store(path, data)
+        obj = llvm.ObjectFileRef.from_data(data)
+        self.objects.append(obj)
+        self.engine.add_object_file(obj)
+        self.engine.finalize_object()
+        addresses = {name: self.engine.get_function_address(name) for name in names}
+        self.compile_seconds += time.perf_counter() - started
+        self.compiled += 1
+        return addresses
+
+    @staticmethod
+    def _store(path: pathlib.Path, data: bytes) -> None:
+        """Write atomically (rename), so parallel runs sharing the folder never read half a file."""
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_suffix(f".{os.getpid()}.tmp")
+            partial.write_bytes(data)
+            os.replace(partial, path)
+        except OSError:
+            pass  # a read-only or full disk only costs the next run its compile time
+
+
+_shared: dict[pathlib.Path, Native] = {}
+
+
+def native(cache_dir: pathlib.Path | None = None) -> Native:
+    """The one Native per cache folder in this host process (creating an LLVM engine costs tens of ms)."""
+    folder = cache_dir if cache_dir is not None else default_cache_dir()
+    if folder not in _shared:
+        _shared[folder] = Native(folder)
+    return _shared[folder]

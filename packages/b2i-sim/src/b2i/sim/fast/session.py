@@ -1,0 +1,64 @@
+"""Running a whole program on an engine: the process set-up and exit handling of the reference's `run_program`.
+
+Mirrors `b2i.sim.machine.run.run_program` (same streams, argv, environment, root and exit codes), with the
+engine that drives the hart chosen by the caller: the fast engine, or the lockstep pair.
+"""
+
+import os
+from collections.abc import Callable
+from typing import Any, TextIO
+
+from b2i.sim.machine.linux import Process, Stream
+from b2i.sim.machine.loader import LoadError
+from b2i.sim.machine.run import EXIT_FAULT, EXIT_LIMIT, EXIT_LOAD_ERROR, RunResult, fault_message, read_program
+from b2i.sim.machine.trap import GuestExit, GuestFault, Trap
+
+
+def make_process(elf: bytes | str, argv: list[str] | None, stdin: bytes, root: str, env: list[str] | None,
+                 strace: TextIO | None) -> tuple[Process, bytearray, bytearray]:
+    """A loaded process with captured stdout and stderr; LoadError if the program cannot be read."""
+    image, name = read_program(elf)
+    out, err = bytearray(), bytearray()
+    pending = bytearray(stdin)
+
+    def read(n: int) -> bytes:
+        data = bytes(pending[:n])
+        del pending[:n]
+        return data
+
+    argv = list(argv) if argv is not None else [os.path.basename(name)]
+    process = Process(image, argv, list(env or []), Stream(read=read), Stream(write=out.extend),
+                      Stream(write=err.extend), root, strace=strace, exe_name=name)
+    return process, out, err
+
+
+def drive(engine: Any, max_insns: int | None) -> tuple[int, str | None]:
+    """Run an engine (anything with `run` and `hart`) to its end: (exit code, message or None)."""
+    hart = engine.hart
+    try:
+        engine.run(max_insns)
+    except GuestExit as done:
+        return done.code, None
+    except Trap as trap:
+        return EXIT_FAULT, fault_message(hart, trap)
+    except GuestFault as fault:
+        return EXIT_FAULT, str(fault)
+    return EXIT_LIMIT, f"stopped after {hart.instret} instructions (instruction limit)"
+
+
+def run_process(elf: bytes | str, argv: list[str] | None = None, *, stdin: bytes = b"", root: str = ".",
+                max_insns: int | None = None, env: list[str] | None = None, strace: TextIO | None = None,
+                make_engine: Callable[[Process], Any], stats: Any = None) -> RunResult:
+    """Load, run on the engine `make_engine(process)` returns, and collect a RunResult."""
+    try:
+        process, out, err = make_process(elf, argv, stdin, root, env, strace)
+    except LoadError as error:
+        return RunResult(EXIT_LOAD_ERROR, b"", b"", 0, str(error))
+    engine = make_engine(process)
+    try:
+        code, message = drive(engine, max_insns)
+    finally:
+        if stats is not None:
+            vars(stats).update(vars(engine.stats))
+        engine.close()
+    return RunResult(code, bytes(out), bytes(err), process.hart.instret, message)

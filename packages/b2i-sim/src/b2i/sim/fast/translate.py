@@ -1,0 +1,612 @@
+"""One basic block of guest code to LLVM IR text: the heart of the fast engine.
+
+A block starts at a pc and runs to the first control transfer (branch, jal, jalr), to an instruction this
+file does not translate, or to MAX_BLOCK instructions. Decoding goes through `b2i.sim.isa` (compressed
+instructions are expanded to their base instruction first). The generated function is
+
+    i64 @block(ptr %state, ptr %mem, ptr %pagemap)  ; returns the next guest pc
+
+Guest registers live in `state` (see the slot numbers below); the function copies the ones it uses into
+locals (LLVM keeps them in host registers) and writes back the ones it changed on every exit. Guest address
+`a` is host address `mem + a` once the page map says the page is there (loads) or is plain data (stores);
+otherwise the block exits *before* the instruction with `EXIT_STEP`, and the reference interpreter executes
+that one instruction. Floating point runs on the host's IEEE double unit only where the result provably
+matches RISC-V bit for bit with the same fflags (finite, normal-range results, round-to-nearest); anything
+else (NaNs, infinities, subnormal results, other rounding modes, single precision arithmetic) takes the same
+exit. A block whose branch goes back to its own start becomes a native loop, bounded by the instruction limit.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from b2i.sim import isa
+from b2i.sim.fast.flatmem import CODE, DATA, PAGES, SPAN
+from b2i.sim.machine.memory import PAGE, PAGE_SHIFT
+from b2i.sim.machine.trap import Trap
+
+# slots of the state array (64-bit words)
+X, F, PC, INSTRET, LIMIT, FFLAGS, FRM, EXIT, FP_DIRTY = 0, 32, 64, 65, 66, 67, 68, 69, 70
+SLOTS = 72
+# why a block returned (state[EXIT]); 0 means "go on at the returned pc"
+EXIT_NONE, EXIT_STEP, EXIT_FENCE_I = 0, 1, 2
+MAX_BLOCK = 64
+NX = 1
+
+INF = "0x7FF0000000000000"
+SMALL = "0x0360000000000000"  # 2**-969: results at least this big have exactly representable rounding errors
+BIG = "0x7E70000000000000"  # 2**1000: far enough from overflow that no intermediate can reach it
+TWO53 = 1 << 53
+
+BRANCHES = {"beq": "eq", "bne": "ne", "blt": "slt", "bge": "sge", "bltu": "ult", "bgeu": "uge"}
+LOADS = {"lb": (1, "sext"), "lh": (2, "sext"), "lw": (4, "sext"), "ld": (8, None), "lbu": (1, "zext"),
+         "lhu": (2, "zext"), "lwu": (4, "zext")}
+STORES = {"sb": 1, "sh": 2, "sw": 4, "sd": 8}
+SIMPLE = {"add": "add", "sub": "sub", "xor": "xor", "or": "or", "and": "and", "mul": "mul"}
+SHIFTS = {"sll": "shl", "srl": "lshr", "sra": "ashr"}
+IMMEDIATE = {"addi": "add", "xori": "xor", "ori": "or", "andi": "and", "slti": "slt", "sltiu": "sltu",
+             "slli": "sll", "srli": "srl", "srai": "sra"}
+WORD_OPS = {"addw": "add", "subw": "sub", "sllw": "sll", "srlw": "srl", "sraw": "sra", "mulw": "mul",
+            "divw": "div", "divuw": "divu", "remw": "rem", "remuw": "remu"}
+WORD_IMMEDIATE = {"addiw": "add", "slliw": "sll", "srliw": "srl", "sraiw": "sra"}
+DIVIDES = {"div": ("sdiv", True, False), "divu": ("udiv", False, False), "rem": ("srem", True, True),
+           "remu": ("urem", False, True)}
+MULH = {"mulh": ("sext", "sext"), "mulhu": ("zext", "zext"), "mulhsu": ("sext", "zext")}
+FP_ARITH = {"fadd.d", "fsub.d", "fmul.d", "fdiv.d", "fsqrt.d", "fmadd.d", "fmsub.d", "fnmsub.d", "fnmadd.d",
+            "fcvt.d.w", "fcvt.d.wu", "fcvt.d.l", "fcvt.d.lu"}
+FP_TO_INT = {"fcvt.w.d": (32, True), "fcvt.wu.d": (32, False), "fcvt.l.d": (64, True), "fcvt.lu.d": (64, False)}
+FP_COMPARE = {"feq.d": "oeq", "flt.d": "olt", "fle.d": "ole"}
+FP_MOVES = {"fld", "fsd", "flw", "fsw", "fmv.x.d", "fmv.d.x", "fmv.x.w", "fmv.w.x", "fsgnj.d", "fsgnjn.d",
+            "fsgnjx.d", "fmin.d", "fmax.d", *FP_COMPARE}
+RTZ, DYN = 1, 7
+
+
+@dataclass
+class Insn:
+    pc: int
+    size: int
+    name: str
+    fields: dict[str, int]
+
+
+@dataclass
+class Block:
+    """A translated block: its guest instructions, the IR text and the guest pages it was read from."""
+
+    pc: int
+    insns: list[Insn]
+    ir: str = ""
+    pages: set[int] = field(default_factory=set)
+
+    @property
+    def end(self) -> int:
+        return self.insns[-1].pc + self.insns[-1].size
+
+
+def translatable(insn: Insn) -> bool:
+    """Whether the translator emits native code for this instruction (else the reference executes it)."""
+    name = insn.name
+    if name in FP_ARITH or name in FP_TO_INT:
+        rm = insn.fields.get("rm", 0)
+        if name in FP_TO_INT:
+            return rm == RTZ
+        return rm in (0, DYN)
+    return name in TRANSLATORS or name in FP_MOVES
+
+
+def scan(fetch: Callable[[int], int], pc: int) -> list[Insn]:
+    """The instructions of the block at pc, up to and including its control transfer (maybe empty)."""
+    insns: list[Insn] = []
+    while len(insns) < MAX_BLOCK:
+        try:
+            word = fetch(pc)
+        except Trap:
+            break
+        decoded = isa.decode(word)
+        if decoded is None:
+            break
+        base = isa.expand(decoded)
+        insn = Insn(pc, decoded.op.size, base.op.name, dict(base.fields))
+        if not translatable(insn):
+            break
+        insns.append(insn)
+        if insn.name in ENDS_BLOCK:
+            break
+        pc += insn.size
+    return insns
+
+
+ENDS_BLOCK = {"jal", "jalr", "fence.i", *BRANCHES}
+
+
+class Emitter:
+    """Builds the body of one function: fresh SSA names, lines, and which guest registers it touches."""
+
+    def __init__(self, block: Block) -> None:
+        self.block = block
+        self.lines: list[str] = []
+        self.count = 0
+        self.x_used: set[int] = set()
+        self.x_written: set[int] = set()
+        self.f_used: set[int] = set()
+        self.f_written: set[int] = set()
+        self.uses_fp = False
+
+    def tmp(self) -> str:
+        self.count += 1
+        return f"%t{self.count}"
+
+    def label(self) -> str:
+        self.count += 1
+        return f"L{self.count}"
+
+    def op(self, text: str) -> str:
+        name = self.tmp()
+        self.lines.append(f"  {name} = {text}")
+        return name
+
+    def emit(self, text: str) -> None:
+        self.lines.append(f"  {text}")
+
+    def start(self, label: str) -> None:
+        self.lines.append(f"{label}:")
+
+    # ---- guest registers ----------------------------------------------------------------------------------
+    def x(self, r: int) -> str:
+        if r == 0:
+            return "0"
+        self.x_used.add(r)
+        return self.op(f"load i64, ptr %x{r}")
+
+    def set_x(self, r: int, value: str) -> None:
+        if r:
+            self.x_used.add(r)
+            self.x_written.add(r)
+            self.emit(f"store i64 {value}, ptr %x{r}")
+
+    def f_bits(self, r: int) -> str:
+        self.f_used.add(r)
+        self.uses_fp = True
+        return self.op(f"load i64, ptr %f{r}")
+
+    def set_f_bits(self, r: int, value: str) -> None:
+        self.f_used.add(r)
+        self.f_written.add(r)
+        self.uses_fp = True
+        self.emit(f"store i64 {value}, ptr %f{r}")
+
+    def f(self, r: int) -> str:
+        return self.op(f"bitcast i64 {self.f_bits(r)} to double")
+
+    def set_f(self, r: int, value: str) -> None:
+        self.set_f_bits(r, self.op(f"bitcast double {value} to i64"))
+
+    # ---- leaving the block --------------------------------------------------------------------------------
+    def exit(self, pc: str | int, retired: int, reason: int = EXIT_NONE) -> None:
+        """Return to the dispatcher at pc, with `retired` instructions of this pass through the block done."""
+        self.emit(f"store i64 {pc}, ptr %exit_pc")
+        self.emit(f"store i64 {retired}, ptr %exit_retired")
+        self.emit(f"store i64 {reason}, ptr %exit_reason")
+        self.emit("br label %exit")
+
+    def guard(self, ok: str, insn: Insn, index: int) -> None:
+        """Go on if `ok`; else leave before this instruction so that the reference executes it."""
+        fast, slow = self.label(), self.label()
+        self.emit(f"br i1 {ok}, label %{fast}, label %{slow}, !prof !0")
+        self.start(slow)
+        self.exit(insn.pc, index, EXIT_STEP)
+        self.start(fast)
+
+    def all_true(self, *conditions: str) -> str:
+        result = conditions[0]
+        for condition in conditions[1:]:
+            result = self.op(f"and i1 {result}, {condition}")
+        return result
+
+    def host_address(self, addr: str, size: int, store: bool, insn: Insn, index: int) -> str:
+        """The host pointer for a guest access, after checking the page map (exit to the reference if not)."""
+        page = self.op(f"lshr i64 {addr}, {PAGE_SHIFT}")
+        index_in_map = self.op(f"and i64 {page}, {PAGES - 1}")
+        entry_ptr = self.op(f"getelementptr i8, ptr %pagemap, i64 {index_in_map}")
+        entry = self.op(f"load i8, ptr {entry_ptr}")
+        present = self.op(f"icmp eq i8 {entry}, {DATA}") if store else self.op(f"icmp ne i8 {entry}, 0")
+        in_span = self.op(f"icmp ult i64 {addr}, {SPAN}")
+        offset = self.op(f"and i64 {addr}, {PAGE - 1}")
+        in_page = self.op(f"icmp ule i64 {offset}, {PAGE - size}")
+        self.guard(self.all_true(present, in_span, in_page), insn, index)
+        return self.op(f"getelementptr i8, ptr %mem, i64 {addr}")
+
+    def address(self, insn: Insn) -> str:
+        return self.op(f"add i64 {self.x(insn.fields['rs1'])}, {insn.fields['imm']}")
+
+
+# ---- integer instructions ------------------------------------------------------------------------------------
+
+
+def _alu(e: Emitter, name: str, a: str, b: str, width: int) -> str:
+    """An R-type operation at a width (64, or 32 for the W forms); result at that width."""
+    t = f"i{width}"
+    if name in SIMPLE:
+        return e.op(f"{SIMPLE[name]} {t} {a}, {b}")
+    if name in SHIFTS:
+        amount = e.op(f"and {t} {b}, {width - 1}")
+        return e.op(f"{SHIFTS[name]} {t} {a}, {amount}")
+    if name in ("slt", "sltu"):
+        less = e.op(f"icmp {'slt' if name == 'slt' else 'ult'} {t} {a}, {b}")
+        return e.op(f"zext i1 {less} to {t}")
+    if name in MULH:
+        sa, sb = MULH[name]
+        wa, wb = e.op(f"{sa} i64 {a} to i128"), e.op(f"{sb} i64 {b} to i128")
+        high = e.op(f"lshr i128 {e.op(f'mul i128 {wa}, {wb}')}, 64")
+        return e.op(f"trunc i128 {high} to i64")
+    instruction, signed, remainder = DIVIDES[name]
+    # RISC-V never traps: x/0 is all ones (rem: x); MIN/-1 is MIN (rem: 0). Dividing by 1 instead gives both.
+    zero = e.op(f"icmp eq {t} {b}, 0")
+    bad = zero
+    if signed:
+        is_min = e.op(f"icmp eq {t} {a}, {-(1 << (width - 1))}")
+        overflow = e.op(f"and i1 {is_min}, {e.op(f'icmp eq {t} {b}, -1')}")
+        bad = e.op(f"or i1 {zero}, {overflow}")
+    divisor = e.op(f"select i1 {bad}, {t} 1, {t} {b}")
+    result = e.op(f"{instruction} {t} {a}, {divisor}")
+    return e.op(f"select i1 {zero}, {t} {a if remainder else -1}, {t} {result}")
+
+
+def _r_type(e: Emitter, insn: Insn, index: int) -> None:
+    f = insn.fields
+    e.set_x(f["rd"], _alu(e, insn.name, e.x(f["rs1"]), e.x(f["rs2"]), 64))
+
+
+def _i_type(e: Emitter, insn: Insn, index: int) -> None:
+    f = insn.fields
+    operand = f["imm"] if "imm" in f else f["shamt"]
+    e.set_x(f["rd"], _alu(e, IMMEDIATE[insn.name], e.x(f["rs1"]), str(operand), 64))
+
+
+def _word(e: Emitter, name: str, rd: int, a: str, b: str) -> None:
+    a32, b32 = e.op(f"trunc i64 {a} to i32"), e.op(f"trunc i64 {b} to i32")
+    e.set_x(rd, e.op(f"sext i32 {_alu(e, name, a32, b32, 32)} to i64"))
+
+
+def _r_word(e: Emitter, insn: Insn, index: int) -> None:
+    f = insn.fields
+    _word(e, WORD_OPS[insn.name], f["rd"], e.x(f["rs1"]), e.x(f["rs2"]))
+
+
+def _i_word(e: Emitter, insn: Insn, index: int) -> None:
+    f = insn.fields
+    operand = f["imm"] if "imm" in f else f["shamt"]
+    _word(e, WORD_IMMEDIATE[insn.name], f["rd"], e.x(f["rs1"]), str(operand))
+
+
+def _lui(e: Emitter, insn: Insn, index: int) -> None:
+    e.set_x(insn.fields["rd"], str(insn.fields["imm"]))
+
+
+def _auipc(e: Emitter, insn: Insn, index: int) -> None:
+    e.set_x(insn.fields["rd"], str(_signed(insn.pc + insn.fields["imm"])))
+
+
+def _load(e: Emitter, insn: Insn, index: int) -> None:
+    size, extend = LOADS[insn.name]
+    pointer = e.host_address(e.address(insn), size, False, insn, index)
+    value = e.op(f"load i{8 * size}, ptr {pointer}, align 1")
+    e.set_x(insn.fields["rd"], e.op(f"{extend} i{8 * size} {value} to i64") if extend else value)
+
+
+def _store(e: Emitter, insn: Insn, index: int) -> None:
+    size = STORES[insn.name]
+    value = e.x(insn.fields["rs2"])
+    pointer = e.host_address(e.address(insn), size, True, insn, index)
+    if size < 8:
+        value = e.op(f"trunc i64 {value} to i{8 * size}")
+    e.emit(f"store i{8 * size} {value}, ptr {pointer}, align 1")
+
+
+def _nothing(e: Emitter, insn: Insn, index: int) -> None:
+    """fence and fence.tso: one hart, nothing to order."""
+
+
+# ---- floating point (D; single precision only moves) ---------------------------------------------------------
+
+
+def _fp_load(e: Emitter, insn: Insn, index: int) -> None:
+    size = 8 if insn.name == "fld" else 4
+    pointer = e.host_address(e.address(insn), size, False, insn, index)
+    value = e.op(f"load i{8 * size}, ptr {pointer}, align 1")
+    if size == 4:
+        value = e.op(f"or i64 {e.op(f'zext i32 {value} to i64')}, {_signed(0xFFFF_FFFF_0000_0000)}")
+    e.set_f_bits(insn.fields["rd"], value)
+
+
+def _fp_store(e: Emitter, insn: Insn, index: int) -> None:
+    size = 8 if insn.name == "fsd" else 4
+    value = e.f_bits(insn.fields["rs2"])
+    pointer = e.host_address(e.address(insn), size, True, insn, index)
+    if size == 4:
+        value = e.op(f"trunc i64 {value} to i32")
+    e.emit(f"store i{8 * size} {value}, ptr {pointer}, align 1")
+
+
+def _fp_move(e: Emitter, insn: Insn, index: int) -> None:
+    f, name = insn.fields, insn.name
+    if name == "fmv.x.d":
+        e.set_x(f["rd"], e.f_bits(f["rs1"]))
+    elif name == "fmv.x.w":
+        low = e.op(f"trunc i64 {e.f_bits(f['rs1'])} to i32")
+        e.set_x(f["rd"], e.op(f"sext i32 {low} to i64"))
+    elif name == "fmv.d.x":
+        e.set_f_bits(f["rd"], e.x(f["rs1"]))
+    else:  # fmv.w.x: NaN-boxed
+        low = e.op(f"and i64 {e.x(f['rs1'])}, 4294967295")
+        e.set_f_bits(f["rd"], e.op(f"or i64 {low}, {_signed(0xFFFF_FFFF_0000_0000)}"))
+
+
+def _fp_sign(e: Emitter, insn: Insn, index: int) -> None:
+    f = insn.fields
+    a, b = e.f_bits(f["rs1"]), e.f_bits(f["rs2"])
+    sign = 1 << 63
+    magnitude = e.op(f"and i64 {a}, {(1 << 63) - 1}")
+    if insn.name == "fsgnj.d":
+        s = e.op(f"and i64 {b}, {_signed(sign)}")
+    elif insn.name == "fsgnjn.d":
+        s = e.op(f"and i64 {e.op(f'xor i64 {b}, -1')}, {_signed(sign)}")
+    else:
+        s = e.op(f"and i64 {e.op(f'xor i64 {a}, {b}')}, {_signed(sign)}")
+    e.set_f_bits(f["rd"], e.op(f"or i64 {magnitude}, {s}"))
+
+
+def _rounding_ok(e: Emitter, insn: Insn) -> list[str]:
+    """Conditions for round-to-nearest-even: a static rne, or dyn with fcsr.frm = rne."""
+    return ["%frm_rne"] if insn.fields.get("rm", 0) == DYN else []
+
+
+def _magnitude(e: Emitter, v: str) -> str:
+    return e.op(f"call double @llvm.fabs.f64(double {v})")
+
+
+def _in_range(e: Emitter, v: str) -> str:
+    """|v| in [2**-969, 2**1000): no overflow, no underflow, and exact error terms."""
+    m = _magnitude(e, v)
+    return e.op(f"and i1 {e.op(f'fcmp oge double {m}, {SMALL}')}, {e.op(f'fcmp olt double {m}, {BIG}')}")
+
+
+def _is_zero(e: Emitter, v: str) -> str:
+    return e.op(f"fcmp oeq double {v}, 0.0")
+
+
+def _raise_nx(e: Emitter, inexact: str) -> None:
+    flags = e.op("load i64, ptr %fflags")
+    bit = e.op(f"zext i1 {inexact} to i64")
+    e.emit(f"store i64 {e.op(f'or i64 {flags}, {bit}')}, ptr %fflags")
+
+
+def _nonzero(e: Emitter, v: str) -> str:
+    return e.op(f"fcmp une double {v}, 0.0")
+
+
+def _fp_arith(e: Emitter, insn: Insn, index: int) -> None:
+    f, name = insn.fields, insn.name
+    conditions = _rounding_ok(e, insn)
+    if name.startswith("fcvt.d."):
+        value = e.x(f["rs1"])
+        if name == "fcvt.d.w":
+            result = e.op(f"sitofp i32 {e.op(f'trunc i64 {value} to i32')} to double")
+        elif name == "fcvt.d.wu":
+            result = e.op(f"uitofp i32 {e.op(f'trunc i64 {value} to i32')} to double")
+        elif name == "fcvt.d.l":  # exact only below 2**53 in magnitude
+            conditions.append(e.op(f"icmp ult i64 {e.op(f'add i64 {value}, {TWO53}')}, {2 * TWO53}"))
+            result = e.op(f"sitofp i64 {value} to double")
+        else:
+            conditions.append(e.op(f"icmp ult i64 {value}, {TWO53}"))
+            result = e.op(f"uitofp i64 {value} to double")
+        if conditions:
+            e.guard(e.all_true(*conditions), insn, index)
+        e.set_f(f["rd"], result)
+        return
+    a = e.f(f["rs1"])
+    if name == "fsqrt.d":
+        result = e.op(f"call double @llvm.sqrt.f64(double {a})")
+        square = e.op(f"call double @llvm.fma.f64(double {result}, double {result}, double {e.op(f'fneg double {a}')})")
+        positive = e.op(f"and i1 {_in_range(e, a)}, {e.op(f'fcmp ogt double {a}, 0.0')}")
+        conditions.append(e.op(f"or i1 {positive}, {_is_zero(e, a)}"))
+        e.guard(e.all_true(*conditions), insn, index)
+        _raise_nx(e, e.op(f"and i1 {positive}, {_nonzero(e, square)}"))
+        e.set_f(f["rd"], result)
+        return
+    b = e.f(f["rs2"])
+    if name in ("fadd.d", "fsub.d"):
+        if name == "fsub.d":
+            b = e.op(f"fneg double {b}")
+        result = e.op(f"fadd double {a}, {b}")
+        # TwoSum: the exact rounding error of a + b
+        b_part = e.op(f"fsub double {result}, {a}")
+        a_part = e.op(f"fsub double {result}, {b_part}")
+        error = e.op(f"fadd double {e.op(f'fsub double {a}, {a_part}')}, {e.op(f'fsub double {b}, {b_part}')}")
+        for v in (a, b, result):
+            conditions.append(e.op(f"fcmp olt double {_magnitude(e, v)}, {BIG}"))
+        e.guard(e.all_true(*conditions), insn, index)
+        _raise_nx(e, _nonzero(e, error))
+    elif name == "fmul.d":
+        result = e.op(f"fmul double {a}, {b}")
+        error = e.op(f"call double @llvm.fma.f64(double {a}, double {b}, double {e.op(f'fneg double {result}')})")
+        zero_operand = e.op(f"or i1 {_is_zero(e, a)}, {_is_zero(e, b)}")
+        exact_zero = e.op(f"and i1 {zero_operand}, {_is_zero(e, result)}")
+        conditions.append(e.op(f"or i1 {_in_range(e, result)}, {exact_zero}"))
+        e.guard(e.all_true(*conditions), insn, index)
+        _raise_nx(e, _nonzero(e, error))
+    elif name == "fdiv.d":
+        result = e.op(f"fdiv double {a}, {b}")
+        rest = e.op(f"call double @llvm.fma.f64(double {e.op(f'fneg double {result}')}, double {b}, double {a})")
+        normal = e.all_true(_in_range(e, a), _in_range(e, b), _in_range(e, result))
+        zero = e.op(f"and i1 {_is_zero(e, a)}, {_is_zero(e, result)}")
+        conditions.append(e.op(f"or i1 {normal}, {zero}"))
+        e.guard(e.all_true(*conditions), insn, index)
+        _raise_nx(e, e.op(f"and i1 {normal}, {_nonzero(e, rest)}"))
+    else:  # the fused multiply-adds: fast only once fflags.NX is already set (exactness is not checked)
+        c = e.f(f["rs3"])
+        if name in ("fnmsub.d", "fnmadd.d"):
+            a = e.op(f"fneg double {a}")
+        if name in ("fmsub.d", "fnmadd.d"):
+            c = e.op(f"fneg double {c}")
+        result = e.op(f"call double @llvm.fma.f64(double {a}, double {b}, double {c})")
+        flags = e.op("load i64, ptr %fflags")
+        conditions.append(e.op(f"icmp ne i64 {e.op(f'and i64 {flags}, {NX}')}, 0"))
+        conditions.append(_in_range(e, result))
+        e.guard(e.all_true(*conditions), insn, index)
+    e.set_f(f["rd"], result)
+
+
+def _fp_to_int(e: Emitter, insn: Insn, index: int) -> None:
+    f = insn.fields
+    width, signed = FP_TO_INT[insn.name]
+    a = e.f(f["rs1"])
+    low = -(2.0 ** (width - 1)) if signed else 0.0
+    high = 2.0 ** (width - 1) if signed else 2.0**width
+    above = e.op(f"fcmp oge double {a}, {_double(low)}")
+    below = e.op(f"fcmp olt double {a}, {_double(high)}")
+    e.guard(e.all_true(above, below), insn, index)
+    value = e.op(f"{'fptosi' if signed else 'fptoui'} double {a} to i{width}")
+    back = e.op(f"{'sitofp' if signed else 'uitofp'} i{width} {value} to double")
+    _raise_nx(e, e.op(f"fcmp une double {back}, {a}"))
+    if width == 32:
+        value = e.op(f"sext i32 {value} to i64")
+    e.set_x(f["rd"], value)
+
+
+def _fp_compare(e: Emitter, insn: Insn, index: int) -> None:
+    f = insn.fields
+    a, b = e.f(f["rs1"]), e.f(f["rs2"])
+    e.guard(e.op(f"fcmp ord double {a}, {b}"), insn, index)
+    e.set_x(f["rd"], e.op(f"zext i1 {e.op(f'fcmp {FP_COMPARE[insn.name]} double {a}, {b}')} to i64"))
+
+
+def _fp_minmax(e: Emitter, insn: Insn, index: int) -> None:
+    f = insn.fields
+    a, b = e.f(f["rs1"]), e.f(f["rs2"])
+    both_zero = e.op(f"and i1 {_is_zero(e, a)}, {_is_zero(e, b)}")
+    e.guard(e.all_true(e.op(f"fcmp ord double {a}, {b}"), e.op(f"xor i1 {both_zero}, true")), insn, index)
+    pick_a = e.op(f"fcmp {'olt' if insn.name == 'fmin.d' else 'ogt'} double {a}, {b}")
+    e.set_f(f["rd"], e.op(f"select i1 {pick_a}, double {a}, double {b}"))
+
+
+def _double(value: float) -> str:
+    import struct  # noqa: PLC0415 - only the few constants above need it
+
+    return f"0x{struct.unpack('<Q', struct.pack('<d', value))[0]:016X}"
+
+
+def _signed(value: int) -> int:
+    """A 64-bit pattern as the signed constant LLVM's text wants."""
+    value &= (1 << 64) - 1
+    return value - (1 << 64) if value >> 63 else value
+
+
+Translator = Callable[[Emitter, Insn, int], None]
+TRANSLATORS: dict[str, Translator] = {"lui": _lui, "auipc": _auipc, "fence": _nothing, "fence.tso": _nothing}
+TRANSLATORS |= {name: _r_type for name in (*SIMPLE, *SHIFTS, "slt", "sltu", *MULH, *DIVIDES)}
+TRANSLATORS |= {name: _i_type for name in IMMEDIATE}
+TRANSLATORS |= {name: _r_word for name in WORD_OPS}
+TRANSLATORS |= {name: _i_word for name in WORD_IMMEDIATE}
+TRANSLATORS |= {name: _load for name in LOADS} | {name: _store for name in STORES}
+TRANSLATORS |= {"fld": _fp_load, "flw": _fp_load, "fsd": _fp_store, "fsw": _fp_store}
+TRANSLATORS |= {name: _fp_move for name in ("fmv.x.d", "fmv.x.w", "fmv.d.x", "fmv.w.x")}
+TRANSLATORS |= {name: _fp_sign for name in ("fsgnj.d", "fsgnjn.d", "fsgnjx.d")}
+TRANSLATORS |= {name: _fp_arith for name in FP_ARITH}
+TRANSLATORS |= {name: _fp_to_int for name in FP_TO_INT}
+TRANSLATORS |= {name: _fp_compare for name in FP_COMPARE}
+TRANSLATORS |= {"fmin.d": _fp_minmax, "fmax.d": _fp_minmax}
+TRANSLATORS |= {name: _nothing for name in ("jal", "jalr", "fence.i", *BRANCHES)}  # the block's ending
+
+
+# ---- the block's end and the function around it -----------------------------------------------------------------
+
+
+def _loop_or_exit(e: Emitter, target: int, passes: int) -> None:
+    """Jump to `target` after a full pass: back to the top of this block (a native loop) while under the limit."""
+    if target != e.block.pc:
+        e.exit(target, passes)
+        return
+    count = e.op(f"add i64 {e.op('load i64, ptr %instret')}, {passes}")
+    e.emit(f"store i64 {count}, ptr %instret")
+    leave = e.label()
+    e.emit(f"br i1 {e.op(f'icmp ult i64 {count}, %limit')}, label %body, label %{leave}")
+    e.start(leave)
+    e.exit(target, 0)
+
+
+def _ending(e: Emitter, last: Insn, passes: int) -> None:
+    f, name, after = last.fields, last.name, last.pc + last.size
+    if name in BRANCHES:
+        taken = e.op(f"icmp {BRANCHES[name]} i64 {e.x(f['rs1'])}, {e.x(f['rs2'])}")
+        yes, no = e.label(), e.label()
+        e.emit(f"br i1 {taken}, label %{yes}, label %{no}")
+        e.start(yes)
+        _loop_or_exit(e, (last.pc + f["imm"]) & ((1 << 64) - 1), passes)
+        e.start(no)
+        _loop_or_exit(e, after, passes)
+    elif name == "jal":
+        e.set_x(f["rd"], str(after))
+        _loop_or_exit(e, (last.pc + f["imm"]) & ((1 << 64) - 1), passes)
+    elif name == "jalr":
+        base = e.x(f["rs1"])
+        offset = f["imm"]
+        target = e.op(f"and i64 {e.op(f'add i64 {base}, {offset}')}, -2")
+        e.set_x(f["rd"], str(after))
+        e.exit(target, passes)
+    elif name == "fence.i":  # the engine drops its translations, then the reference steps over it
+        e.exit(last.pc, passes - 1, EXIT_FENCE_I)
+    elif passes < MAX_BLOCK:  # the scan stopped before an instruction only the reference executes
+        e.exit(after, passes, EXIT_STEP)
+    else:
+        e.exit(after, passes)
+
+
+def build(block: Block) -> None:
+    """Fill in block.ir and block.pages: a module holding the one function, named @block."""
+    e = Emitter(block)
+    for index, insn in enumerate(block.insns):
+        TRANSLATORS[insn.name](e, insn, index)
+    _ending(e, block.insns[-1], len(block.insns))
+    body = e.lines
+
+    head = ["define i64 @block(ptr noalias %state, ptr noalias %mem, ptr noalias %pagemap) nounwind {",
+            "entry:"]
+
+    def slot(index: int) -> str:
+        return f"getelementptr i64, ptr %state, i64 {index}"
+
+    for kind, registers, base in (("x", e.x_used, X), ("f", e.f_used, F)):
+        for r in sorted(registers):
+            head += [f"  %{kind}{r} = alloca i64", f"  %{kind}{r}.p = {slot(base + r)}",
+                     f"  %{kind}{r}.v = load i64, ptr %{kind}{r}.p", f"  store i64 %{kind}{r}.v, ptr %{kind}{r}"]
+    head += ["  %exit_pc = alloca i64", "  %exit_retired = alloca i64", "  %exit_reason = alloca i64",
+             "  %instret = alloca i64", f"  %instret.p = {slot(INSTRET)}", "  %instret.v = load i64, ptr %instret.p",
+             "  store i64 %instret.v, ptr %instret", f"  %limit.p = {slot(LIMIT)}",
+             "  %limit = load i64, ptr %limit.p", "  %fflags = alloca i64", f"  %fflags.p = {slot(FFLAGS)}",
+             "  %fflags.v = load i64, ptr %fflags.p", "  store i64 %fflags.v, ptr %fflags",
+             f"  %frm.p = {slot(FRM)}", "  %frm = load i64, ptr %frm.p", "  %frm_rne = icmp eq i64 %frm, 0",
+             "  br label %body", "body:"]
+    tail = ["exit:"]
+    for kind, registers in (("x", e.x_written), ("f", e.f_written)):
+        for r in sorted(registers):
+            tail += [f"  %{kind}{r}.out = load i64, ptr %{kind}{r}", f"  store i64 %{kind}{r}.out, ptr %{kind}{r}.p"]
+    tail += ["  %fflags.out = load i64, ptr %fflags", "  store i64 %fflags.out, ptr %fflags.p",
+             "  %retired = load i64, ptr %exit_retired", "  %instret.now = load i64, ptr %instret",
+             "  %instret.out = add i64 %instret.now, %retired", "  store i64 %instret.out, ptr %instret.p",
+             "  %reason = load i64, ptr %exit_reason", f"  %reason.p = {slot(EXIT)}",
+             "  store i64 %reason, ptr %reason.p"]
+    if e.f_written:
+        tail += [f"  %dirty.p = {slot(FP_DIRTY)}", "  store i64 1, ptr %dirty.p"]
+    tail += ["  %pc = load i64, ptr %exit_pc", "  ret i64 %pc", "}"]
+    block.ir = "\n".join(head + body + tail) + "\n"
+    block.pages = {page for insn in block.insns for page in
+                   range(insn.pc >> PAGE_SHIFT, ((insn.pc + insn.size - 1) >> PAGE_SHIFT) + 1)}
+
+
+DECLARATIONS = """declare double @llvm.fma.f64(double, double, double)
+declare double @llvm.fabs.f64(double)
+declare double @llvm.sqrt.f64(double)
+!0 = !{!"branch_weights", i32 1000, i32 1}
+"""
+
+__all__ = ["CODE", "Block", "build", "scan"]
