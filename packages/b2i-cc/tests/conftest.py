@@ -42,6 +42,20 @@ class Builder:
             subprocess.run([gcc, "-static", "-o", exe, s, *extra_objects, "-lm"], check=True, capture_output=True)
         return exe
 
+    def ours_full(self, source: str, name: str = "prog.c", flags=()) -> str:
+        """Builds with the b2i-cc driver end to end: our libc and crt0, b2i-sim's tools where present."""
+        from b2i.cc.driver import main
+
+        k = self.key("full", source, *flags)
+        exe = os.path.join(self.tmp, f"full-{k}")
+        if not os.path.exists(exe):
+            c = os.path.join(self.tmp, f"full-{k}-{name}")
+            with open(c, "w") as f:
+                f.write(source)
+            rc = main([c, "-I", CORPUS, "-w", "-o", exe, *flags])
+            assert rc == 0, f"b2i-cc failed on {name}"
+        return exe
+
     def host(self, source: str, extra_sources=()) -> str:
         k = self.key(source, *extra_sources)
         exe = os.path.join(self.tmp, f"host-{k}")

@@ -39,6 +39,14 @@ class FunctionGen:
     def label(self, name):
         self.out.append(f"{name}:")
 
+    def branch(self, op, operands, target):
+        """A conditional branch that reaches any distance: the inverted branch skips a `j` (+-1 MiB)."""
+        inverse = {"beqz": "bnez", "bnez": "beqz", "beq": "bne", "bleu": "bgtu"}[op]
+        skip = self.gen.new_label()
+        self.emit(f"{inverse} {operands}, {skip}")
+        self.emit(f"j {target}")
+        self.label(skip)
+
     def push(self):
         self.emit("addi sp, sp, -8")
         self.emit("sd a0, 0(sp)")
@@ -354,7 +362,7 @@ class FunctionGen:
         end = self.gen.new_label()
         self.gen_expr(node.lhs)
         self.cast(node.lhs.ty, T.BOOL)
-        self.emit(f"beqz a0, {false}")
+        self.branch("beqz", "a0", false)
         self.gen_expr(node.rhs)
         self.cast(node.rhs.ty, T.BOOL)
         self.emit(f"j {end}")
@@ -367,7 +375,7 @@ class FunctionGen:
         end = self.gen.new_label()
         self.gen_expr(node.lhs)
         self.cast(node.lhs.ty, T.BOOL)
-        self.emit(f"bnez a0, {true}")
+        self.branch("bnez", "a0", true)
         self.gen_expr(node.rhs)
         self.cast(node.rhs.ty, T.BOOL)
         self.emit(f"j {end}")
@@ -380,7 +388,7 @@ class FunctionGen:
         end = self.gen.new_label()
         self.gen_expr(node.cond)
         self.cast(node.cond.ty, T.BOOL)
-        self.emit(f"beqz a0, {els}")
+        self.branch("beqz", "a0", els)
         self.gen_expr(node.then)
         self.emit(f"j {end}")
         self.label(els)
@@ -613,7 +621,7 @@ class FunctionGen:
             end = self.gen.new_label()
             self.gen_expr(node.cond)
             self.cast(node.cond.ty, T.BOOL)
-            self.emit(f"beqz a0, {els}")
+            self.branch("beqz", "a0", els)
             self.gen_stmt(node.then)
             self.emit(f"j {end}")
             self.label(els)
@@ -628,7 +636,7 @@ class FunctionGen:
             if node.cond is not None:
                 self.gen_expr(node.cond)
                 self.cast(node.cond.ty, T.BOOL)
-                self.emit(f"beqz a0, {node.brk}")
+                self.branch("beqz", "a0", node.brk)
             self.gen_stmt(node.body)
             self.label(node.cont)
             if node.inc is not None:
@@ -642,19 +650,19 @@ class FunctionGen:
             self.label(node.cont)
             self.gen_expr(node.cond)
             self.cast(node.cond.ty, T.BOOL)
-            self.emit(f"bnez a0, {top}")
+            self.branch("bnez", "a0", top)
             self.label(node.brk)
         elif k == "switch":
             self.gen_expr(node.cond)
             for lo, hi, label in node.cases:
                 if lo == hi:
                     self.emit(f"li t0, {lo}")
-                    self.emit(f"beq a0, t0, {label}")
+                    self.branch("beq", "a0, t0", label)
                 else:
                     self.emit(f"li t0, {lo}")
                     self.emit("sub t1, a0, t0")
                     self.emit(f"li t2, {hi - lo}")
-                    self.emit(f"bleu t1, t2, {label}")
+                    self.branch("bleu", "t1, t2", label)
             self.emit(f"j {node.default or node.brk}")
             self.gen_stmt(node.body)
             self.label(node.brk)

@@ -142,28 +142,31 @@ def parse_args(argv: list[str]) -> Options:
 
 
 # ---- the tools: our assembler and linker when b2i-sim has them, else GNU binutils ----
-def backend() -> str:
-    choice = os.environ.get("B2I_CC_BACKEND", "auto")
-    if choice in ("b2i", "auto"):
-        try:
-            import b2i.sim.asm  # noqa: F401
-            import b2i.sim.link  # noqa: F401
+def b2i_tool(module: str, name: str):
+    """b2i-sim's assembler or linker function, or None while b2i-sim does not provide it yet."""
+    try:
+        mod = __import__(f"b2i.sim.{module}", fromlist=[name])
+        return getattr(mod, name)
+    except (ImportError, AttributeError):
+        return None
 
-            return "b2i"
-        except ImportError:
-            if choice == "b2i":
-                raise DriverError(
-                    "b2i-sim's assembler and linker (b2i.sim.asm, b2i.sim.link) are not installed"
-                ) from None
-    if shutil.which("riscv64-linux-gnu-as") and shutil.which("riscv64-linux-gnu-ld"):
+
+def backend(module: str, name: str, gnu_tool: str) -> str:
+    """'b2i' when b2i-sim provides the tool, else 'gnu' when GNU binutils do (B2I_CC_BACKEND overrides)."""
+    choice = os.environ.get("B2I_CC_BACKEND", "auto")
+    if choice != "gnu" and b2i_tool(module, name) is not None:
+        return "b2i"
+    if choice == "b2i":
+        raise DriverError(f"b2i-sim's {module}.{name} is not installed")
+    if shutil.which(gnu_tool):
         return "gnu"
-    raise DriverError("no assembler: b2i-sim's assembler is not installed and GNU riscv64 binutils are not on PATH")
+    raise DriverError(f"no {module}: b2i.sim.{module} is not installed and {gnu_tool} is not on PATH")
 
 
 def assemble(text: str, name: str, verbose=False) -> bytes:
     """Assembly text to an ELF relocatable object."""
-    if backend() == "b2i":
-        from b2i.sim.asm import assemble as b2i_assemble
+    if backend("asm", "assemble", "riscv64-linux-gnu-as") == "b2i":
+        b2i_assemble = b2i_tool("asm", "assemble")
 
         if verbose:
             print(f"b2i-cc: b2i.sim.asm.assemble({name})", file=sys.stderr)
@@ -187,8 +190,8 @@ def assemble(text: str, name: str, verbose=False) -> bytes:
 
 def link(objects: list[str], output: str, verbose=False) -> None:
     """Static executable from object and archive paths (in order)."""
-    if backend() == "b2i":
-        from b2i.sim.link import link as b2i_link
+    if backend("link", "link", "riscv64-linux-gnu-ld") == "b2i":
+        b2i_link = b2i_tool("link", "link")
 
         if verbose:
             print(f"b2i-cc: b2i.sim.link.link({objects})", file=sys.stderr)
@@ -215,8 +218,8 @@ def libc_dir() -> str:
     return str(resources.files("b2i.cc").joinpath("libc"))
 
 
-def runtime_objects(verbose=False) -> list[str]:
-    """Paths of crt0.o and libc.a, built with b2i-cc on first use."""
+def runtime_objects(verbose=False) -> tuple[str, list[str]]:
+    """Paths of crt0.o and the libc objects, built with b2i-cc on first use."""
     from b2i.cc.libc_build import build_runtime
 
     return build_runtime(verbose)
@@ -274,7 +277,7 @@ def run(o: Options) -> int:
         objects = []
         for kind, p in o.inputs:
             if kind == "lib":
-                objects.append(find_library(p, o))
+                objects.extend(find_library(p, o))
                 continue
             if p.endswith((".o", ".a")):
                 objects.append(p)
@@ -299,18 +302,18 @@ def run(o: Options) -> int:
             return 0
         if not o.nostdlib:
             crt0, libc = runtime_objects(o.verbose)
-            objects = [crt0] + objects + [libc]
+            objects = [crt0] + [x for x in objects if x not in libc] + libc
         link(objects, o.output or "a.out", o.verbose)
     return 0
 
 
-def find_library(name: str, o: Options) -> str:
+def find_library(name: str, o: Options) -> list[str]:
     for d in o.lib_paths:
         path = os.path.join(d, f"lib{name}.a")
         if os.path.exists(path):
-            return path
+            return [path]
     if name in ("c", "m"):
-        return runtime_objects()[1]
+        return [] if o.nostdlib is False else runtime_objects()[1]
     raise DriverError(f"cannot find -l{name}")
 
 

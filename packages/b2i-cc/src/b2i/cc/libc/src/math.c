@@ -1,0 +1,313 @@
+/* math.h: IEEE double functions. Reductions are exact (Cody-Waite splits of ln2 and pi/2); the kernels are
+ * minimax polynomials with the coefficients published with Sun's fdlibm. sqrt is the hardware's (syscall.s).
+ */
+#include <math.h>
+
+typedef union { double d; unsigned long u; long i; } bits64;
+
+static double from_bits(unsigned long u) { bits64 b; b.u = u; return b.d; }
+static unsigned long to_bits(double d) { bits64 b; b.d = d; return b.u; }
+
+double fabs(double x) { return from_bits(to_bits(x) & ~(1UL << 63)); }
+
+double trunc(double x) {
+    unsigned long u = to_bits(x);
+    int e = (int)((u >> 52) & 0x7ff) - 1023;
+    if (e >= 52) return x;
+    if (e < 0) return from_bits(u & (1UL << 63));
+    unsigned long mask = (1UL << (52 - e)) - 1;
+    return from_bits(u & ~mask);
+}
+
+double floor(double x) {
+    double t = trunc(x);
+    return (x < t) ? t - 1.0 : t;
+}
+
+double ceil(double x) {
+    double t = trunc(x);
+    return (x > t) ? t + 1.0 : t;
+}
+
+double round(double x) {
+    double t = trunc(x);
+    double d = x - t;
+    if (d >= 0.5) return t + 1.0;
+    if (d <= -0.5) return t - 1.0;
+    return t;
+}
+
+double fmin(double a, double b) { return a != a ? b : b != b ? a : a < b ? a : b; }
+double fmax(double a, double b) { return a != a ? b : b != b ? a : a > b ? a : b; }
+
+double ldexp(double x, int e) {
+    if (x == 0 || x != x || x - x != 0) return x;
+    while (e > 1000) { x *= 0x1p1000; e -= 1000; }
+    while (e < -1000) { x *= 0x1p-1000; e += 1000; }
+    if (e < -1022) { /* scale in two steps so subnormal results round once */
+        x *= 0x1p-1022;
+        e += 1022;
+    }
+    return x * from_bits((unsigned long)(e + 1023) << 52);
+}
+
+double frexp(double x, int *e) {
+    unsigned long u = to_bits(x);
+    int ex = (int)((u >> 52) & 0x7ff);
+    if (x == 0 || ex == 0x7ff) {
+        *e = 0;
+        return x;
+    }
+    if (ex == 0) {
+        x *= 0x1p64;
+        u = to_bits(x);
+        ex = (int)((u >> 52) & 0x7ff) - 64;
+    }
+    *e = ex - 1022;
+    return from_bits((u & ~(0x7ffUL << 52)) | (1022UL << 52));
+}
+
+double modf(double x, double *ip) {
+    *ip = trunc(x);
+    return x - *ip;
+}
+
+/* fmod is exact: subtract y shifted left as far as it fits, bit by bit. */
+double fmod(double x, double y) {
+    if (y == 0 || x != x || y != y || x - x != 0) return (x * y) / (x * y);
+    double ax = fabs(x), ay = fabs(y);
+    if (ax < ay) return x;
+    int ex, ey;
+    frexp(ax, &ex);
+    frexp(ay, &ey);
+    double r = ax;
+    for (int k = ex - ey; k >= 0; k--) {
+        double s = ldexp(ay, k);
+        if (r >= s) r -= s;
+    }
+    return x < 0 ? -r : r;
+}
+
+static const double ln2_hi = 6.93147180369123816490e-01, ln2_lo = 1.90821492927058770002e-10;
+
+double exp(double x) {
+    if (x != x) return x;
+    if (x > 709.782712893383973096) return 1.0 / 0.0;
+    if (x < -745.13321910194110842) return 0;
+    if (fabs(x) < 0x1p-28) return 1.0 + x;
+    double kf = x * 1.44269504088896338700 + (x < 0 ? -0.5 : 0.5);
+    int k = (int)kf;
+    double hi = x - k * ln2_hi, lo = k * ln2_lo;
+    double r = hi - lo;
+    double t = r * r;
+    double c = r - t * (1.66666666666666019037e-01 +
+                        t * (-2.77777777770155933842e-03 +
+                             t * (6.61375632143793436117e-05 +
+                                  t * (-1.65339022054652515390e-06 + t * 4.13813679705723846039e-08))));
+    double y = 1.0 - ((lo - (r * c) / (2.0 - c)) - hi);
+    return ldexp(y, k);
+}
+
+double log(double x) {
+    if (x != x || x < 0) return (x - x) / 0.0 == 0 ? 0.0 / 0.0 : 0.0 / 0.0;
+    if (x == 0) return -1.0 / 0.0;
+    if (x - x != 0) return x;
+    int k;
+    double m = frexp(x, &k); /* x = m * 2^k, m in [0.5, 1) */
+    if (m < 0.70710678118654752440) {
+        m *= 2;
+        k--;
+    }
+    double f = m - 1.0;
+    double s = f / (2.0 + f);
+    double z = s * s, w = z * z;
+    double t1 = w * (3.999999999940941908e-01 + w * (2.222219843214978396e-01 + w * 1.531383769920937332e-01));
+    double t2 = z * (6.666666666666735130e-01 +
+                     w * (2.857142874366239149e-01 + w * (1.818357216161805012e-01 + w * 1.479819860511658591e-01)));
+    double R = t2 + t1;
+    double hfsq = 0.5 * f * f;
+    return k * ln2_hi - ((hfsq - (s * (hfsq + R) + k * ln2_lo)) - f);
+}
+
+double log2(double x) { return log(x) * 1.44269504088896338700; }
+double log10(double x) { return log(x) * 0.43429448190325182765; }
+
+double pow(double x, double y) {
+    if (y == 0) return 1.0;
+    if (x == 1.0) return 1.0;
+    if (x != x || y != y) return x + y;
+    double yi = trunc(y);
+    if (y == yi && fabs(y) <= 64) {
+        /* small integer powers by squaring: exact when the result is representable */
+        long n = (long)(y < 0 ? -y : y);
+        double result = 1.0, base = x;
+        while (n) {
+            if (n & 1) result *= base;
+            base *= base;
+            n >>= 1;
+        }
+        return y < 0 ? 1.0 / result : result;
+    }
+    if (x == 0) return y > 0 ? 0.0 : 1.0 / 0.0;
+    if (x < 0) {
+        if (y != yi) return 0.0 / 0.0;
+        double r = exp(y * log(-x));
+        return fmod(yi, 2.0) != 0 ? -r : r;
+    }
+    return exp(y * log(x));
+}
+
+/* ---- trigonometry: reduce by pi/2 in three parts, then the sin/cos kernels on [-pi/4, pi/4] ---- */
+static double sin_kernel(double x, double y) {
+    double z = x * x, v = z * x;
+    double r = 8.33333333332248946124e-03 +
+               z * (-1.98412698298579493134e-04 +
+                    z * (2.75573137070700676789e-06 + z * (-2.50507602534068634195e-08 + z * 1.58969099521155010221e-10)));
+    return x - ((z * (0.5 * y - v * r) - y) - v * -1.66666666666666324348e-01);
+}
+
+static double cos_kernel(double x, double y) {
+    double z = x * x;
+    double r = z * (4.16666666666666019037e-02 +
+                    z * (-1.38888888888741095749e-03 +
+                         z * (2.48015872894767294178e-05 +
+                              z * (-2.75573143513906633035e-07 +
+                                   z * (2.08757232129817482790e-09 + z * -1.13596475577881948265e-11)))));
+    double hz = 0.5 * z, w = 1.0 - hz;
+    return w + (((1.0 - w) - hz) + (z * r - x * y));
+}
+
+/* x = n * pi/2 + (hi + lo), pi/2 split in three parts so each product n * part is exact (|x| < 2^20 * pi/2) */
+static int reduce(double x, double *hi, double *lo) {
+    double n = round(x * 6.36619772367581382433e-01);
+    double r = x - n * 1.57079632673412561417e+00;
+    double t = r;
+    double w = n * 6.07710050630396597660e-11;
+    r = t - w;
+    w = n * 2.02226624879595063154e-21 - ((t - r) - w);
+    t = r;
+    w = n * 2.02226624871116645580e-21;
+    r = t - w;
+    w = n * 8.47842766036889956997e-32 - ((t - r) - w);
+    *hi = r - w;
+    *lo = (r - *hi) - w;
+    return (int)((long)n & 3);
+}
+
+double sin(double x) {
+    if (fabs(x) < 0.785398163397448279) return fabs(x) < 0x1p-27 ? x : sin_kernel(x, 0);
+    if (x != x || x - x != 0) return 0.0 / 0.0;
+    double hi, lo;
+    switch (reduce(x, &hi, &lo)) {
+    case 0: return sin_kernel(hi, lo);
+    case 1: return cos_kernel(hi, lo);
+    case 2: return -sin_kernel(hi, lo);
+    default: return -cos_kernel(hi, lo);
+    }
+}
+
+double cos(double x) {
+    if (fabs(x) < 0.785398163397448279) return fabs(x) < 0x1p-27 ? 1.0 : cos_kernel(x, 0);
+    if (x != x || x - x != 0) return 0.0 / 0.0;
+    double hi, lo;
+    switch (reduce(x, &hi, &lo)) {
+    case 0: return cos_kernel(hi, lo);
+    case 1: return -sin_kernel(hi, lo);
+    case 2: return -cos_kernel(hi, lo);
+    default: return sin_kernel(hi, lo);
+    }
+}
+
+double tan(double x) { return sin(x) / cos(x); }
+
+/* atan: reduce to |x| <= 7/16 around the points 0.5, 1, 1.5, infinity, then an odd polynomial. */
+double atan(double x) {
+    static const double hi[] = {4.63647609000806093515e-01, 7.85398163397448278999e-01,
+                                9.82793723247329054082e-01, 1.57079632679489655800e+00};
+    static const double lo[] = {2.26987774529616870924e-17, 3.06161699786838301793e-17,
+                                1.39033110312309984516e-17, 6.12323399573676603587e-17};
+    if (x != x) return x;
+    double ax = fabs(x);
+    int id;
+    if (ax < 0.4375) {
+        id = -1;
+    } else if (ax < 1.1875) {
+        if (ax < 0.6875) { id = 0; ax = (2.0 * ax - 1.0) / (2.0 + ax); }
+        else { id = 1; ax = (ax - 1.0) / (ax + 1.0); }
+    } else if (ax < 2.4375) {
+        id = 2; ax = (ax - 1.5) / (1.0 + 1.5 * ax);
+    } else {
+        id = 3; ax = -1.0 / ax;
+    }
+    double z = ax * ax, w = z * z;
+    double s1 = z * (3.33333333333329318027e-01 + w * (1.42857142725034663711e-01 + w * (9.09088713343650656196e-02 +
+               w * (6.66107313738753120669e-02 + w * (4.97687799461593236017e-02 + w * 1.62858201153657823623e-02)))));
+    double s2 = w * (-1.99999999998764832476e-01 + w * (-1.11111104054623557880e-01 +
+               w * (-7.69187620504482999495e-02 + w * (-5.83357013379057348645e-02 + w * -3.65315727442169155270e-02))));
+    double r;
+    if (id < 0) r = ax - ax * (s1 + s2);
+    else r = hi[id] - ((ax * (s1 + s2) - lo[id]) - ax);
+    return x < 0 ? -r : r;
+}
+
+double atan2(double y, double x) {
+    if (x != x || y != y) return x + y;
+    const double pi = 3.1415926535897931160, pi_lo = 1.2246467991473531772e-16;
+    if (x == 0) {
+        if (y == 0) return (to_bits(x) >> 63) ? ((to_bits(y) >> 63) ? -pi : pi) : y;
+        return y > 0 ? pi / 2 : -pi / 2;
+    }
+    if (y == 0) return (to_bits(x) >> 63) ? ((to_bits(y) >> 63) ? -pi : pi) : y;
+    double a = atan(fabs(y / x));
+    if (x < 0) a = pi - (a - pi_lo);
+    return y < 0 ? -a : a;
+}
+
+double asin(double x) { return atan2(x, sqrt((1.0 - x) * (1.0 + x))); }
+double acos(double x) { return atan2(sqrt((1.0 - x) * (1.0 + x)), x); }
+
+static double expm1_small(double x) {
+    /* e^x - 1 without cancellation for small |x|: a Taylor series to 1e-17 for |x| < 0.35 */
+    double term = x, sum = x;
+    for (int n = 2; n < 20; n++) {
+        term *= x / n;
+        sum += term;
+    }
+    return sum;
+}
+
+double sinh(double x) {
+    double a = fabs(x);
+    double r = a < 0.35 ? expm1_small(a) : exp(a) - 1.0;
+    r = 0.5 * (r + r / (r + 1.0));
+    return x < 0 ? -r : r;
+}
+
+double cosh(double x) {
+    double e = exp(fabs(x));
+    return 0.5 * (e + 1.0 / e);
+}
+
+double tanh(double x) {
+    double a = fabs(x);
+    double r;
+    if (a > 22) r = 1.0;
+    else if (a < 0.35) {
+        double t = expm1_small(2 * a);
+        r = t / (t + 2.0);
+    } else {
+        double t = exp(2 * a) - 1.0;
+        r = t / (t + 2.0);
+    }
+    return x < 0 ? -r : r;
+}
+
+float fabsf(float x) { return (float)fabs(x); }
+float expf(float x) { return (float)exp(x); }
+float logf(float x) { return (float)log(x); }
+float tanhf(float x) { return (float)tanh(x); }
+float powf(float x, float y) { return (float)pow(x, y); }
+float sinf(float x) { return (float)sin(x); }
+float cosf(float x) { return (float)cos(x); }
+float floorf(float x) { return (float)floor(x); }
+float ceilf(float x) { return (float)ceil(x); }

@@ -1,0 +1,238 @@
+/* The scanf family: %d %i %u %x %o %ld %lu %f %lf %e %g %s %c %[ %n %% with widths and *, over a char source. */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct source {
+    FILE *f;
+    const char *s;
+    int count; /* characters consumed */
+};
+
+static int next_char(struct source *src) {
+    int c;
+    if (src->f) c = fgetc(src->f);
+    else c = *src->s ? (unsigned char)*src->s++ : EOF;
+    if (c != EOF) src->count++;
+    return c;
+}
+
+static void back(struct source *src, int c) {
+    if (c == EOF) return;
+    src->count--;
+    if (src->f) ungetc(c, src->f);
+    else src->s--;
+}
+
+static int skip_space(struct source *src) {
+    int c;
+    do c = next_char(src);
+    while (c != EOF && isspace(c));
+    back(src, c);
+    return c;
+}
+
+/* Collects the longest prefix that looks like a number into buf (at most width chars). */
+static int collect_number(struct source *src, char *buf, int width, int is_float, int base) {
+    int n = 0;
+    int c = next_char(src);
+    if ((c == '+' || c == '-') && n < width) {
+        buf[n++] = (char)c;
+        c = next_char(src);
+    }
+    int digits = 0, seen_dot = 0, seen_exp = 0;
+    if (!is_float && (base == 16 || base == 0) && c == '0' && n < width) {
+        buf[n++] = (char)c;
+        digits = 1;
+        c = next_char(src);
+        if ((c == 'x' || c == 'X') && n < width) {
+            buf[n++] = (char)c;
+            c = next_char(src);
+            base = 16;
+        } else if (base == 0) {
+            base = 8;
+        }
+    }
+    if (base == 0) base = 10;
+    while (c != EOF && n < width) {
+        if (is_float) {
+            if (isdigit(c)) digits = 1;
+            else if (c == '.' && !seen_dot && !seen_exp) seen_dot = 1;
+            else if ((c == 'e' || c == 'E') && digits && !seen_exp) {
+                seen_exp = 1;
+                buf[n++] = (char)c;
+                c = next_char(src);
+                if ((c == '+' || c == '-') && n < width) {
+                    buf[n++] = (char)c;
+                    c = next_char(src);
+                }
+                continue;
+            } else break;
+        } else {
+            int d = isdigit(c) ? c - '0' : isalpha(c) ? tolower(c) - 'a' + 10 : 99;
+            if (d >= base) break;
+            digits = 1;
+        }
+        buf[n++] = (char)c;
+        c = next_char(src);
+    }
+    back(src, c);
+    buf[n] = 0;
+    return digits;
+}
+
+static int scan(struct source *src, const char *fmt, va_list ap) {
+    int assigned = 0;
+    while (*fmt) {
+        if (isspace((unsigned char)*fmt)) {
+            skip_space(src);
+            fmt++;
+            continue;
+        }
+        if (*fmt != '%' || fmt[1] == '%') {
+            if (*fmt == '%') fmt++;
+            int c = next_char(src);
+            if (c != (unsigned char)*fmt) {
+                back(src, c);
+                return c == EOF && assigned == 0 ? EOF : assigned;
+            }
+            fmt++;
+            continue;
+        }
+        fmt++;
+        int suppress = 0;
+        if (*fmt == '*') {
+            suppress = 1;
+            fmt++;
+        }
+        int width = 0;
+        while (isdigit((unsigned char)*fmt)) width = width * 10 + (*fmt++ - '0');
+        int size = 0;
+        while (*fmt == 'h' || *fmt == 'l' || *fmt == 'z' || *fmt == 'L' || *fmt == 'j' || *fmt == 't') {
+            size = *fmt == 'h' ? size - 1 : 1;
+            fmt++;
+        }
+        char conv = *fmt++;
+        if (conv == 'n') {
+            if (!suppress) *va_arg(ap, int *) = src->count;
+            continue;
+        }
+        if (conv != 'c' && conv != '[') {
+            if (skip_space(src) == EOF) return assigned == 0 ? EOF : assigned;
+        }
+        if (width == 0) width = conv == 'c' ? 1 : 400;
+        char buf[401];
+        switch (conv) {
+        case 'd': case 'i': case 'u': case 'x': case 'X': case 'o': {
+            int base = conv == 'i' ? 0 : conv == 'o' ? 8 : (conv == 'x' || conv == 'X') ? 16 : 10;
+            if (!collect_number(src, buf, width, 0, base)) return assigned;
+            if (suppress) break;
+            long v = conv == 'u' ? (long)strtoul(buf, 0, base) : strtol(buf, 0, base);
+            if (conv == 'x' || conv == 'X' || conv == 'o') v = (long)strtoul(buf, 0, base);
+            if (size >= 1) *va_arg(ap, long *) = v;
+            else if (size == -1) *va_arg(ap, short *) = (short)v;
+            else if (size <= -2) *va_arg(ap, char *) = (char)v;
+            else *va_arg(ap, int *) = (int)v;
+            assigned++;
+            break;
+        }
+        case 'f': case 'e': case 'g': case 'E': case 'G': case 'a': {
+            if (!collect_number(src, buf, width, 1, 10)) return assigned;
+            if (suppress) break;
+            double v = strtod(buf, 0);
+            if (size >= 1) *va_arg(ap, double *) = v;
+            else *va_arg(ap, float *) = (float)v;
+            assigned++;
+            break;
+        }
+        case 's': {
+            char *out = suppress ? 0 : va_arg(ap, char *);
+            int n = 0, c;
+            while (n < width && (c = next_char(src)) != EOF && !isspace(c)) {
+                if (out) out[n] = (char)c;
+                n++;
+            }
+            if (n < width) back(src, c);
+            if (n == 0) return assigned;
+            if (out) {
+                out[n] = 0;
+                assigned++;
+            }
+            break;
+        }
+        case 'c': {
+            char *out = suppress ? 0 : va_arg(ap, char *);
+            for (int i = 0; i < width; i++) {
+                int c = next_char(src);
+                if (c == EOF) return assigned == 0 ? EOF : assigned;
+                if (out) out[i] = (char)c;
+            }
+            if (out) assigned++;
+            break;
+        }
+        case '[': {
+            int negate = *fmt == '^';
+            if (negate) fmt++;
+            const char *set = fmt;
+            if (*fmt == ']') fmt++;
+            while (*fmt && *fmt != ']') fmt++;
+            int setlen = (int)(fmt - set);
+            if (*fmt) fmt++;
+            char *out = suppress ? 0 : va_arg(ap, char *);
+            int n = 0, c = EOF;
+            while (n < width && (c = next_char(src)) != EOF) {
+                int in = memchr(set, c, setlen) != 0;
+                if (in == negate) break;
+                if (out) out[n] = (char)c;
+                n++;
+            }
+            if (n < width) back(src, c);
+            if (n == 0) return assigned;
+            if (out) {
+                out[n] = 0;
+                assigned++;
+            }
+            break;
+        }
+        default:
+            return assigned;
+        }
+    }
+    return assigned;
+}
+
+int vsscanf(const char *s, const char *fmt, va_list ap) {
+    struct source src = {0, s, 0};
+    return scan(&src, fmt, ap);
+}
+
+int vfscanf(FILE *f, const char *fmt, va_list ap) {
+    struct source src = {f, 0, 0};
+    return scan(&src, fmt, ap);
+}
+
+int sscanf(const char *s, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    int r = vsscanf(s, fmt, ap);
+    va_end(ap);
+    return r;
+}
+
+int fscanf(FILE *f, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    int r = vfscanf(f, fmt, ap);
+    va_end(ap);
+    return r;
+}
+
+int scanf(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    int r = vfscanf(stdin, fmt, ap);
+    va_end(ap);
+    return r;
+}

@@ -1,0 +1,221 @@
+/* stdlib.h: number parsing, sorting and searching, integer helpers, glibc-compatible rand. */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+int abs(int x) { return x < 0 ? -x : x; }
+long labs(long x) { return x < 0 ? -x : x; }
+long long llabs(long long x) { return x < 0 ? -x : x; }
+div_t div(int a, int b) { div_t r = {a / b, a % b}; return r; }
+ldiv_t ldiv(long a, long b) { ldiv_t r = {a / b, a % b}; return r; }
+
+static int digit_value(int c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'Z') return c - 'A' + 10;
+    return 99;
+}
+
+/* Parses an unsigned magnitude; *neg gets the sign, *overflow is set past ULONG_MAX. */
+static unsigned long parse_integer(const char *s, char **end, int base, int *neg, int *overflow) {
+    const char *p = s;
+    *neg = 0;
+    *overflow = 0;
+    while (isspace((unsigned char)*p)) p++;
+    if (*p == '+' || *p == '-') *neg = *p++ == '-';
+    if ((base == 0 || base == 16) && p[0] == '0' && (p[1] == 'x' || p[1] == 'X') && digit_value(p[2]) < 16) {
+        p += 2;
+        base = 16;
+    } else if (base == 0) {
+        base = *p == '0' ? 8 : 10;
+    }
+    const char *start = p;
+    unsigned long v = 0;
+    for (; digit_value((unsigned char)*p) < base; p++) {
+        unsigned d = digit_value((unsigned char)*p);
+        if (v > (ULONG_MAX - d) / base) *overflow = 1;
+        v = v * base + d;
+    }
+    if (end) *end = (char *)(p == start ? s : p);
+    return v;
+}
+
+long strtol(const char *s, char **end, int base) {
+    int neg, overflow;
+    unsigned long v = parse_integer(s, end, base, &neg, &overflow);
+    if (overflow || (!neg && v > LONG_MAX) || (neg && v > (unsigned long)LONG_MAX + 1)) {
+        errno = ERANGE;
+        return neg ? LONG_MIN : LONG_MAX;
+    }
+    return neg ? -(long)v : (long)v;
+}
+
+unsigned long strtoul(const char *s, char **end, int base) {
+    int neg, overflow;
+    unsigned long v = parse_integer(s, end, base, &neg, &overflow);
+    if (overflow) {
+        errno = ERANGE;
+        return ULONG_MAX;
+    }
+    return neg ? -v : v;
+}
+
+long long strtoll(const char *s, char **end, int base) { return strtol(s, end, base); }
+unsigned long long strtoull(const char *s, char **end, int base) { return strtoul(s, end, base); }
+int atoi(const char *s) { return (int)strtol(s, 0, 10); }
+long atol(const char *s) { return strtol(s, 0, 10); }
+long long atoll(const char *s) { return strtol(s, 0, 10); }
+
+static const double exact_powers[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+                                      1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+static double scale10(double v, int e) {
+    /* Exact for |e| <= 22 (every power of ten up to 1e22 is a double); otherwise within a few ulp. */
+    if (e > 0) {
+        while (e > 22) { v *= 1e22; e -= 22; }
+        return v * exact_powers[e];
+    }
+    e = -e;
+    while (e > 22) { v /= 1e22; e -= 22; }
+    return v / exact_powers[e];
+}
+
+double strtod(const char *s, char **end) {
+    const char *p = s;
+    while (isspace((unsigned char)*p)) p++;
+    int neg = 0;
+    if (*p == '+' || *p == '-') neg = *p++ == '-';
+    if (strncasecmp(p, "inf", 3) == 0) {
+        p += strncasecmp(p, "infinity", 8) == 0 ? 8 : 3;
+        if (end) *end = (char *)p;
+        return neg ? -1.0 / 0.0 : 1.0 / 0.0;
+    }
+    if (strncasecmp(p, "nan", 3) == 0) {
+        if (end) *end = (char *)(p + 3);
+        return neg ? -(0.0 / 0.0) : 0.0 / 0.0;
+    }
+    unsigned long mant = 0;
+    int digits = 0, exp10 = 0, any = 0;
+    for (; isdigit((unsigned char)*p); p++, any = 1) {
+        if (digits < 19) {
+            mant = mant * 10 + (*p - '0');
+            if (mant) digits++;
+        } else {
+            exp10++;
+        }
+    }
+    if (*p == '.') {
+        p++;
+        for (; isdigit((unsigned char)*p); p++, any = 1) {
+            if (digits < 19) {
+                mant = mant * 10 + (*p - '0');
+                if (mant) digits++;
+                exp10--;
+            }
+        }
+    }
+    if (!any) {
+        if (end) *end = (char *)s;
+        return 0;
+    }
+    if (*p == 'e' || *p == 'E') {
+        const char *q = p + 1;
+        int eneg = 0, e = 0;
+        if (*q == '+' || *q == '-') eneg = *q++ == '-';
+        if (isdigit((unsigned char)*q)) {
+            for (; isdigit((unsigned char)*q); q++)
+                if (e < 100000) e = e * 10 + (*q - '0');
+            exp10 += eneg ? -e : e;
+            p = q;
+        }
+    }
+    if (end) *end = (char *)p;
+    double v;
+    if (mant == 0) {
+        v = 0;
+    } else if (exp10 < -400) {
+        v = 0;
+        errno = ERANGE;
+    } else if (exp10 > 400) {
+        v = 1.0 / 0.0;
+        errno = ERANGE;
+    } else if (exp10 < -300) {
+        v = scale10(scale10((double)mant, exp10 + 300), -300);
+    } else {
+        v = scale10((double)mant, exp10);
+    }
+    return neg ? -v : v;
+}
+
+float strtof(const char *s, char **end) { return (float)strtod(s, end); }
+double atof(const char *s) { return strtod(s, 0); }
+
+static void swap_bytes(char *a, char *b, size_t n) {
+    while (n--) {
+        char t = *a;
+        *a++ = *b;
+        *b++ = t;
+    }
+}
+
+/* Shell sort with the 3k+1 gaps: short, in place, and no recursion. */
+void qsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *)) {
+    char *b = base;
+    size_t gap = 1;
+    while (gap < n / 3) gap = gap * 3 + 1;
+    for (; gap > 0; gap /= 3)
+        for (size_t i = gap; i < n; i++)
+            for (size_t j = i; j >= gap && cmp(b + (j - gap) * size, b + j * size) > 0; j -= gap)
+                swap_bytes(b + (j - gap) * size, b + j * size, size);
+}
+
+void *bsearch(const void *key, const void *base, size_t n, size_t size, int (*cmp)(const void *, const void *)) {
+    const char *b = base;
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = cmp(key, b + mid * size);
+        if (c == 0) return (void *)(b + mid * size);
+        if (c < 0) hi = mid;
+        else lo = mid + 1;
+    }
+    return 0;
+}
+
+/* The additive feedback generator glibc's rand() uses, so the same seed gives the same numbers. */
+static int state_pos = -1;
+static unsigned int ring[31];
+static int front, rear;
+
+void srand(unsigned seed) {
+    int r[34];
+    r[0] = seed ? (int)seed : 1;
+    for (int i = 1; i < 31; i++) {
+        long hi = r[i - 1] / 127773, lo = r[i - 1] % 127773;
+        long word = 16807 * lo - 2836 * hi;
+        if (word < 0) word += 2147483647;
+        r[i] = (int)word;
+    }
+    for (int i = 0; i < 31; i++) ring[i] = (unsigned)r[i];
+    front = 3;
+    rear = 0;
+    state_pos = 0;
+    for (int i = 0; i < 310; i++) rand();
+}
+
+int rand(void) {
+    if (state_pos < 0) srand(1);
+    ring[front] += ring[rear];
+    unsigned int result = ring[front] >> 1;
+    front = (front + 1) % 31;
+    rear = (rear + 1) % 31;
+    return (int)result;
+}
+
+int system(const char *cmd) {
+    (void)cmd;
+    return -1;
+}
