@@ -1,3 +1,17 @@
-"""b2i.hdl: The hardware in Verilog: RV64 CPU, GPU, MMU, SD-card controller; cocotb tests; Verilator/Icarus runners."""
+"""b2i.hdl: the b2i machine in Verilog (an RV64IMA five-stage pipeline and its SoC), with runners and tools.
 
-__version__ = "0.1.0"
+    from b2i.hdl import run
+    result = run("prog.elf", trace=True)    # Verilator by default; engine="icarus" also works
+    result.uart, result.exit_code, result.cycles, result.instret, result.trace
+
+The Verilog sources ship inside the package (b2i/hdl/rtl, b2i/hdl/sim); `b2i.hdl.sources` says where.
+"""
+
+__version__ = "0.2.0"
+
+from b2i.hdl.image import ImageError, load_program  # noqa: E402
+from b2i.hdl.runner import RunResult, run  # noqa: E402
+from b2i.hdl.synth import SynthReport, synthesize  # noqa: E402
+from b2i.hdl.toolchain import ToolError  # noqa: E402
+
+__all__ = ["ImageError", "RunResult", "SynthReport", "ToolError", "load_program", "run", "synthesize", "__version__"]
