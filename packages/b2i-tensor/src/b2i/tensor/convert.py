@@ -17,7 +17,7 @@ def from_numpy(array, dtype: DType | None, device: str) -> tuple[Node, tuple[int
         except TypeError:
             raise TypeError(f"numpy dtype {a.dtype} is not supported (use float32, float64, int32, int64, bool or "
                             f"uint8)") from None
-    a = np.ascontiguousarray(a, dtype=np.dtype(dtype.name))
+    a = np.array(a, dtype=np.dtype(dtype.name), order="C")  # (ascontiguousarray would make 0-d arrays 1-d)
     buf = Buffer(device, dtype, a.size, bytearray(a.tobytes()))
     return Node("BUFFER", (), None, dtype, (a.size,), device, buf), tuple(a.shape)
 

@@ -846,10 +846,10 @@ def dot(a, b) -> Tensor:
     a, b = _as_tensor(a, device), _as_tensor(b, device)
     if a.ndim == 0 or b.ndim == 0:
         return a * b
-    if a.ndim <= 2 and b.ndim <= 2:
-        return matmul(a, b)
+    if (a.ndim <= 2 and b.ndim <= 2) or b.ndim == 1:
+        return matmul(a, b)  # the same as numpy.dot for these
     k = a.shape[-1]
-    kb = b.shape[-2] if b.ndim >= 2 else b.shape[0]
+    kb = b.shape[-2]
     if k != kb:
         raise ValueError(f"shapes {fmt_shape(a.shape)} and {fmt_shape(b.shape)} not aligned: "
                          f"{k} (dim {a.ndim - 1}) != {kb} (dim {b.ndim - 2})")

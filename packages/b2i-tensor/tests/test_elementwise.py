@@ -1,0 +1,176 @@
+"""Elementwise ops: numpy's values and result dtypes over random dtypes, broadcasts and non-contiguous inputs."""
+
+import b2i.tensor as bt
+import numpy as np
+import pytest
+from b2i.tensor import Tensor
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+from tensor_cases import DEVICES, DTYPES, check, elements, viewed
+
+BINARY = {
+    "add": (lambda a, b: a + b, np.add),
+    "sub": (lambda a, b: a - b, np.subtract),
+    "mul": (lambda a, b: a * b, np.multiply),
+    "truediv": (lambda a, b: a / b, np.true_divide),
+    "floordiv": (lambda a, b: a // b, np.floor_divide),
+    "mod": (lambda a, b: a % b, np.remainder),
+    "pow": (lambda a, b: a**b, np.power),
+    "maximum": (bt.maximum, np.maximum),
+    "minimum": (bt.minimum, np.minimum),
+    "lt": (lambda a, b: a < b, np.less),
+    "le": (lambda a, b: a <= b, np.less_equal),
+    "gt": (lambda a, b: a > b, np.greater),
+    "ge": (lambda a, b: a >= b, np.greater_equal),
+    "eq": (lambda a, b: a == b, np.equal),
+    "ne": (lambda a, b: a != b, np.not_equal),
+    "and": (lambda a, b: a & b, np.bitwise_and),
+    "or": (lambda a, b: a | b, np.bitwise_or),
+    "xor": (lambda a, b: a ^ b, np.bitwise_xor),
+}
+NO_BOOL = ("sub", "floordiv", "mod", "pow")  # numpy refuses or leaves our six types (int8)
+INT_ONLY = ("and", "or", "xor")
+
+
+@st.composite
+def binary_case(draw):
+    op = draw(st.sampled_from(sorted(BINARY)))
+    da, db = draw(st.sampled_from(DTYPES)), draw(st.sampled_from(DTYPES))
+    shapes = draw(hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=3, max_side=4))
+    small = op == "pow"
+    a, va = draw(viewed(da, shapes.input_shapes[0], small))
+    b, vb = draw(viewed(db, shapes.input_shapes[1], small))
+    return op, a, va, b, vb
+
+
+@settings(max_examples=60)
+@given(binary_case())
+def test_binary_ops_match_numpy(case):
+    op, a, va, b, vb = case
+    ours, theirs = BINARY[op]
+    ra, rb = va(a), vb(b)
+    rt = np.result_type(ra, rb)
+    assume(not (op in NO_BOOL and rt == np.bool_))
+    assume(not (op in INT_ONLY and rt.kind == "f"))
+    if op == "pow" and rt.kind in "iu":
+        assume((rb >= 0).all())  # numpy raises for negative integer powers
+    with np.errstate(all="ignore"):
+        ref = theirs(ra, rb)
+    for device in DEVICES:
+        check(ours(va(Tensor(a, device=device)), vb(Tensor(b, device=device))), ref)
+
+
+@settings(max_examples=40)
+@given(st.sampled_from(sorted(BINARY)), st.sampled_from(DTYPES), st.data())
+def test_python_scalars_are_weak(op, dtype, data):
+    ours, theirs = BINARY[op]
+    a = data.draw(hnp.arrays(np.dtype(dtype), data.draw(hnp.array_shapes(max_dims=2, max_side=3)),
+                             elements=elements(dtype, small=True)))
+    scalar = data.draw(st.sampled_from([True, 2, 3.5, -1, 0.5]) if op != "pow" else st.sampled_from([2, 0.5]))
+    reverse = data.draw(st.booleans())
+    x, y = (scalar, a) if reverse else (a, scalar)
+    try:
+        with np.errstate(all="ignore"):
+            ref = theirs(x, y)
+    except (TypeError, OverflowError, ValueError) as e:
+        for device in DEVICES:
+            t = Tensor(a, device=device)
+            with pytest.raises(type(e)):
+                (ours(scalar, t) if reverse else ours(t, scalar)).realize()
+        return
+    assume(ref.dtype.name in DTYPES)  # bool // bool and friends leave our six types
+    for device in DEVICES:
+        t = Tensor(a, device=device)
+        check(ours(scalar, t) if reverse else ours(t, scalar), ref)
+
+
+UNARY = {
+    "neg": (lambda t: -t, np.negative),
+    "abs": (abs, np.abs),
+    "exp": (Tensor.exp, np.exp),
+    "log": (Tensor.log, np.log),
+    "sqrt": (Tensor.sqrt, np.sqrt),
+    "sin": (Tensor.sin, np.sin),
+    "cos": (Tensor.cos, np.cos),
+    "tanh": (Tensor.tanh, np.tanh),
+    "sigmoid": (Tensor.sigmoid, lambda x: 1 / (1 + np.exp(-x))),
+    "relu": (Tensor.relu, lambda x: np.maximum(x, 0)),
+    "invert": (lambda t: ~t, np.invert),
+}
+
+
+@settings(max_examples=60)
+@given(st.sampled_from(sorted(UNARY)), st.sampled_from(DTYPES), st.data())
+def test_unary_ops_match_numpy(op, dtype, data):
+    ours, theirs = UNARY[op]
+    assume(not (op == "neg" and dtype == "bool"))
+    assume(not (op == "invert" and dtype.startswith("float")))
+    shape = data.draw(hnp.array_shapes(min_dims=0, max_dims=3, max_side=4))
+    a, view = data.draw(viewed(dtype, shape))
+    x = view(a)
+    if op in ("exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid") and dtype in ("bool", "uint8"):
+        x = x.astype(np.float32)  # documented: float32 where numpy would pick float16
+    with np.errstate(all="ignore"):
+        ref = theirs(x)
+    for device in DEVICES:
+        check(ours(view(Tensor(a, device=device))), ref)
+
+
+@settings(max_examples=40)
+@given(st.sampled_from(DTYPES), st.sampled_from(DTYPES), st.data())
+def test_casts_and_where_match_numpy(src, dst, data):
+    shape = data.draw(hnp.array_shapes(min_dims=0, max_dims=3, max_side=4))
+    a, view = data.draw(viewed(src, shape, small=True))
+    assume(not (dst == "uint8" and (view(a) < 0).any()))  # float -> unsigned of a negative: undefined in C
+    cond = data.draw(hnp.arrays(np.bool_, shape))
+    b = data.draw(hnp.arrays(np.dtype(dst), shape, elements=elements(dst, small=True)))
+    for device in DEVICES:
+        t = view(Tensor(a, device=device))
+        check(t.astype(dst), view(a).astype(dst))
+        check(bt.where(Tensor(cond, device=device), t, Tensor(b, device=device)), np.where(cond, view(a), b))
+
+
+@settings(max_examples=30)
+@given(st.sampled_from(["float32", "float64"]), st.data())
+def test_long_chains_of_ops_match_numpy(dtype, data):
+    shape = data.draw(hnp.array_shapes(min_dims=1, max_dims=3, max_side=5))
+    a, view = data.draw(viewed(dtype, shape))
+    ops = data.draw(st.lists(st.sampled_from(["tanh", "mul2", "add1", "sq", "sig", "neg", "max0"]), min_size=2,
+                             max_size=8))
+    steps = {
+        "tanh": (Tensor.tanh, np.tanh), "mul2": (lambda t: t * 2, lambda x: x * 2),
+        "add1": (lambda t: t + 1, lambda x: x + 1), "sq": (lambda t: t * t, lambda x: x * x),
+        "sig": (Tensor.sigmoid, lambda x: 1 / (1 + np.exp(-x))), "neg": (lambda t: -t, np.negative),
+        "max0": (Tensor.relu, lambda x: np.maximum(x, 0)),
+    }
+    ref = view(a)
+    for op in ops:
+        ref = steps[op][1](ref)
+    for device in DEVICES:
+        t = view(Tensor(a, device=device))
+        for op in ops:
+            t = steps[op][0](t)
+        check(t, ref)
+
+
+def test_special_float_values(device):
+    a = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 1.0, -2.5], dtype=np.float64)
+    b = np.array([0.0, 1.0, 2.0, -np.inf, 1.0, np.nan, 0.0], dtype=np.float64)
+    ta, tb = Tensor(a, device=device), Tensor(b, device=device)
+    with np.errstate(all="ignore"):
+        for ours, theirs in (BINARY["floordiv"], BINARY["mod"], BINARY["maximum"], BINARY["minimum"],
+                             BINARY["truediv"]):
+            check(ours(ta, tb), theirs(a, b))
+
+
+def test_integer_edge_cases(device):
+    a = np.array([-(2**31), 7, -7, 7, -7, 0, 5], dtype=np.int32)
+    b = np.array([-1, 2, 2, -2, -2, 0, 0], dtype=np.int32)
+    ta, tb = Tensor(a, device=device), Tensor(b, device=device)
+    with np.errstate(all="ignore"):
+        check(ta // tb, a // b)
+        check(ta % tb, a % b)
+        check(ta * tb, a * b)
+        check(-ta, -a)
+        check(abs(ta), np.abs(a))

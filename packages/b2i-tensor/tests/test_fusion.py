@@ -1,0 +1,81 @@
+"""Fusion: what becomes one kernel. Counted with b2i.tensor.counting() on every backend."""
+
+import b2i.tensor as bt
+import numpy as np
+import pytest
+from b2i.tensor import Tensor
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from tensor_cases import check
+
+
+def kernels(t: Tensor) -> int:
+    with bt.counting() as c:
+        t.realize()
+    return c.kernels
+
+
+@settings(max_examples=20)
+@given(st.integers(1, 30), st.sampled_from(["numpy", "c"]))
+def test_a_chain_of_elementwise_ops_is_one_kernel(n, device):
+    a = np.linspace(-1, 1, 12).reshape(3, 4)
+    x = Tensor(a, device=device)
+    y = Tensor(a[0], device=device)  # broadcast input
+    t, ref = x, a
+    for i in range(n):
+        t = (t * 0.5 + y).tanh() if i % 2 else t.T.T - y * 2
+        ref = np.tanh(ref * 0.5 + a[0]) if i % 2 else ref - a[0] * 2
+    assert kernels(t) == 1
+    check(t, ref)
+
+
+def test_shared_subexpressions_are_computed_once_per_kernel():
+    # x doubles in size as an expression tree every step; as a DAG it stays small
+    x = Tensor(np.ones(4), device="c")
+    for _ in range(40):
+        x = x * 0.5 + x * 0.5
+    assert kernels(x) == 1
+    check(x, np.ones(4))
+
+
+@pytest.mark.parametrize("device", ["numpy", "c"])
+def test_softmax_is_at_most_three_kernels(device):
+    a = np.random.default_rng(0).standard_normal((5, 7))
+    x = Tensor(a, device=device)
+    e = (x - x.max(axis=1, keepdims=True)).exp()
+    sm = e / e.sum(axis=1, keepdims=True)
+    assert kernels(sm) <= 3
+    ref = np.exp(a - a.max(axis=1, keepdims=True))
+    check(sm, ref / ref.sum(axis=1, keepdims=True))
+
+
+@pytest.mark.parametrize("device", ["numpy", "c"])
+def test_a_reduction_fuses_with_its_elementwise_input(device):
+    a = np.arange(12.0).reshape(3, 4)
+    x = Tensor(a, device=device)
+    s = ((x * 2 + 1).exp() * x.T.T).sum(axis=0)
+    assert kernels(s) == 1
+    check(s, (np.exp(a * 2 + 1) * a).sum(axis=0))
+    m = (x - 1).mean()  # sum then one division kernel
+    assert kernels(m) == 2
+
+
+@pytest.mark.parametrize("device", ["numpy", "c"])
+def test_matmul_is_its_own_kernel_and_realized_nodes_are_reused(device):
+    a = np.arange(6.0).reshape(2, 3)
+    x = Tensor(a, device=device)
+    y = (x * 2) @ (x.T + 1)
+    assert kernels(y) == 3  # x*2, x.T+1, matmul
+    assert kernels(y) == 0  # realized: nothing left to do
+    z = y + 1
+    assert kernels(z) == 1
+    check(z, (a * 2) @ (a.T + 1) + 1)
+
+
+def test_the_c_backend_caches_kernels():
+    x = Tensor(np.arange(5.0), device="c")
+    (x * 3 + 2).realize()
+    with bt.counting() as c:
+        (x * 3 + 2).realize()
+    assert c.kernels == 1 and c.compiled == 0 and c.cache_hits == 1
+    assert c.bytes_moved == 5 * 8 * 2  # read x, write the result
