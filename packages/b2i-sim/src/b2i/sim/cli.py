@@ -38,8 +38,10 @@ def as_main(argv: list[str] | None = None) -> int:
     parser.add_argument("-mabi", default="lp64d", choices=["lp64d"], help="only lp64d")
     parser.add_argument("-mno-relax", action="store_true", help="accepted (b2i-as never relaxes)")
     parser.add_argument("-mrelax", action="store_true", help="accepted and ignored")
-    parser.add_argument("inputs", nargs="+", help="source files (- for stdin)")
+    parser.add_argument("inputs", nargs="*", help="source files (- for stdin)")
     args = parser.parse_args(argv)
+    if not args.inputs:
+        parser.error("no input files")
     if not re.fullmatch(r"rv64[gimafdc_a-z0-9]*", args.march):
         parser.error(f"unsupported -march={args.march}")
     asm = Assembler(args.inputs[0])
