@@ -115,6 +115,10 @@ class FunctionGen:
     def store(self, ty):
         """Stores a0/fa0 at the address on the stack top (popped)."""
         self.pop("a1")
+        self.store_to_a1(ty)
+
+    def store_to_a1(self, ty):
+        """Stores a0/fa0 at the address in a1; a struct's value is its address, copied from."""
         if ty.kind in ("struct", "union", "array"):
             self.copy("a0", "a1", ty.size)
             self.emit("mv a0, a1")
@@ -319,10 +323,23 @@ class FunctionGen:
             self.gen_expr(node.rhs)
             self.store_bitfield(lhs.member)
             return
+        if lhs.kind == "var":
+            # the value first, then the variable's address straight into a1: no stack temporary is live
+            # across a call in the right-hand side (which keeps `r = setjmp(env)` working)
+            self.gen_expr(node.rhs)
+            self.var_address("a1", lhs.obj)
+            self.store_to_a1(lhs.ty)
+            return
         self.gen_addr(lhs)
         self.push()
         self.gen_expr(node.rhs)
         self.store(lhs.ty)
+
+    def var_address(self, reg, v):
+        if v.is_local:
+            self.addi(reg, "s0", v.offset)
+        else:
+            self.emit(f"la {reg}, {v.name}")
 
     def store_bitfield(self, m):
         self.pop("a1")
@@ -404,10 +421,18 @@ class FunctionGen:
             self.popf("fa1")
             self.float_op(node.op, "s" if ty.kind == "float" else "d")
             return
-        self.gen_expr(node.rhs)
-        self.push()
-        self.gen_expr(node.lhs)
-        self.pop("a1")
+        if node.rhs.kind == "num":
+            self.gen_expr(node.lhs)
+            self.emit(f"li a1, {signed64(node.rhs.val)}")
+        elif node.lhs.kind == "num" or (node.lhs.kind == "var" and node.lhs.ty.is_scalar()):
+            self.gen_expr(node.rhs)
+            self.emit("mv a1, a0")
+            self.gen_expr(node.lhs)
+        else:
+            self.gen_expr(node.rhs)
+            self.push()
+            self.gen_expr(node.lhs)
+            self.pop("a1")
         self.int_op(node.op, ty, node.ty)
 
     def float_op(self, op, s):
@@ -823,6 +848,11 @@ class FunctionGen:
                     self.emit(f"{'fsw' if size == 4 else 'fsd'} fa{p.index}, {p.offset}(t4)")
                 else:
                     self.store_partial(f"a{p.index}", "t4", p.offset, size)
+
+
+def signed64(v):
+    v &= (1 << 64) - 1
+    return v - (1 << 64) if v >> 63 else v
 
 
 def load_op(ty):

@@ -871,6 +871,8 @@ class Analyzer(Expressions):
                 target = Node(
                     "member", tok, lty, lhs=self.at_offset(base, off, T.LONG if lty.size == 8 else lty), member=m
                 )
+            elif key == 0 and lty is var.ty:
+                target = base
             else:
                 target = self.at_offset(base, key, lty)
             stmts.append(Node("expr_stmt", tok, lhs=Node("assign", tok, lty, lhs=target, rhs=e)))

@@ -83,6 +83,19 @@ static int collect_number(struct source *src, char *buf, int width, int is_float
     return digits;
 }
 
+/* Is c in a %[...] set (the text between the brackets, ranges like a-z allowed)? */
+static int in_scanset(const char *set, int n, int c) {
+    for (int i = 0; i < n; i++) {
+        if (i + 2 < n && set[i + 1] == '-') {
+            if (c >= (unsigned char)set[i] && c <= (unsigned char)set[i + 2]) return 1;
+            i += 2;
+        } else if ((unsigned char)set[i] == c) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 static int scan(struct source *src, const char *fmt, va_list ap) {
     int assigned = 0;
     while (*fmt) {
@@ -183,7 +196,7 @@ static int scan(struct source *src, const char *fmt, va_list ap) {
             char *out = suppress ? 0 : va_arg(ap, char *);
             int n = 0, c = EOF;
             while (n < width && (c = next_char(src)) != EOF) {
-                int in = memchr(set, c, setlen) != 0;
+                int in = in_scanset(set, setlen, c);
                 if (in == negate) break;
                 if (out) out[n] = (char)c;
                 n++;
