@@ -4,7 +4,8 @@ A `Tensor` holds an array (`data`) and, when it was computed from tensors that r
 and a function that turns the gradient of the output into gradients of the parents. `backward()` visits the
 graph in reverse topological order, adding up gradients; leaves keep theirs in `.grad` and accumulate across
 calls until zeroed. The backward functions are written with the same lazy array operations as the forward
-pass, so both are fused into kernels and run on whichever device the arrays live on.
+pass, so both are fused into kernels and run on whichever device the arrays live on; backward() realizes all
+the gradients in one schedule before it returns.
 
 Only primitive operations live here; softmax, cross-entropy, layer norm and friends are compositions of them
 in `b2i.ml.functional`.
@@ -151,18 +152,22 @@ class Tensor:
                 stack.append((node, True))
                 stack.extend((p, False) for p in node._parents if p.requires_grad and id(p) not in seen)
         grads: dict[int, B.Array] = {id(self): grad}
+        leaves: list[Tensor] = []
         for node in reversed(order):
             g = grads.pop(id(node), None)
             if g is None:
                 continue
             if node._backward is None:  # a leaf
                 node.grad = Tensor(g) if node.grad is None else Tensor(node.grad.data + g)
+                leaves.append(node)
                 continue
             for parent, parent_grad in zip(node._parents, node._backward(g), strict=True):
                 if parent_grad is None or not parent.requires_grad:
                     continue
                 key = id(parent)
                 grads[key] = grads[key] + parent_grad if key in grads else parent_grad
+        # One schedule for every gradient (and the loss), so work they share is computed once.
+        B.realize_all(self.data, *(leaf.grad.data for leaf in leaves))
 
     # ---- elementwise arithmetic (broadcasting; Python numbers stay scalars)
 
@@ -413,20 +418,20 @@ class Tensor:
     def take(self, index) -> Tensor:
         """Rows of self picked by an integer array (any shape): out[...] = self[index[...]].
 
-        Both directions are one-hot matrix products: forward one_hot @ self, backward one_hotᵀ @ grad, so
-        repeated indices accumulate and the work stays in ordinary fusable operations.
+        Forward is a gather. Backward is a one-hot matrix product, one_hotᵀ @ grad, so repeated indices
+        accumulate and the work stays in ordinary fusable operations (no scatter needed).
         """
         index = _raw(index)
         if not hasattr(index, "shape"):
             index = B.asarray(index, dtype="int64", device=self.device)
         rows, rest = self.shape[0], self.shape[1:]
         flat = B.reshape(index, (-1,))
-        ids = B.reshape(B.arange(rows, device=self.device), (1, -1))
-        one_hot = B.astype(B.reshape(flat, (-1, 1)) == ids, self.dtype)  # (len(index), rows)
-        table = B.reshape(self.data, (rows, math.prod(rest)))
-        out = B.reshape(B.matmul(one_hot, table), (*index.shape, *rest))
+        out = B.reshape(B.take_rows(self.data, flat), (*index.shape, *rest))
+        dtype = self.dtype
 
         def backward(g):
+            ids = B.reshape(B.arange(rows, device=B.device_of(g)), (1, -1))
+            one_hot = B.astype(B.reshape(flat, (-1, 1)) == ids, dtype)  # (len(index), rows)
             g2 = B.reshape(g, (flat.shape[0], math.prod(rest)))
             return (B.reshape(B.matmul(B.transpose(one_hot, (1, 0)), g2), (rows, *rest)),)
 

@@ -8,6 +8,7 @@ and meanings follow numpy's.
 from __future__ import annotations
 
 import b2i.tensor as bt
+import numpy as np
 
 Array = bt.Tensor
 
@@ -27,6 +28,13 @@ def asarray(x, dtype=None, device: str | None = None) -> Array:
         out = x if dtype is None else x.astype(dtype)
         return out if device is None else out.to(device)
     return Array(x, dtype=dtype, device=device)
+
+
+def scalar(value: float, dtype="float32", device: str | None = None) -> Array:
+    """A 0-d array whose value is data, not code: a kernel that uses it is compiled once and reused when the
+    value changes (a learning rate that follows a schedule), where a Python number would be baked into the C.
+    """
+    return Array(np.asarray(value, dtype=dtype), device=device)
 
 
 def to_numpy(x: Array):
@@ -100,6 +108,11 @@ def sum_(x: Array, axis=None, keepdims: bool = False) -> Array:
 
 def max_(x: Array, axis=None, keepdims: bool = False) -> Array:
     return x.max(axis=axis, keepdims=keepdims)
+
+
+def take_rows(x: Array, index: Array) -> Array:
+    """x[index] for a 1-D integer index array: a gather."""
+    return x[index]
 
 
 def astype(x: Array, dtype) -> Array:

@@ -31,6 +31,10 @@ class Optimizer:
             if p.grad is not None:
                 self.update(i, p, p.grad.data)
 
+    def _scalar(self, value: float, p: Tensor) -> B.Array:
+        """Step-dependent numbers enter kernels as data, so changing them does not compile new kernels."""
+        return B.scalar(value, p.dtype, p.device)
+
     def update(self, i: int, p: Tensor, g: B.Array) -> None:
         raise NotImplementedError
 
@@ -50,7 +54,7 @@ class SGD(Optimizer):
             v = self.velocity.get(i)
             g = B.realize(g if v is None else v * self.momentum + g)
             self.velocity[i] = g
-        p.data = B.realize(p.data - g * self.lr)
+        p.data = B.realize(p.data - g * self._scalar(self.lr, p))
 
 
 class Adam(Optimizer):
@@ -78,8 +82,10 @@ class Adam(Optimizer):
         self.m[i], self.v[i] = m, v
         correction1 = 1 - self.beta1**self.steps
         correction2 = 1 - self.beta2**self.steps
-        step = (m / correction1) / (B.sqrt(v / correction2) + self.eps) * self.lr
-        data = p.data * (1 - self.lr * self.weight_decay) if self.decoupled and self.weight_decay else p.data
+        step = m * self._scalar(self.lr / correction1, p) / (B.sqrt(v * self._scalar(1 / correction2, p)) + self.eps)
+        data = p.data
+        if self.decoupled and self.weight_decay:
+            data = data * self._scalar(1 - self.lr * self.weight_decay, p)
         p.data = B.realize(data - step)
 
 
@@ -99,7 +105,7 @@ def clip_grad_norm(params: Iterable[Tensor], max_norm: float) -> float:
     if total > max_norm:
         scale = max_norm / (total + 1e-6)
         for p in grads:
-            p.grad = Tensor(B.realize(p.grad.data * scale))
+            p.grad = Tensor(B.realize(p.grad.data * B.scalar(scale, p.dtype, p.device)))
     return total
 
 
