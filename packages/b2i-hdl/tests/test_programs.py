@@ -1,5 +1,7 @@
 """Whole programs on the SoC: UART output, exit codes and register dumps agree with QEMU's virt machine."""
 
+import io
+
 import pytest
 from b2i.hdl.runner import run
 from hypothesis import HealthCheck, given, settings
@@ -311,3 +313,49 @@ def test_traps_modes_and_interrupts_match_qemu(build_program, qemu):
     assert status == 0 and causes[-2:] == ["8000000000000007", "8000000000000003"]
     assert result.finished and result.exit_code == 0
     assert result.uart == uart
+
+
+# ---------------------------------------------------------------- lockstep with the reference simulator
+def reference_trace(elf) -> list[str]:
+    """The commit log of b2i-sim's reference simulator for the same program (system mode, the b2i board)."""
+    machine = pytest.importorskip("b2i.sim.machine.run", reason="b2i-sim's reference simulator is not installed")
+    log = io.StringIO()
+    result = machine.run_machine(str(elf), trace=log, max_insns=200_000)
+    assert result.exit_code == 0, result.fault
+    return log.getvalue().splitlines()
+
+
+XRET_WORDS = ("(0x30200073)", "(0x10200073)")
+
+
+def without_xret_priv(line: str) -> str:
+    """mret/sret lines with the privilege digit blanked: the RTL logs the mode the instruction ran in (as Spike's
+    last_inst_priv does), b2i-sim 0.2 logs the mode after it; reported to b2i-sim."""
+    return line[:10] + "?" + line[11:] if line.endswith(XRET_WORDS) else line
+
+
+def assert_same_commits(rtl: list[str], reference: list[str]) -> None:
+    """Same lines up to the store that ends the run (the reference may stop before logging it)."""
+    assert 0 <= len(rtl) - len(reference) <= 1
+    rtl, reference = [without_xret_priv(line) for line in rtl], [without_xret_priv(line) for line in reference]
+    for n, (ours, theirs) in enumerate(zip(rtl, reference, strict=False)):
+        assert ours == theirs, f"first difference at instruction {n}:\n  rtl: {ours}\n  ref: {theirs}"
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(source=program())
+def test_random_streams_commit_log_matches_reference_simulator(build_program, source):
+    elf = build_program(source)
+    reference = reference_trace(elf)
+    result = run(elf, trace=True)
+    assert_same_commits(result.trace, reference)
+
+
+def test_trap_program_commit_log_matches_reference_until_it_reads_the_timer(build_program):
+    """Exceptions, delegation and xRET retire the same instructions; mtime and interrupts are each board's own."""
+    elf = build_program(TRAPS)
+    reference = reference_trace(elf)
+    rtl = run(elf, trace=True).trace
+    read_mtime = next(n for n, line in enumerate(reference) if "(0x00033383)" in line)  # ld t2, 0(t1)
+    assert read_mtime > 1000
+    assert_same_commits(rtl[:read_mtime], reference[:read_mtime])
