@@ -43,7 +43,7 @@ from b2i.sim.fast.translate import (
 from b2i.sim.machine.linux import Process
 from b2i.sim.machine.memory import PAGE_SHIFT
 
-HOT = 8  # visits of a block's first pc before it is translated: cold code stays with the reference
+HOT = 32  # visits of a block's first pc before it is translated: cold code stays with the reference
 NO_TAG = 1  # no pc is odd, so this tag matches nothing
 DispatchFunction = ctypes.CFUNCTYPE(ctypes.c_uint64, *[ctypes.c_void_p] * 5)
 
@@ -66,6 +66,7 @@ class Stats:
     reference_instructions: int = 0
     exits_to_reference: int = 0
     flushes: int = 0
+    invalidated_blocks: int = 0
     compile_seconds: float = 0.0
     cache_hits: int = 0
 
@@ -95,7 +96,7 @@ class FastEngine:
         self.by_page: dict[int, set[int]] = defaultdict(set)
         self.heat: Counter[int] = Counter()
         self.untranslatable: set[int] = set()
-        self.cold_lengths: dict[int, int] = {}
+        self.cold_lengths: dict[int, tuple[int, bool]] = {}  # cold block: (length, ends in fence.i)
         self.stats = Stats()
         self._compile_start = (self.native.compile_seconds, self.native.cache_hits)
 
@@ -116,19 +117,25 @@ class FastEngine:
 
     def _run_reference(self, pc: int, end: int) -> None:
         """Interpret one block's worth of cold code (straight-line, so exactly that block)."""
-        length = self.cold_lengths.get(pc)
-        if length is None:
-            length = self.cold_lengths[pc] = max(1, len(scan(self.memory.fetch, pc)))
+        known = self.cold_lengths.get(pc)
+        if known is None:
+            insns = scan(self.memory.fetch, pc)
+            known = self.cold_lengths[pc] = (max(1, len(insns)), bool(insns) and insns[-1].name == "fence.i")
+        length, fence_i = known
         before = self.hart.instret
         try:
             self.hart.run(min(length, end - before))
         finally:
             self.stats.reference_instructions += self.hart.instret - before
+        if fence_i and self.hart.instret - before == length:
+            self.flush()
 
-    def _run_native(self, end: int) -> None:
+    def _run_native(self, end: int, one_pass: bool = False) -> None:
+        """Run native code until a miss or an exit; with one_pass, run exactly one pass through one block."""
         state = self.state
         self._to_native()
-        state[LIMIT] = end - MAX_BLOCK  # a block never retires more than MAX_BLOCK: never past `end`
+        # A block never retires more than MAX_BLOCK per pass, so stopping MAX_BLOCK early never passes `end`.
+        state[LIMIT] = state[INSTRET] + 1 if one_pass else end - MAX_BLOCK
         started = state[INSTRET]
         while True:
             self.dispatch(*self.arguments)
@@ -145,13 +152,26 @@ class FastEngine:
         self._to_reference()
         if reason == EXIT_FENCE_I:
             self.flush()
-        if reason:
+        if reason and not (one_pass and state[INSTRET] > started):
             self.stats.exits_to_reference += 1
             before = self.hart.instret
             try:
                 self.hart.run(1)
             finally:
                 self.stats.reference_instructions += self.hart.instret - before
+
+    def step(self) -> tuple[str, int]:
+        """One unit of work for lockstep: ("native", block pc) for one pass through a translated block, or
+        ("reference", pc) for a cold block's or one instruction's worth on the reference interpreter."""
+        pc = self.hart.pc
+        try:
+            if pc in self.blocks or self._consider(pc):
+                self._run_native(1 << 62, one_pass=True)
+                return "native", pc
+            self._run_reference(pc, 1 << 62)
+            return "reference", pc
+        finally:
+            self._update_compile_stats()
 
     # ---- translation ---------------------------------------------------------------------------------------------
     def _consider(self, pc: int) -> bool:
@@ -185,6 +205,7 @@ class FastEngine:
         """Guest code on this page changed (a store, munmap): forget every block read from it."""
         for pc in self.by_page.pop(page, set()):
             block, _ = self.blocks.pop(pc)
+            self.stats.invalidated_blocks += 1
             slot = (pc >> 1) & self.jump_cache_mask
             if self.tags[slot] == pc:
                 self.tags[slot] = NO_TAG

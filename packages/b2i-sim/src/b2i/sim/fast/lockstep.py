@@ -1,0 +1,141 @@
+"""Lockstep: the fast engine and the reference interpreter run the same program side by side.
+
+After every unit of fast-engine work (one pass through a native block, or a cold block on the reference) the
+reference runs the same number of instructions, and the two harts' architectural state is compared: pc, x1-x31,
+f0-f31, fflags, frm and instret; memory every `memory_every` units and at the end. The first difference is
+reported as a `Divergence` naming the unit's pc, its instructions, the register and both values. Each side has
+its own process (and its own output buffers), so a program that writes files should get two roots.
+"""
+
+from dataclasses import dataclass, field
+from functools import partial
+
+from b2i.sim.fast.engine import FastEngine
+from b2i.sim.fast.session import make_process
+from b2i.sim.machine.linux import Process
+from b2i.sim.machine.run import disassemble
+from b2i.sim.machine.trap import GuestExit, GuestFault, Trap
+
+ABI = ("zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", *(f"a{i}" for i in range(8)),
+       *(f"s{i}" for i in range(2, 12)), "t3", "t4", "t5", "t6")
+
+
+@dataclass
+class Divergence:
+    """Where the engines first disagreed."""
+
+    pc: int  # start of the unit of work after which they differ
+    kind: str  # "native" or "reference" (the fast engine's side of that unit)
+    what: str  # "x10", "f3", "pc", "fflags", "memory 0x...", "outcome"
+    reference: int | str
+    fast: int | str
+    instructions: list[str] = field(default_factory=list)  # the unit's guest code, disassembled
+
+    def __str__(self) -> str:
+        def shown(v: int | str) -> str:
+            return f"0x{v:x}" if isinstance(v, int) else v
+
+        code = "".join(f"\n    {line}" for line in self.instructions)
+        return (f"divergence after the {self.kind} unit at pc 0x{self.pc:x}: {self.what} is {shown(self.reference)} "
+                f"on the reference, {shown(self.fast)} on the fast engine{code}")
+
+
+@dataclass
+class LockstepResult:
+    divergence: Divergence | None
+    instret: int
+    units: int
+    stdout: bytes
+    outcome: str  # "exit N", "fault: ...", or "limit"
+
+
+def _outcome(run) -> str:
+    try:
+        run()
+    except GuestExit as done:
+        return f"exit {done.code}"
+    except (Trap, GuestFault) as error:
+        return f"fault: {error}"
+    return "limit"
+
+
+def compare_state(reference, fast) -> tuple[str, int, int] | None:
+    """The first architectural difference between two harts: (name, reference value, fast value), or None."""
+    for name, a, b in (("pc", reference.pc, fast.pc), ("instret", reference.instret, fast.instret)):
+        if a != b:
+            return name, a, b
+    for i in range(32):
+        if reference.x[i] != fast.x[i]:
+            return f"x{i} ({ABI[i]})", reference.x[i], fast.x[i]
+    for i in range(32):
+        if reference.f[i] != fast.f[i]:
+            return f"f{i}", reference.f[i], fast.f[i]
+    for name in ("fflags", "frm"):
+        if getattr(reference, name) != getattr(fast, name):
+            return name, getattr(reference, name), getattr(fast, name)
+    return None
+
+
+def compare_memory(reference, fast) -> tuple[str, int, int] | None:
+    """The first differing 8-byte word of memory (or page mapped on one side only)."""
+    for number in sorted(set(reference.pages) | set(fast.pages)):
+        a, b = reference.pages.get(number), fast.pages.get(number)
+        if a is None or b is None:
+            return f"page 0x{number << 12:x} mapped", int(a is not None), int(b is not None)
+        if bytes(a) != bytes(b):
+            for offset in range(0, len(a), 8):
+                if a[offset : offset + 8] != b[offset : offset + 8]:
+                    address = (number << 12) + offset
+                    return (f"memory 0x{address:x}", int.from_bytes(a[offset : offset + 8], "little"),
+                            int.from_bytes(b[offset : offset + 8], "little"))
+    return None
+
+
+def _listing(engine: FastEngine, kind: str, pc: int) -> list[str]:
+    entry = engine.blocks.get(pc)
+    if kind != "native" or entry is None:
+        return [f"0x{pc:x}: {disassemble(engine.memory.fetch(pc))}"]
+    return [f"0x{insn.pc:x}: {insn.name} {insn.fields}" for insn in entry[0].insns]
+
+
+def run_lockstep(elf: bytes | str, argv: list[str] | None = None, *, stdin: bytes = b"",
+                 roots: tuple[str, str] = (".", "."), env: list[str] | None = None, max_insns: int = 10**9,
+                 memory_every: int = 1000, hot: int = 2, cache_dir=None) -> LockstepResult:
+    """Run a program on both engines, comparing after every unit; stop at the first divergence or the end."""
+    reference, _, _ = make_process(elf, argv, stdin, roots[0], env, None)
+    process, out, _ = make_process(elf, argv, stdin, roots[1], env, None)
+    return lockstep(reference, process, out, max_insns=max_insns, memory_every=memory_every, hot=hot,
+                    cache_dir=cache_dir)
+
+
+def lockstep(reference: Process, process: Process, out: bytearray | None = None, *, max_insns: int = 10**9,
+             memory_every: int = 1000, hot: int = 2, cache_dir=None) -> LockstepResult:
+    """Lockstep on two processes loaded alike (the second one gets the fast engine; `out` is its stdout)."""
+    engine = FastEngine(process, cache_dir, hot=hot)
+    out = out if out is not None else bytearray()
+    units = 0
+    try:
+        while engine.hart.instret < max_insns:
+            before = engine.hart.instret
+            pc = engine.hart.pc
+            fast_end = _outcome(engine.step)
+            kind = "native" if pc in engine.blocks else "reference"
+            ran = engine.hart.instret - before
+            reference_end = _outcome(partial(reference.hart.run, ran))
+            if reference_end == "limit" and fast_end != "limit":  # the fast side ended in the next instruction
+                reference_end = _outcome(lambda: reference.hart.run(1))
+            units += 1
+            difference = compare_state(reference.hart, engine.hart)
+            if difference is None and (fast_end != "limit" or units % memory_every == 0):
+                difference = compare_memory(reference.memory, engine.memory)
+            if difference is None and fast_end != reference_end:
+                difference = ("outcome", reference_end, fast_end)
+            if difference is not None:
+                what, a, b = difference
+                found = Divergence(pc, kind, what, a, b, _listing(engine, kind, pc))
+                return LockstepResult(found, engine.hart.instret, units, bytes(out), fast_end)
+            if fast_end != "limit":
+                return LockstepResult(None, engine.hart.instret, units, bytes(out), fast_end)
+        return LockstepResult(None, engine.hart.instret, units, bytes(out), "limit")
+    finally:
+        engine.close()

@@ -1,0 +1,124 @@
+"""The fast engine on gcc-built static programs: the same stdout, stderr and exit code as qemu-riscv64, and the
+same instruction count as the reference interpreter. Covers the user-mode corpus, self-modifying code with
+fence.i, a many-block hot loop (block chaining), the disk cache and the instruction limit."""
+
+import pathlib
+import subprocess
+
+import pytest
+
+pytest.importorskip("llvmlite", reason="the fast engine needs the [fast] extra (llvmlite)")
+
+from b2i.sim.fast import run_program  # noqa: E402
+from b2i.sim.fast.engine import FastEngine, Stats  # noqa: E402
+from b2i.sim.fast.lockstep import compare_state  # noqa: E402
+from b2i.sim.fast.session import drive, make_process  # noqa: E402
+from b2i.sim.machine import run as reference  # noqa: E402
+
+HERE = pathlib.Path(__file__).parent
+USER = HERE / "programs" / "user"
+FAST = HERE / "programs" / "fast"
+ENV = ["B2I_GREETING=hello world", "B2I_OTHER=1", "LANG=C"]
+CASES = {  # program -> (argv after argv[0], stdin); the reference's corpus (test_run_corpus.py) and ours
+    "printf_ints": ([], b""),
+    "floats": ([], b""),
+    "strings": ([], b""),
+    "malloc_list": ([], b""),
+    "recursion": ([], b""),
+    "qsort_ints": ([], b""),
+    "file_io": ([], b""),
+    "args_env": (["one", "two words", "", "ünïcode"], b""),
+    "intdiv": ([], b""),
+    "stdin_echo": ([], b"the quick brown fox\n  jumps over\tthe lazy dog\n\nlast line without newline"),
+    "exit_atexit": ([], b""),
+    "self_modifying": ([], b""),
+    "chaining": ([], b""),
+}
+
+
+@pytest.fixture(scope="session")
+def build_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("fast-programs")
+
+
+@pytest.fixture(scope="session")
+def cache_dir(tmp_path_factory):
+    """One object cache for the session, shared by the xdist workers (writes are atomic renames)."""
+    return tmp_path_factory.getbasetemp().parent / "fast-object-cache"
+
+
+def build(oracle, build_dir: pathlib.Path, name: str) -> pathlib.Path:
+    exe = build_dir / name
+    if not exe.exists():
+        source = USER / f"{name}.c" if (USER / f"{name}.c").exists() else FAST / f"{name}.c"
+        gcc = oracle("riscv64-linux-gnu-gcc")
+        subprocess.run([gcc, "-static", "-O2", "-o", str(exe), str(source), "-lm"], check=True)
+    return exe
+
+
+def test_cases_cover_the_corpus():
+    assert sorted(CASES) == sorted(p.stem for p in [*USER.glob("*.c"), *FAST.glob("*.c")])
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_same_as_qemu_and_reference(oracle, build_dir, cache_dir, tmp_path, name):
+    exe = build(oracle, build_dir, name)
+    args, stdin = CASES[name]
+    qemu = subprocess.run([oracle("qemu-riscv64"), "-0", name, str(exe), *args], input=stdin, capture_output=True,
+                          cwd=tmp_path, env=dict(e.split("=", 1) for e in ENV), timeout=60)
+    stats = Stats()
+    ours = run_program(str(exe), [name, *args], stdin=stdin, root=str(tmp_path), env=ENV, cache_dir=cache_dir,
+                       stats=stats)
+    assert ours.fault is None
+    assert ours.stdout.decode() == qemu.stdout.decode()
+    assert ours.stderr == qemu.stderr
+    assert ours.exit_code == qemu.returncode
+    assert stats.blocks > 0 and stats.native_instructions > 0  # the engine did translate something
+    slow = reference.run_program(str(exe), [name, *args], stdin=stdin, root=str(tmp_path), env=ENV)
+    assert ours.instret == slow.instret
+
+
+def test_chaining_runs_natively(oracle, build_dir, cache_dir):
+    stats = Stats()
+    result = run_program(str(build(oracle, build_dir, "chaining")), cache_dir=cache_dir, stats=stats)
+    assert result.exit_code == 0
+    assert stats.native_instructions > 0.95 * result.instret
+    assert stats.exits_to_reference < 10  # printf's system calls, nothing in the hot loop
+
+
+def test_self_modifying_code_is_retranslated(oracle, build_dir, cache_dir):
+    stats = Stats()
+    result = run_program(str(build(oracle, build_dir, "self_modifying")), cache_dir=cache_dir, stats=stats)
+    assert result.fault is None
+    assert stats.flushes == 40  # one per fence.i, whichever engine executed it
+    assert stats.invalidated_blocks > 0
+    rounds = [int(line.split(": ")[1]) for line in result.stdout.decode().splitlines()]
+    assert [b - a for a, b in zip([0, *rounds], rounds, strict=False)] == [200 * (r % 9 + 1) for r in range(40)]
+
+
+def test_second_run_loads_object_code_from_the_cache(oracle, build_dir, tmp_path):
+    exe = str(build(oracle, build_dir, "recursion"))
+    first, second = Stats(), Stats()
+    a = run_program(exe, cache_dir=tmp_path, stats=first)
+    b = run_program(exe, cache_dir=tmp_path / "other", stats=second)  # a new folder: compiles again
+    c_stats = Stats()
+    c = run_program(exe, cache_dir=tmp_path, stats=c_stats)
+    assert a.stdout == b.stdout == c.stdout
+    assert first.blocks > 0 and first.cache_hits == 0
+    # a fresh process would hit the cache for every block; in this process the code is already loaded
+    assert c_stats.blocks == first.blocks
+    assert len(list(tmp_path.glob("*/*.o"))) >= first.blocks
+
+
+@pytest.mark.parametrize("limit", [1, 65, 20001])
+def test_instruction_limit_is_exact(oracle, build_dir, cache_dir, limit):
+    exe = str(build(oracle, build_dir, "recursion"))
+    slow, _, _ = make_process(exe, None, b"", ".", None, None)
+    fast, _, _ = make_process(exe, None, b"", ".", None, None)
+    engine = FastEngine(fast, cache_dir, hot=16)
+    try:
+        assert reference.drive(slow.hart, limit)[0] == drive(engine, limit)[0] == reference.EXIT_LIMIT
+        assert engine.hart.instret == slow.hart.instret == limit
+        assert compare_state(slow.hart, engine.hart) is None
+    finally:
+        engine.close()
