@@ -1,6 +1,7 @@
 """Command-line entry points of b2i-sim."""
 
 import argparse
+import os
 import re
 import sys
 from typing import NoReturn
@@ -66,12 +67,71 @@ def as_main(argv: list[str] | None = None) -> int:
 
 
 def ld_main(argv: list[str] | None = None) -> int:
-    """`b2i-ld`: link ELF objects into an executable."""
-    parser = argparse.ArgumentParser(prog="b2i-ld", description="Link ELF objects into an executable.")
+    """`b2i-ld`: link ELF objects and archives into a static executable."""
+    from b2i.sim.errors import LinkError
+    from b2i.sim.link import link
+
+    parser = OneLineParser(prog="b2i-ld", description="Link ELF objects and archives into a static executable.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.parse_args(argv)
-    parser.print_help()
+    parser.add_argument("-o", dest="output", default="a.out", help="output executable (default a.out)")
+    parser.add_argument("-Ttext", dest="text_base", type=address, help="address of .text (e.g. 0x80000000)")
+    parser.add_argument("-T", dest="script", help="linker script (a subset of GNU's; see the manual)")
+    parser.add_argument("-e", "--entry", dest="entry", default="_start", help="entry symbol (default _start)")
+    parser.add_argument("-L", dest="dirs", action="append", default=[], help="add a library search directory")
+    parser.add_argument("-static", action="store_true", help="accepted: every link is static")
+    parser.add_argument("--no-relax", action="store_true", help="accepted: b2i-ld never relaxes")
+    parser.add_argument("inputs", nargs="*", help="objects, archives, and -lNAME for libNAME.a")
+    # -lNAME is an input in command-line order (it matters for archives): turn it into a positional.
+    args_in = list(sys.argv[1:] if argv is None else argv)
+    rewritten, i = [], 0
+    while i < len(args_in):
+        arg = args_in[i]
+        if arg == "-l" and i + 1 < len(args_in):
+            rewritten.append("\0lib:" + args_in[i + 1])
+            i += 2
+            continue
+        rewritten.append("\0lib:" + arg[2:] if arg.startswith("-l") and len(arg) > 2 else arg)
+        i += 1
+    args = parser.parse_intermixed_args(rewritten)
+    if not args.inputs:
+        parser.error("no input files")
+    inputs = []
+    for item in args.inputs:
+        if item.startswith("\0lib:"):
+            name = item[5:]
+            found = next((os.path.join(d, f"lib{name}.a") for d in args.dirs
+                          if os.path.exists(os.path.join(d, f"lib{name}.a"))), None)
+            if found is None:
+                print(f"b2i-ld: error: cannot find -l{name}", file=sys.stderr)
+                return 1
+            inputs.append(found)
+        else:
+            inputs.append(item)
+    script = None
+    if args.script is not None:
+        text = read_input("b2i-ld", args.script)
+        if text is None:
+            return 1
+        script = text
+    try:
+        exe = link(inputs, entry=args.entry, text_base=args.text_base, script=script)
+        with open(args.output, "wb") as f:
+            f.write(exe)
+        os.chmod(args.output, 0o755)
+    except LinkError as e:
+        print(f"b2i-ld: error: {e}", file=sys.stderr)
+        return 1
+    except OSError as e:
+        print(f"b2i-ld: error: cannot write {args.output}: {e.strerror}", file=sys.stderr)
+        return 1
     return 0
+
+
+def address(text: str) -> int:
+    try:
+        return int(text, 0)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an address: {text}") from None
 
 
 def objdump_main(argv: list[str] | None = None) -> int:

@@ -15,3 +15,9 @@ class SourceError(Exception):
             if self.col:
                 where += f":{self.col}"
         return f"{where}: error: {self.message}"
+
+
+class LinkError(Exception):
+    """A link that cannot be made: undefined or duplicate symbols, relocations out of range, bad inputs.
+
+    Its text is what `b2i-ld: error: ` precedes, e.g. "undefined symbol: foo (referenced by bar.o)"."""
