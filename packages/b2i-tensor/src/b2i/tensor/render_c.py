@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 
-from b2i.tensor.dtype import DType, bool_, float32, int32, int64, uint8
+from b2i.tensor.dtype import DType, bool_, float32, float64, int32, int64, uint8
 from b2i.tensor.kernel import Alu, Const, Expr, Kernel, Load, Rand, walk
 from b2i.tensor.view import View
 
@@ -106,7 +106,8 @@ class _Loops:
     """Loop nests over groups of axes; gives each view's index expression in the loop variables."""
 
     def __init__(self, shape: tuple[int, ...], groups: list[tuple[str, list[int]]], views: list[View]) -> None:
-        self.vars: list[tuple[str, int]] = []  # per group, the loops (name, trip count)
+        self.vars: list[list[tuple[str, int]]] = []  # per group, the loops (name, trip count)
+        self.strides: list[list[list[int]]] = []  # per group, per view, the collapsed strides
         self.headers: list[list[str]] = []
         self.index: dict[int, str] = {}
         views = list({id(v): v for v in views}.values())  # a View object shared by two loads is indexed once
@@ -114,6 +115,8 @@ class _Loops:
         for prefix, axes in groups:
             g_shape, g_strides = collapse([shape[a] for a in axes], [[v.strides[a] for a in axes] for v in views])
             header = []
+            self.vars.append([(f"{prefix}{k}", n) for k, n in enumerate(g_shape)])
+            self.strides.append(g_strides)
             for k, n in enumerate(g_shape):
                 name = f"{prefix}{k}"
                 header.append(f"for (int64_t {name} = 0; {name} < {n}; {name}++)")
@@ -252,62 +255,112 @@ def _render_elementwise(kernel: Kernel, name: str) -> list[str]:
     return _signature(kernel, name) + _nest(loops.headers[0], stmt, 1) + ["}"]
 
 
+def _reduce_parts(op: str, src: DType, dst: DType, value: str, acc: str) -> tuple[str, str, str, str]:
+    """(accumulator C type, initial value, statement folding `value` into `acc`, the result) for one reduction."""
+    if op in ("sum", "prod"):
+        acc_t = "double" if dst.is_float else ctype(dst)
+        if dst is bool_:
+            return acc_t, "0" if op == "sum" else "1", f"{acc} = {acc} {'|' if op == 'sum' else '&'} {value};", acc
+        sym = "+" if op == "sum" else "*"
+        return acc_t, "0" if op == "sum" else "1", f"{acc} = ({acc_t})({acc} {sym} {value});", f"({ctype(dst)}){acc}"
+    if src.is_float:
+        init = "(-INFINITY)" if op in ("max", "argmax") else "INFINITY"
+    else:
+        init = _INT_MIN[src] if op in ("max", "argmax") else _INT_MAX[src]
+    sym = ">" if op in ("max", "argmax") else "<"
+    if op in ("max", "min"):  # NaN wins, as in numpy
+        return ctype(src), init, f"{acc} = ({value} {sym} {acc} || {value} != {value}) ? {value} : {acc};", acc
+    # argmax / argmin: the first position of the extreme value (the first NaN wins, as in numpy)
+    fold = f"if ({value} {sym} {acc} || ({value} != {value} && {acc} == {acc})) {{ {acc} = {value}; best = pos; }}"
+    return ctype(src), init, fold + " pos++;", "best"
+
+
+COLUMNS = 256  # accumulators per block when reducing across rows
+
+
 def _render_reduce(kernel: Kernel, name: str) -> list[str]:
+    """Row mode: one accumulator per output, the reduced loops innermost (vectorized with `omp simd`).
+    Column mode, when the reduced axes are strided but the kept innermost axis is contiguous: a block of
+    accumulators walks the rows, so every load is contiguous (sum over axis 0 of a row-major matrix)."""
     shape, axes, op = kernel.shape, kernel.axes, kernel.reduce_op
     kept = [a for a in range(len(shape)) if a not in axes]
     out = View(shape, tuple(0 if a in axes else s for a, s in enumerate(kernel.out.strides)), kernel.out.offset)
-    views = [out, *_views(kernel.expr)]
+    inputs = _views(kernel.expr)
+    views = [out, *inputs]
     loops = _Loops(shape, [("i", kept), ("r", list(axes))], views)
     body = _Body(loops)
     value = body.emit(kernel.expr)
     src, dst = kernel.expr.dtype, kernel.dtypes[0]
-    if op in ("sum", "prod"):
-        acc_t = "double" if dst.is_float else ctype(dst)
-        init = "0" if op == "sum" else "1"
-        if dst is bool_:
-            combine = f"acc = acc {'|' if op == 'sum' else '&'} {value};"
-        else:
-            combine = f"acc = ({acc_t})(acc {'+' if op == 'sum' else '*'} {value});"
-        result = f"({ctype(dst)})acc"
-        pre = [f"{acc_t} acc = {init};"]
-    elif op in ("max", "min"):
-        acc_t = ctype(src)
-        if src.is_float:
-            init = "(-INFINITY)" if op == "max" else "INFINITY"
-        else:
-            init = _INT_MIN[src] if op == "max" else _INT_MAX[src]
-        sym = ">" if op == "max" else "<"
-        combine = f"acc = ({value} {sym} acc || {value} != {value}) ? {value} : acc;"
-        result = "acc"
-        pre = [f"{acc_t} acc = {init};"]
-    else:  # argmax / argmin: the first position of the extreme value (a NaN wins, as in numpy)
-        acc_t = ctype(src)
-        if src.is_float:
-            init = "(-INFINITY)" if op == "argmax" else "INFINITY"
-        else:
-            init = _INT_MIN[src] if op == "argmax" else _INT_MAX[src]
-        sym = ">" if op == "argmax" else "<"
-        combine = (f"if ({value} {sym} acc || ({value} != {value} && acc == acc)) {{ acc = {value}; best = pos; }} "
-                   f"pos++;")
-        result = "best"
-        pre = [f"{acc_t} acc = {init};", "int64_t best = 0, pos = 0;"]
+    kept_vars, red_vars = loops.vars
+    unique = list({id(v): i for i, v in enumerate(views)}.values())
+    kept_inner = [loops.strides[0][i][-1] for i in unique] if kept_vars else []
+    red_inner = [loops.strides[1][i][-1] for i in unique[1:]] if red_vars else []
+    columns = (op in ("sum", "prod", "max", "min") and kept_vars and red_vars and all(s in (0, 1) for s in kept_inner)
+               and kept_inner[0] == 1 and not any(s == 1 for s in red_inner))
+    if columns:
+        return _signature(kernel, name) + _render_columns(loops, body, value, op, src, dst, out) + ["}"]
+    acc_t, init, fold, result = _reduce_parts(op, src, dst, value, "acc")
+    pre = [f"{acc_t} acc = {init};"]
+    if op in ("argmax", "argmin"):
+        pre.append("int64_t best = 0, pos = 0;")
         if not axes:
-            combine, result = "", "0"
-    inner = _nest(loops.headers[1], body.lines + [combine], 0)
+            fold, result = "", "0"
+    headers = list(loops.headers[1])
+    if headers and op in ("sum", "prod"):
+        sym = ("|" if op == "sum" else "&") if dst is bool_ else ("+" if op == "sum" else "*")
+        headers[-1] = f"_Pragma(\"omp simd reduction({sym}:acc)\") " + headers[-1]
+    elif headers and op in ("max", "min"):
+        # the vectorizer knows max/min folds; NaNs are tracked on the side and win at the end
+        sym = ">" if op == "max" else "<"
+        fold = f"acc = {value} {sym} acc ? {value} : acc; nan |= {value} != {value};"
+        pre.append("int nan = 0;")
+        result = f"(nan ? ({acc_t})NAN : acc)" if src.is_float else "acc"
+        headers[-1] = f"_Pragma(\"omp simd reduction({op}:acc) reduction(|:nan)\") " + headers[-1]
+    inner = _nest(headers, body.lines + [fold], 0)
     stmt = pre + inner + [f"d0[{loops.index[id(out)]}] = {result};"]
     return _signature(kernel, name) + _nest(loops.headers[0], stmt, 1) + ["}"]
 
 
-TILE_I, TILE_J, TILE_K = 32, 256, 128
+def _render_columns(loops: _Loops, body: _Body, value: str, op: str, src: DType, dst: DType, out: View) -> list[str]:
+    last, count = loops.vars[0][-1]
+    acc_t, init, fold, result = _reduce_parts(op, src, dst, value, "acc[j]")
+    block = [
+        f"for (int64_t j0 = 0; j0 < {count}; j0 += {COLUMNS}) {{",
+        f"  int64_t jn = {count} - j0 < {COLUMNS} ? {count} - j0 : {COLUMNS};",
+        f"  {acc_t} acc[{COLUMNS}];",
+        f"  for (int64_t j = 0; j < jn; j++) acc[j] = {init};",
+        *("  " + line for line in _nest(loops.headers[1], [
+            "for (int64_t j = 0; j < jn; j++) {",
+            f"  int64_t {last} = j0 + j;",
+            *("  " + line for line in body.lines),
+            f"  {fold}",
+            "}",
+        ], 0)),
+        "  for (int64_t j = 0; j < jn; j++) {",
+        f"    int64_t {last} = j0 + j;",
+        f"    d0[{loops.index[id(out)]}] = {result};",
+        "  }",
+        "}",
+    ]
+    return _nest(loops.headers[0][:-1], block, 1)
+
+
+MR, KC, NC = 6, 256, 512  # micro-tile rows, k-block, column block
 
 
 def _render_matmul(kernel: Kernel, name: str) -> list[str]:
-    """Tiled C = A @ B per batch element; B's tile is packed contiguous when its rows are strided."""
+    """Blocked C = A @ B per batch element (GotoBLAS style, written for the C compiler to vectorize).
+
+    A block of B (KC x NC) is packed into NR-wide panels (zero padded), then each MR x NR tile of C is
+    accumulated in a small local array that the compiler keeps in vector registers.
+    """
     a, b, shape = kernel.a, kernel.b, kernel.shape
     nb = len(shape) - 2
     m, n = shape[-2:]
     k = a.shape[-1]
-    t = ctype(kernel.dtypes[0])
+    d = kernel.dtypes[0]
+    t = ctype(d)
+    nr = 64 // d.itemsize if d.itemsize >= 4 else 32  # two 512-bit vectors of floats or doubles
     out = kernel.out
     batch_views = [View(shape[:nb], out.strides[:nb], 0), View(shape[:nb], a.strides[:nb], a.offset),
                    View(shape[:nb], b.strides[:nb], b.offset)]
@@ -315,36 +368,59 @@ def _render_matmul(kernel: Kernel, name: str) -> list[str]:
     oc, oa, ob = (loops.index[id(v)] for v in batch_views)
     asi, ask = a.strides[-2:]
     bsk, bsj = b.strides[-2:]
-    update = "c[j] |= av & bp[j]" if kernel.dtypes[0] is bool_ else f"c[j] = ({t})(c[j] + av * bp[j])"
-    packed = bsj != 1
+    if d is bool_:
+        fma = "acc[r][c] |= av & bp[c]"
+    elif d is float32:
+        fma = "acc[r][c] = fmaf(av, bp[c], acc[r][c])"
+    elif d is float64:
+        fma = "acc[r][c] = fma(av, bp[c], acc[r][c])"
+    else:
+        fma = f"acc[r][c] = ({t})(acc[r][c] + av * bp[c])"
+    add = "C[(i0 + r)*N + j + c] |= acc[r][c]" if d is bool_ else \
+        f"C[(i0 + r)*N + j + c] = ({t})(C[(i0 + r)*N + j + c] + acc[r][c])"
+    tile = [
+        f"{t} acc[{MR}][{nr}] = {{{{0}}}};",
+        "for (int64_t kk = 0; kk < kb; kk++) {",
+        f"  const {t} *restrict bp = panel + kk*{nr};",
+        "  PRAGMA_UNROLL",
+        "  for (int r = 0; r < MROWS; r++) {",
+        f"    {t} av = A[(i0 + r)*{asi} + (k0 + kk)*{ask}];",
+        f"    for (int c = 0; c < {nr}; c++) {fma};",
+        "  }",
+        "}",
+        f"int64_t w = N - j < {nr} ? N - j : {nr};",
+        "for (int r = 0; r < MROWS; r++)",
+        f"  for (int c = 0; c < w; c++) {add};",
+    ]
+    full = [line.replace("MROWS", str(MR)).replace("PRAGMA_UNROLL", f"#pragma GCC unroll {MR}") for line in tile]
+    rest = [line.replace("MROWS", "mr") for line in tile if "PRAGMA_UNROLL" not in line]
     body = [
         f"{t} *restrict C = d0 + ({oc});",
         f"const {t} *restrict A = d1 + ({oa});",
         f"const {t} *restrict B = d2 + ({ob});",
-        f"for (int64_t x = 0; x < {m * n}; x++) C[x] = 0;",
-    ]
-    if packed:
-        body.append(f"static __thread {t} pack[{TILE_K * TILE_J}];")
-    body += [
-        f"for (int64_t k0 = 0; k0 < {k}; k0 += {TILE_K}) {{",
-        f"  int64_t k1 = k0 + {TILE_K} < {k} ? k0 + {TILE_K} : {k};",
-        f"  for (int64_t j0 = 0; j0 < {n}; j0 += {TILE_J}) {{",
-        f"    int64_t j1 = j0 + {TILE_J} < {n} ? j0 + {TILE_J} : {n};",
-    ]
-    if packed:
-        body += [
-            "    for (int64_t kk = k0; kk < k1; kk++)",
-            "      for (int64_t j = j0; j < j1; j++)",
-            f"        pack[(kk - k0) * {TILE_J} + (j - j0)] = B[kk*{bsk} + j*{bsj}];",
-        ]
-    body += [
-        f"    for (int64_t i = 0; i < {m}; i++) {{",
-        f"      {t} *restrict c = C + i*{n} + j0;",
-        "      for (int64_t kk = k0; kk < k1; kk++) {",
-        f"        {t} av = A[i*{asi} + kk*{ask}];",
-        (f"        const {t} *restrict bp = pack + (kk - k0) * {TILE_J};" if packed
-         else f"        const {t} *restrict bp = B + kk*{bsk} + j0;"),
-        f"        for (int64_t j = 0; j < j1 - j0; j++) {update};",
+        f"const int64_t M = {m}, N = {n}, K = {k};",
+        "(void)M; (void)K;",
+        f"static __thread {t} pack[{KC * (NC + nr)}];",
+        "for (int64_t x = 0; x < M*N; x++) C[x] = 0;",
+        f"for (int64_t j0 = 0; j0 < N; j0 += {NC}) {{",
+        f"  int64_t j1 = j0 + {NC} < N ? j0 + {NC} : N;",
+        f"  for (int64_t k0 = 0; k0 < K; k0 += {KC}) {{",
+        f"    int64_t kb = K - k0 < {KC} ? K - k0 : {KC};",
+        f"    for (int64_t j = j0; j < j1; j += {nr}) {{  /* pack B[k0:k0+kb, j:j+{nr}] as one panel */",
+        f"      {t} *restrict panel = pack + (j - j0)*kb;",
+        "      for (int64_t kk = 0; kk < kb; kk++)",
+        f"        for (int c = 0; c < {nr}; c++)",
+        f"          panel[kk*{nr} + c] = j + c < j1 ? B[(k0 + kk)*{bsk} + (j + c)*{bsj}] : 0;",
+        "    }",
+        f"    for (int64_t i0 = 0; i0 < M; i0 += {MR}) {{",
+        f"      int mr = M - i0 < {MR} ? (int)(M - i0) : {MR};",
+        f"      for (int64_t j = j0; j < j1; j += {nr}) {{",
+        f"        const {t} *restrict panel = pack + (j - j0)*kb;",
+        f"        if (mr == {MR}) {{",
+        *("          " + line for line in full),
+        "        } else {",
+        *("          " + line for line in rest),
+        "        }",
         "      }",
         "    }",
         "  }",

@@ -730,7 +730,13 @@ def _binary(op: str, a, b) -> Tensor:
     dtype = result_type(*(x.dtype if isinstance(x, Tensor) else x for x in (a, b)))
     for x in (a, b):
         if not isinstance(x, Tensor):
-            check_weak_int(x, dtype)
+            try:
+                check_weak_int(x, dtype)
+            except OverflowError:
+                if op not in ("lt", "le", "gt", "ge", "eq", "ne"):
+                    raise
+                # NumPy 2 compares with out-of-range Python ints exactly: do it in a wider type
+                dtype = int64 if -(2**63) <= x < 2**63 else float64
     if dtype is bool_ and op in ("sub", "floordiv", "mod", "pow"):
         if op == "sub":
             raise TypeError("numpy boolean subtract, the `-` operator, is not supported, use the bitwise_xor, "

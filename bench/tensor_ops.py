@@ -1,0 +1,130 @@
+"""b2i-tensor on the c backend against numpy, same sizes, one run: fused chains, reductions, matmul, kernel cache.
+
+Each row times the whole user-visible cost on our side (build the lazy graph, schedule, render, look up the
+compiled kernel, run it) against numpy doing the same computation op by op. The OpenBLAS variables that slow
+numpy on this machine (OPENBLAS_CORETYPE, OPENBLAS_L2_SIZE) are removed for this process only.
+"""
+
+import os
+import sys
+
+if os.environ.get("OPENBLAS_CORETYPE") or os.environ.get("OPENBLAS_L2_SIZE"):
+    env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
+    os.execve(sys.executable, [sys.executable, *sys.argv], env)
+
+import pathlib  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+import b2i.tensor as bt  # noqa: E402
+from b2i.tensor import Tensor  # noqa: E402
+from b2i.tensor.device import get_backend  # noqa: E402
+
+
+def best(fn, repeat: int = 7) -> float:
+    fn()  # warm up: compile, caches
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def row(name: str, ours: float, theirs: float, unit: str = "ms", work: float | None = None) -> None:
+    if work is None:
+        print(f"{name:<44} {ours * 1e3:>10.3f} {theirs * 1e3:>10.3f} {unit:>6} {theirs / ours:>8.2f}x")
+    else:  # work in flops: show GFLOP/s
+        print(f"{name:<44} {work / ours / 1e9:>10.2f} {work / theirs / 1e9:>10.2f} {'GFLOP/s':>6} "
+              f"{theirs / ours:>8.2f}x")
+
+
+def main() -> None:
+    rng = np.random.default_rng(0)
+    print(f"numpy {np.__version__}; ratio = numpy time / our time (above 1: we are faster)")
+    print(f"{'benchmark':<44} {'b2i c':>10} {'numpy':>10} {'unit':>6} {'ratio':>9}")
+
+    n = 1 << 22
+    a = rng.standard_normal(n).astype(np.float32)
+    b = rng.standard_normal(n).astype(np.float32)
+    x, y = Tensor(a, device="c").realize(), Tensor(b, device="c").realize()
+
+    row("chain: ((x*1.5+y)*x - y*0.5 + 1).relu()*2, 4M f32",
+        best(lambda: (((x * 1.5 + y) * x - y * 0.5 + 1).relu() * 2).realize()),
+        best(lambda: np.maximum((a * 1.5 + b) * a - b * 0.5 + 1, 0) * 2))
+    row("chain: x*y + x*x - y, 4M f32",
+        best(lambda: (x * y + x * x - y).realize()),
+        best(lambda: a * b + a * a - b))
+    row("chain: (x*0.5).tanh()*y + 1 (libm tanhf), 4M f32",
+        best(lambda: ((x * 0.5).tanh() * y + 1).realize()),
+        best(lambda: np.tanh(a * 0.5) * b + 1))
+    row("chain: sigmoid(x)*y, 4M f32",
+        best(lambda: (x.sigmoid() * y).realize()),
+        best(lambda: 1 / (1 + np.exp(-a)) * b))
+
+    m = a.reshape(2048, 2048)
+    xm = x.reshape(2048, 2048)
+    row("sum all, 2048x2048 f32", best(lambda: xm.sum().realize()), best(lambda: m.sum()))
+    row("sum axis=1 (rows), 2048x2048 f32", best(lambda: xm.sum(axis=1).realize()), best(lambda: m.sum(axis=1)))
+    row("sum axis=0 (columns), 2048x2048 f32", best(lambda: xm.sum(axis=0).realize()), best(lambda: m.sum(axis=0)))
+    row("max axis=1, 2048x2048 f32", best(lambda: xm.max(axis=1).realize()), best(lambda: m.max(axis=1)))
+    row("(x*x).sum(axis=1): reduction fused with input",
+        best(lambda: (xm * xm).sum(axis=1).realize()), best(lambda: (m * m).sum(axis=1)))
+
+    def softmax_ours():
+        e = (xm - xm.max(axis=1, keepdims=True)).exp()
+        (e / e.sum(axis=1, keepdims=True)).realize()
+
+    def softmax_numpy():
+        e = np.exp(m - m.max(axis=1, keepdims=True))
+        return e / e.sum(axis=1, keepdims=True)
+
+    row("softmax rows, 2048x2048 f32 (3 kernels)", best(softmax_ours), best(softmax_numpy))
+
+    for size in (128, 256, 512, 1024):
+        p = rng.standard_normal((size, size)).astype(np.float32)
+        q = rng.standard_normal((size, size)).astype(np.float32)
+        tp, tq = Tensor(p, device="c").realize(), Tensor(q, device="c").realize()
+        flops = 2.0 * size**3
+        row(f"matmul {size}x{size} f32", best(lambda tp=tp, tq=tq: (tp @ tq).realize(), 3),
+            best(lambda p=p, q=q: p @ q, 3), work=flops)
+    p = rng.standard_normal((512, 512)).astype(np.float32)
+    tp = Tensor(p, device="c").realize()
+    row("matmul 512x512 f32, B transposed (packed)", best(lambda: (tp @ tp.T).realize(), 3),
+        best(lambda: p @ p.T, 3), work=2.0 * 512**3)
+    bp = rng.standard_normal((16, 64, 64)).astype(np.float32)
+    tb = Tensor(bp, device="c").realize()
+    row("batched matmul 16x(64x64 @ 64x64) f32", best(lambda: (tb @ tb).realize()),
+        best(lambda: bp @ bp), work=2.0 * 16 * 64**3)
+
+    # The kernel cache: a new kernel (compile), one on disk (load), one already loaded in this process.
+    backend = get_backend("c")
+    small = Tensor(np.arange(8.0), device="c").realize()
+    with tempfile.TemporaryDirectory() as tmp:
+        saved = os.environ.get("B2I_CACHE")
+        os.environ["B2I_CACHE"] = tmp
+        try:
+            start = time.perf_counter()
+            (small * 3.25 + 1).realize()
+            cold = time.perf_counter() - start
+            backend.loaded.clear()
+            start = time.perf_counter()
+            (small * 3.25 + 1).realize()
+            disk = time.perf_counter() - start
+            hot = best(lambda: (small * 3.25 + 1).realize(), 50)
+            numpy_small = best(lambda: np.arange(8.0) * 3.25 + 1, 50)
+        finally:
+            if saved is None:
+                del os.environ["B2I_CACHE"]
+            else:
+                os.environ["B2I_CACHE"] = saved
+    print(f"kernel cache: compile {cold * 1e3:.1f} ms, load from disk {disk * 1e3:.2f} ms, "
+          f"hit in memory {hot * 1e3:.3f} ms per realize (numpy on the same 8 numbers: {numpy_small * 1e3:.4f} ms)")
+    print(f"cache folder: {pathlib.Path(os.environ.get('B2I_CACHE') or '~/.cache/b2i') / 'tensor'}; "
+          f"kernels run {bt.stats.kernels}, compiled {bt.stats.compiled}")
+
+
+if __name__ == "__main__":
+    main()
