@@ -16,9 +16,8 @@ import pathlib  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 
-import numpy as np  # noqa: E402
-
 import b2i.tensor as bt  # noqa: E402
+import numpy as np  # noqa: E402
 from b2i.tensor import Tensor  # noqa: E402
 from b2i.tensor.device import get_backend  # noqa: E402
 
