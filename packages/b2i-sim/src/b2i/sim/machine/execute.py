@@ -289,7 +289,7 @@ def ecall(h, f):
 
 
 def ebreak(h, f):
-    raise Trap(BREAKPOINT, h.pc)
+    raise Trap(BREAKPOINT, 0)  # mtval 0, as QEMU writes it
 
 
 def nop(h, f):
