@@ -21,9 +21,11 @@ from b2i.tensor.kernel import Kernel
 from b2i.tensor.render_c import render
 
 # -fwrapv: integer overflow wraps as in numpy; -ffp-contract=off: no fused multiply-add, so a*b+c rounds twice
-# as numpy does; -fno-math-errno lets sqrt be one instruction (errno is never read); -fopenmp-simd lets
+# as numpy does; -fno-math-errno and -fno-trapping-math let sqrt and branch-free selects vectorize (errno and
+# floating-point exception flags are never read); -fopenmp-simd lets
 # `#pragma omp simd` vectorize reductions (no OpenMP runtime is linked).
-FLAGS = ["-O3", "-shared", "-fPIC", "-fwrapv", "-ffp-contract=off", "-fno-math-errno", "-fopenmp-simd", "-march=native"]
+FLAGS = ["-O3", "-shared", "-fPIC", "-fwrapv", "-ffp-contract=off", "-fno-math-errno", "-fno-trapping-math",
+         "-fopenmp-simd", "-march=native"]
 
 
 def _cpu_identity() -> str:

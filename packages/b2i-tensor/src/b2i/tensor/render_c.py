@@ -17,6 +17,7 @@ from b2i.tensor.view import View
 
 PRELUDE = r"""#include <math.h>
 #include <stdint.h>
+#include <string.h>
 typedef unsigned char b2i_bool;
 #define B2I_IDIV(T, NAME) static inline T NAME(T a, T b) { \
   if (b == 0) return 0; if (b == -1) return (T)(0 - (uint64_t)a); \
@@ -45,6 +46,24 @@ B2I_FDIVMOD(float, f) B2I_FDIVMOD(double, )
   uint64_t r = 1, b = (uint64_t)a, n = (uint64_t)e; \
   while (n) { if (n & 1) r *= b; b *= b; n >>= 1; } return (T)r; }
 B2I_IPOW(int32_t, b2i_ipow_int32) B2I_IPOW(int64_t, b2i_ipow_int64) B2I_IPOW(uint8_t, b2i_ipow_uint8)
+/* exp for float32 results, computed in double: x = n*ln2 + r with |r| <= ln2/2, e^r by its Taylor series to
+   r^10 (error below 3e-13), times 2^n built in the exponent bits. Rounded to float it is (almost always) the
+   correctly rounded expf, and being branch-free, loops that call it vectorize, unlike libm's expf. */
+static inline double b2i_exp_f32(double x) {
+  double c = x > 100.0 ? 100.0 : (x < -110.0 ? -110.0 : x);
+  double n = floor(c * 1.4426950408889634 + 0.5);
+  double r = c - n * 0.6931471805599453;
+  double p = 1 + r*(1 + r*(1/2. + r*(1/6. + r*(1/24. + r*(1/120. + r*(1/720. + r*(1/5040. + r*(1/40320.
+             + r*(1/362880. + r*(1/3628800.))))))))));
+  int64_t bits = ((int64_t)n + 1023) << 52;
+  double scale;
+  memcpy(&scale, &bits, sizeof scale);
+  return x != x ? x : p * scale; }
+static inline float b2i_expf(float x) { return (float)b2i_exp_f32((double)x); }
+static inline float b2i_sigmoidf(float x) { return (float)(1.0 / (1.0 + b2i_exp_f32(-(double)x))); }
+static inline float b2i_tanhf(float x) {
+  double e = b2i_exp_f32(2.0 * (double)x);
+  return fabsf(x) < 1e-4f ? x : (float)((e - 1.0) / (e + 1.0)); }
 /* counter-based random numbers (see b2i/tensor/random.py) */
 static inline uint64_t b2i_bits(uint64_t key, uint64_t ctr) {
   uint64_t z = key + ctr * 0x9E3779B97F4A7C15ULL;
@@ -205,6 +224,8 @@ def _alu(e: Alu, a: list[str]) -> str:
         return f"fabs{f}({a[0]})" if d.is_float else f"({a[0]} < 0 ? ({t})(-{a[0]}) : {a[0]})"
     if op == "not":
         return f"(!{a[0]})" if d is bool_ else f"({t})(~{a[0]})"
+    if d is float32 and op in ("exp", "tanh", "sigmoid"):
+        return f"b2i_{op}f({a[0]})"
     if op in _FLOAT_FN:
         return f"{op}{f}({a[0]})"
     if op == "sigmoid":
@@ -351,8 +372,8 @@ MR, KC, NC = 6, 256, 512  # micro-tile rows, k-block, column block
 def _render_matmul(kernel: Kernel, name: str) -> list[str]:
     """Blocked C = A @ B per batch element (GotoBLAS style, written for the C compiler to vectorize).
 
-    A block of B (KC x NC) is packed into NR-wide panels (zero padded), then each MR x NR tile of C is
-    accumulated in a small local array that the compiler keeps in vector registers.
+    A block of B (KC x NC) is packed into NR-wide panels (zero padded) and a block of A (MR x KC) into one
+    panel, so the inner loops read memory front to back; then each MR x NR tile of C is accumulated in a small local array that the compiler keeps in vector registers.
     """
     a, b, shape = kernel.a, kernel.b, kernel.shape
     nb = len(shape) - 2
@@ -384,7 +405,7 @@ def _render_matmul(kernel: Kernel, name: str) -> list[str]:
         f"  const {t} *restrict bp = panel + kk*{nr};",
         "  PRAGMA_UNROLL",
         "  for (int r = 0; r < MROWS; r++) {",
-        f"    {t} av = A[(i0 + r)*{asi} + (k0 + kk)*{ask}];",
+        f"    {t} av = apack[kk*{MR} + r];",
         f"    for (int c = 0; c < {nr}; c++) {fma};",
         "  }",
         "}",
@@ -400,7 +421,7 @@ def _render_matmul(kernel: Kernel, name: str) -> list[str]:
         f"const {t} *restrict B = d2 + ({ob});",
         f"const int64_t M = {m}, N = {n}, K = {k};",
         "(void)M; (void)K;",
-        f"static __thread {t} pack[{KC * (NC + nr)}];",
+        f"static __thread {t} pack[{KC * (NC + nr)}], apack[{KC * MR}];",
         "for (int64_t x = 0; x < M*N; x++) C[x] = 0;",
         f"for (int64_t j0 = 0; j0 < N; j0 += {NC}) {{",
         f"  int64_t j1 = j0 + {NC} < N ? j0 + {NC} : N;",
@@ -414,6 +435,9 @@ def _render_matmul(kernel: Kernel, name: str) -> list[str]:
         "    }",
         f"    for (int64_t i0 = 0; i0 < M; i0 += {MR}) {{",
         f"      int mr = M - i0 < {MR} ? (int)(M - i0) : {MR};",
+        "      for (int64_t kk = 0; kk < kb; kk++)  /* pack A[i0:i0+mr, k0:k0+kb] */",
+        "        for (int r = 0; r < mr; r++)",
+        f"          apack[kk*{MR} + r] = A[(i0 + r)*{asi} + (k0 + kk)*{ask}];",
         f"      for (int64_t j = j0; j < j1; j += {nr}) {{",
         f"        const {t} *restrict panel = pack + (j - j0)*kb;",
         f"        if (mr == {MR}) {{",
