@@ -27,7 +27,7 @@ def test_optimizers_reach_the_least_squares_solution(make):
     a, b, solution = least_squares()
     x = Tensor(np.zeros((4, 1)), requires_grad=True)
     opt = make([x])
-    for _ in range(1500):
+    for _ in range(400):
         opt.zero_grad()
         residual = Tensor(a) @ x - Tensor(b)
         (residual * residual).sum().backward()

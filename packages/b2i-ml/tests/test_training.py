@@ -24,8 +24,8 @@ def test_tiny_gpt_overfits_a_short_text():
     tokenizer = Tokenizer.train(text, 280)
     tokens = np.array(tokenizer.encode(text))
     nn.manual_seed(0)
-    model = gpt.GPT(gpt.GPTConfig(tokenizer.vocab_size, block_size=16, dim=32, heads=2, layers=1))
-    history = gpt.train(model, tokens, steps=120, batch_size=8, lr=1e-2, warmup=10, log=lambda line: None)
+    model = gpt.GPT(gpt.GPTConfig(tokenizer.vocab_size, block_size=8, dim=16, heads=2, layers=1))
+    history = gpt.train(model, tokens, steps=80, batch_size=4, lr=2e-2, warmup=5, log=lambda line: None)
     assert np.mean(history.losses[-10:]) < 0.5
     assert history.losses[0] > 4.0
     out = gpt.sample(model, tokenizer, "to be or", max_new=12, temperature=0.5, top_k=3)

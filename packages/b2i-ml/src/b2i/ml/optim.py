@@ -1,7 +1,7 @@
 """Optimizers (SGD with momentum, Adam, AdamW), learning-rate schedules and gradient clipping.
 
-Updates run outside the autograd graph and realize each new array at once, so lazy graphs do not grow from
-one step to the next.
+Updates run outside the autograd graph, and step() realizes every new parameter and state array together in
+one schedule, so lazy graphs do not grow from one step to the next.
 """
 
 from __future__ import annotations
@@ -26,10 +26,15 @@ class Optimizer:
             p.grad = None
 
     def step(self) -> None:
+        """Updates every parameter; all the new values and optimizer state are computed in one schedule."""
         self.steps += 1
         for i, p in enumerate(self.params):
             if p.grad is not None:
                 self.update(i, p, p.grad.data)
+        B.realize_all(*(p.data for p in self.params), *self.state_arrays())
+
+    def state_arrays(self) -> list[B.Array]:
+        return []
 
     def _scalar(self, value: float, p: Tensor) -> B.Array:
         """Step-dependent numbers enter kernels as data, so changing them does not compile new kernels."""
@@ -52,9 +57,12 @@ class SGD(Optimizer):
             g = g + p.data * self.weight_decay
         if self.momentum:
             v = self.velocity.get(i)
-            g = B.realize(g if v is None else v * self.momentum + g)
+            g = g if v is None else v * self.momentum + g
             self.velocity[i] = g
-        p.data = B.realize(p.data - g * self._scalar(self.lr, p))
+        p.data = p.data - g * self._scalar(self.lr, p)
+
+    def state_arrays(self) -> list[B.Array]:
+        return list(self.velocity.values())
 
 
 class Adam(Optimizer):
@@ -77,8 +85,8 @@ class Adam(Optimizer):
             g = g + p.data * self.weight_decay
         m = self.m.get(i)
         v = self.v.get(i)
-        m = B.realize(g * (1 - self.beta1) if m is None else m * self.beta1 + g * (1 - self.beta1))
-        v = B.realize(g * g * (1 - self.beta2) if v is None else v * self.beta2 + g * g * (1 - self.beta2))
+        m = g * (1 - self.beta1) if m is None else m * self.beta1 + g * (1 - self.beta1)
+        v = g * g * (1 - self.beta2) if v is None else v * self.beta2 + g * g * (1 - self.beta2)
         self.m[i], self.v[i] = m, v
         correction1 = 1 - self.beta1**self.steps
         correction2 = 1 - self.beta2**self.steps
@@ -86,7 +94,10 @@ class Adam(Optimizer):
         data = p.data
         if self.decoupled and self.weight_decay:
             data = data * self._scalar(1 - self.lr * self.weight_decay, p)
-        p.data = B.realize(data - step)
+        p.data = data - step
+
+    def state_arrays(self) -> list[B.Array]:
+        return [*self.m.values(), *self.v.values()]
 
 
 class AdamW(Adam):
@@ -101,11 +112,13 @@ class AdamW(Adam):
 def clip_grad_norm(params: Iterable[Tensor], max_norm: float) -> float:
     """Scales all gradients together so their global L2 norm is at most max_norm; returns the norm before."""
     grads = [p for p in params if p.grad is not None]
-    total = math.sqrt(sum(float(B.to_numpy(B.sum_(p.grad.data * p.grad.data))) for p in grads))
+    squares = [B.sum_(p.grad.data * p.grad.data) for p in grads]
+    B.realize_all(*squares)
+    total = math.sqrt(sum(float(B.to_numpy(s)) for s in squares))
     if total > max_norm:
         scale = max_norm / (total + 1e-6)
         for p in grads:
-            p.grad = Tensor(B.realize(p.grad.data * B.scalar(scale, p.dtype, p.device)))
+            p.grad = Tensor(p.grad.data * B.scalar(scale, p.dtype, p.device))  # computed with the next step
     return total
 
 

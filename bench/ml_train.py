@@ -1,0 +1,125 @@
+"""b2i-ml training speed on the c backend beside the same models in PyTorch CPU (when torch is installed).
+
+Rows: seconds per epoch of the digits MLP (64-128-10, batch 32, Adam; 1438 training images) and training
+tokens per second of the default GPT (2 layers, 4 heads, dim 64, block 64, vocab 512, batch 16, AdamW).
+The ratio is how many times slower we are (ours / torch for seconds, torch / ours for throughput).
+"""
+
+import time
+
+import numpy as np
+from b2i.ml import backend as B
+from b2i.ml import datasets, gpt, mlp, nn
+
+try:
+    import torch
+except ImportError:
+    torch = None
+
+GPT_STEPS = 6
+
+
+def ours_mlp_epoch(train_x, train_y, test_x, test_y) -> float:
+    nn.manual_seed(0)
+    model = mlp.MLP(64, 128, 10)
+    for _ in range(2):  # the first epoch compiles every kernel; the second is timed
+        history = mlp.train(model, train_x, train_y, test_x[:1], test_y[:1], epochs=1, log=lambda line: None)
+    return history.seconds
+
+
+def torch_mlp_epoch(train_x, train_y) -> float:
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(64, 128), torch.nn.ReLU(), torch.nn.Linear(128, 10))
+    opt = torch.optim.Adam(model.parameters(), lr=1e-2)
+    x, y = torch.tensor(train_x), torch.tensor(train_y)
+
+    def epoch():
+        order = torch.randperm(len(x))
+        for i in range(0, len(x), 32):
+            index = order[i : i + 32]
+            loss = torch.nn.functional.cross_entropy(model(x[index]), y[index])
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+
+    epoch()
+    start = time.perf_counter()
+    epoch()
+    return time.perf_counter() - start
+
+
+def ours_gpt_tokens_per_second(tokens: np.ndarray) -> float:
+    nn.manual_seed(0)
+    model = gpt.GPT(gpt.GPTConfig())
+    gpt.train(model, tokens, steps=2, log=lambda line: None)  # compile every kernel once
+    history = gpt.train(model, tokens, steps=GPT_STEPS, warmup=1, log=lambda line: None, log_every=10**9)
+    return history.tokens_per_second
+
+
+class TorchGPT(torch.nn.Module if torch else object):
+    """The same architecture in PyTorch: learned positions, pre-LN blocks, GELU MLP, tied embeddings."""
+
+    def __init__(self, c: gpt.GPTConfig):
+        super().__init__()
+        self.wte = torch.nn.Embedding(c.vocab_size, c.dim)
+        self.wpe = torch.nn.Embedding(c.block_size, c.dim)
+        layer = lambda: torch.nn.TransformerEncoderLayer(  # noqa: E731
+            c.dim, c.heads, 4 * c.dim, dropout=0.0, activation="gelu", batch_first=True, norm_first=True)
+        self.blocks = torch.nn.ModuleList(layer() for _ in range(c.layers))
+        self.ln_f = torch.nn.LayerNorm(c.dim)
+
+    def forward(self, ids):
+        t = ids.shape[1]
+        x = self.wte(ids) + self.wpe(torch.arange(t))
+        mask = torch.nn.Transformer.generate_square_subsequent_mask(t)
+        for block in self.blocks:
+            x = block(x, src_mask=mask, is_causal=True)
+        return self.ln_f(x) @ self.wte.weight.T
+
+
+def torch_gpt_tokens_per_second(tokens: np.ndarray) -> float:
+    torch.manual_seed(0)
+    config = gpt.GPTConfig()
+    model = TorchGPT(config)
+    opt = torch.optim.AdamW(model.parameters(), lr=3e-3)
+    rng = np.random.default_rng(0)
+
+    def step():
+        x, y = gpt.batches(tokens, 16, config.block_size, rng)
+        logits = model(torch.tensor(x))
+        loss = torch.nn.functional.cross_entropy(logits.reshape(-1, config.vocab_size), torch.tensor(y).reshape(-1))
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+
+    step()
+    start = time.perf_counter()
+    for _ in range(GPT_STEPS):
+        step()
+    return GPT_STEPS * 16 * config.block_size / (time.perf_counter() - start)
+
+
+def main() -> None:
+    B.set_default_device("c")
+    images, labels = datasets.load_digits()
+    train_x, train_y, test_x, test_y = mlp.split(images, labels, 0.2, 0)
+    tokens = np.random.default_rng(0).integers(0, 512, 20_000)
+    ours_mlp = ours_mlp_epoch(train_x, train_y, test_x, test_y)
+    ours_gpt = ours_gpt_tokens_per_second(tokens)
+    print(f"{'b2i-ml training, c backend':<40} {'b2i':>12} {'torch CPU':>12} {'ratio':>8}")
+    if torch is None:
+        print(f"{'MLP epoch (s), digits':<40} {ours_mlp:>12.3f} {'-':>12} {'-':>8}")
+        print(f"{'GPT training tokens/s':<40} {ours_gpt:>12,.0f} {'-':>12} {'-':>8}")
+        print("torch not installed")
+        return
+    torch.set_num_threads(1)
+    theirs_mlp = torch_mlp_epoch(train_x, train_y)
+    theirs_gpt = torch_gpt_tokens_per_second(tokens)
+    print(f"{'MLP epoch (s), digits':<40} {ours_mlp:>12.3f} {theirs_mlp:>12.3f} {ours_mlp / theirs_mlp:>7.2f}x")
+    print(f"{'GPT training tokens/s':<40} {ours_gpt:>12,.0f} {theirs_gpt:>12,.0f} {theirs_gpt / ours_gpt:>7.2f}x")
+    print("ratio: how many times slower b2i is than torch (torch limited to 1 thread; b2i kernels are 1 thread)")
+
+
+if __name__ == "__main__":
+    main()

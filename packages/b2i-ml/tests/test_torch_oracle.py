@@ -1,0 +1,145 @@
+"""Our autograd, layers and optimizers beside PyTorch's (an optional oracle: skipped when torch is absent)."""
+
+import numpy as np
+import pytest
+from b2i.ml import functional as F
+from b2i.ml import nn, optim
+from b2i.ml.autograd import Tensor
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+torch = pytest.importorskip("torch", reason="torch is not installed (pip install torch): PyTorch oracle skipped")
+TF = torch.nn.functional
+SETTINGS = settings(max_examples=10, deadline=None)
+seeds = st.integers(0, 2**32 - 1)
+
+
+def both(array):
+    """The same float64 values as our tensor and as a torch leaf."""
+    return Tensor(array.copy(), requires_grad=True), torch.tensor(array.copy(), requires_grad=True)
+
+
+FUNCTIONS = {
+    "softmax": (lambda x: F.softmax(x, -1), lambda x: torch.softmax(x, -1)),
+    "log_softmax": (lambda x: F.log_softmax(x, 0), lambda x: torch.log_softmax(x, 0)),
+    "gelu": (F.gelu, lambda x: TF.gelu(x, approximate="tanh")),
+    "sigmoid": (lambda x: x.sigmoid(), torch.sigmoid),
+    "layer_norm": (lambda x: F.layer_norm(x, None, None), lambda x: TF.layer_norm(x, x.shape[-1:])),
+    "max": (lambda x: x.max(0), lambda x: x.max(0).values),
+    "mean_var": (lambda x: x.var(-1) + x.mean(0).sum(), lambda x: x.var(-1, unbiased=False) + x.mean(0).sum()),
+}
+
+
+@SETTINGS
+@given(st.sampled_from(sorted(FUNCTIONS)), st.integers(1, 5), st.integers(2, 6), seeds)
+def test_functions_and_gradients(name, n, d, seed):
+    ours, theirs = FUNCTIONS[name]
+    rng = np.random.default_rng(seed)
+    x, xt = both(rng.standard_normal((n, d)) * 3)
+    w = rng.standard_normal(ours(x).shape)
+    y, yt = ours(x), theirs(xt)
+    np.testing.assert_allclose(y.numpy(), yt.detach().numpy(), rtol=1e-10, atol=1e-12)
+    (y * Tensor(w)).sum().backward()
+    (yt * torch.tensor(w)).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), xt.grad.numpy(), rtol=1e-9, atol=1e-12)
+
+
+@SETTINGS
+@given(st.integers(1, 6), st.integers(2, 7), seeds)
+def test_cross_entropy(n, c, seed):
+    rng = np.random.default_rng(seed)
+    x, xt = both(rng.standard_normal((n, c)) * 4)
+    labels = rng.integers(0, c, n)
+    loss, loss_t = F.cross_entropy(x, labels), TF.cross_entropy(xt, torch.tensor(labels))
+    np.testing.assert_allclose(loss.item(), loss_t.item(), rtol=1e-12)
+    loss.backward()
+    loss_t.backward()
+    np.testing.assert_allclose(x.grad.numpy(), xt.grad.numpy(), rtol=1e-10, atol=1e-14)
+
+
+def copy_into(torch_module, ours):
+    """Gives a torch module our module's parameters (same names and layout)."""
+    with torch.no_grad():
+        for name, p in torch_module.named_parameters():
+            target = ours
+            for part in name.split("."):
+                target = getattr(target, part)
+            p.copy_(torch.tensor(target.numpy()))
+
+
+@SETTINGS
+@given(seeds)
+def test_layers_and_parameter_gradients(seed):
+    rng = np.random.default_rng(seed)
+    nn.manual_seed(seed)
+    cases = [
+        (nn.Linear(5, 3, dtype="float64"), torch.nn.Linear(5, 3).double(), (4, 5)),
+        (nn.Conv2d(2, 3, 3, padding=1, dtype="float64"), torch.nn.Conv2d(2, 3, 3, padding=1).double(), (2, 2, 5, 5)),
+        (nn.LayerNorm(6, dtype="float64"), torch.nn.LayerNorm(6).double(), (3, 6)),
+        (nn.BatchNorm1d(4, dtype="float64"), torch.nn.BatchNorm1d(4).double(), (6, 4)),
+    ]
+    for ours, theirs, shape in cases:
+        copy_into(theirs, ours)
+        x = rng.standard_normal(shape)
+        y, yt = ours(Tensor(x)), theirs(torch.tensor(x))
+        np.testing.assert_allclose(y.numpy(), yt.detach().numpy(), rtol=1e-9, atol=1e-12)
+        w = rng.standard_normal(y.shape)
+        (y * Tensor(w)).sum().backward()
+        (yt * torch.tensor(w)).sum().backward()
+        for name, p in theirs.named_parameters():
+            mine = dict(ours.named_parameters())[name]
+            np.testing.assert_allclose(mine.grad.numpy(), p.grad.numpy(), rtol=1e-8, atol=1e-11, err_msg=name)
+
+
+def test_causal_attention_matches_scaled_dot_product_attention():
+    rng = np.random.default_rng(0)
+    q, k, v = (rng.standard_normal((2, 3, 5, 4)) for _ in range(3))
+    (qo, qt), (ko, kt), (vo, vt) = both(q), both(k), both(v)
+    y = F.attention(qo, ko, vo, causal=True)
+    yt = TF.scaled_dot_product_attention(qt, kt, vt, is_causal=True)
+    np.testing.assert_allclose(y.numpy(), yt.detach().numpy(), rtol=1e-9, atol=1e-12)
+    w = rng.standard_normal(y.shape)
+    (y * Tensor(w)).sum().backward()
+    (yt * torch.tensor(w)).sum().backward()
+    for mine, theirs in ((qo, qt), (ko, kt), (vo, vt)):
+        np.testing.assert_allclose(mine.grad.numpy(), theirs.grad.numpy(), rtol=1e-8, atol=1e-11)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["sgd", "momentum", "adam", "adamw"],
+)
+def test_optimizer_steps_match(name):
+    rng = np.random.default_rng(1)
+    start = rng.standard_normal((3, 4))
+    ours, theirs = both(start)
+    make = {
+        "sgd": (lambda p: optim.SGD(p, lr=0.1), lambda p: torch.optim.SGD(p, lr=0.1)),
+        "momentum": (lambda p: optim.SGD(p, lr=0.1, momentum=0.9), lambda p: torch.optim.SGD(p, lr=0.1, momentum=0.9)),
+        "adam": (lambda p: optim.Adam(p, lr=0.01, weight_decay=0.1),
+                 lambda p: torch.optim.Adam(p, lr=0.01, weight_decay=0.1)),
+        "adamw": (lambda p: optim.AdamW(p, lr=0.01, weight_decay=0.1),
+                  lambda p: torch.optim.AdamW(p, lr=0.01, weight_decay=0.1)),
+    }[name]
+    opt, opt_t = make[0]([ours]), make[1]([theirs])
+    for _ in range(5):
+        g = rng.standard_normal(start.shape)
+        ours.grad = Tensor(g.copy())
+        theirs.grad = torch.tensor(g.copy())
+        opt.step()
+        opt_t.step()
+    np.testing.assert_allclose(ours.numpy(), theirs.detach().numpy(), rtol=1e-10, atol=1e-12)
+
+
+def test_clip_grad_norm_matches():
+    rng = np.random.default_rng(2)
+    grads = [rng.standard_normal((3,)), rng.standard_normal((2, 2))]
+    ours = [Tensor(np.zeros_like(g), requires_grad=True) for g in grads]
+    theirs = [torch.zeros(g.shape, dtype=torch.float64, requires_grad=True) for g in grads]
+    for p, pt, g in zip(ours, theirs, grads, strict=True):
+        p.grad, pt.grad = Tensor(g.copy()), torch.tensor(g.copy())
+    norm = optim.clip_grad_norm(ours, 0.5)
+    norm_t = torch.nn.utils.clip_grad_norm_(theirs, 0.5)
+    assert norm == pytest.approx(norm_t.item())
+    for p, pt in zip(ours, theirs, strict=True):
+        np.testing.assert_allclose(p.grad.numpy(), pt.grad.numpy(), rtol=1e-6)
