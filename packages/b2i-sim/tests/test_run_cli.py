@@ -1,0 +1,134 @@
+"""The b2i-run command: exit codes, one-line errors (no tracebacks), guest arguments, the commit log,
+--stats, --max-insns and the confinement of files to --root."""
+
+import os
+import pathlib
+import re
+import subprocess
+
+import pytest
+
+PROGRAMS = pathlib.Path(__file__).parent / "programs"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """Compiles on first use: name -> path (asm/*.S with -nostdlib, C files with glibc)."""
+    folder = tmp_path_factory.mktemp("cli-programs")
+    cache: dict[str, pathlib.Path] = {}
+
+    def get(oracle, relative: str, *flags: str) -> pathlib.Path:
+        if relative not in cache:
+            exe = folder / pathlib.Path(relative).stem
+            source = PROGRAMS / relative
+            extra = ["-nostdlib"] if source.suffix == ".S" else ["-O2"]
+            subprocess.run([oracle("riscv64-linux-gnu-gcc"), "-static", *extra, *flags, "-o", str(exe),
+                            str(source)], check=True)
+            cache[relative] = exe
+        return cache[relative]
+
+    return get
+
+
+def b2i_run(*args: str, stdin: bytes = b"", cwd=None) -> subprocess.CompletedProcess:
+    return subprocess.run(["b2i-run", *args], input=stdin, capture_output=True, timeout=120, cwd=cwd)
+
+
+def assert_one_line_error(proc: subprocess.CompletedProcess, code: int, *words: str) -> str:
+    err = proc.stderr.decode()
+    assert proc.returncode == code, err
+    assert "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1, err
+    for word in words:
+        assert word in err
+    return err
+
+
+def test_illegal_instruction_names_pc_word_and_text(oracle, built):
+    exe = built(oracle, "asm/illegal.S")
+    dump = subprocess.run([oracle("riscv64-linux-gnu-objdump"), "-d", str(exe)], capture_output=True,
+                          text=True).stdout
+    pc = re.search(r"^\s*([0-9a-f]+):\s+0{8}\s", dump, re.M).group(1)  # we report a 16-bit parcel: 0x0000
+    err = assert_one_line_error(b2i_run(str(exe)), 126, "illegal instruction", "0x0000 ", f"pc 0x{pc}")
+    assert err.count("(") >= 1  # the disassembler's text (or the hex word) in parentheses
+
+
+def test_unmapped_load_names_the_address(oracle, built):
+    exe = built(oracle, "asm/unmapped.S")
+    assert_one_line_error(b2i_run(str(exe)), 126, "load access fault", "0x12345008")
+
+
+def test_bad_programs_are_load_errors(oracle, tmp_path):
+    text = tmp_path / "notes.txt"
+    text.write_text("not a program\n")
+    assert_one_line_error(b2i_run(str(text)), 125, "not an ELF file")
+    assert_one_line_error(b2i_run(str(tmp_path / "missing")), 125, "missing", "No such file")
+    host_elf = "/bin/true"
+    assert_one_line_error(b2i_run(host_elf), 125, "not RISC-V")
+    source = tmp_path / "dyn.c"
+    source.write_text("int main(void) { return 0; }\n")
+    subprocess.run([oracle("riscv64-linux-gnu-gcc"), "-o", str(tmp_path / "dyn"), str(source)], check=True)
+    assert_one_line_error(b2i_run(str(tmp_path / "dyn")), 125, "dynamically linked")
+    truncated = tmp_path / "truncated"
+    truncated.write_bytes((tmp_path / "dyn").read_bytes()[:200])
+    assert_one_line_error(b2i_run(str(truncated)), 125, "truncated")
+
+
+def test_guest_arguments_follow_the_program(oracle, built, tmp_path):
+    exe = built(oracle, "user/args_env.c")
+    proc = b2i_run(str(exe), "--stats", "-x", cwd=tmp_path)
+    out = proc.stdout.decode()
+    assert proc.returncode == 3
+    assert "argv[1] = '--stats'" in out and "argv[2] = '-x'" in out
+    assert proc.stderr == b""
+
+
+def test_stats_and_instruction_limit(oracle, built):
+    exe = built(oracle, "asm/count.S")
+    proc = b2i_run("--stats", str(exe))
+    assert proc.returncode == 15
+    match = re.search(r"(\d+) instructions retired in [\d.]+ s \(([\d.]+) MIPS\)", proc.stderr.decode())
+    assert match and int(match.group(1)) == 2 + 3 * 5 + 2  # the exit ecall does not retire
+    assert_one_line_error(b2i_run("--max-insns", "4", str(exe)), 124, "instruction limit")
+
+
+def test_commit_log_matches_objdump(oracle, built):
+    """Every traced pc and word is an instruction of the program as GNU objdump lists it, and the
+    registers written are the values the loop computes."""
+    exe = built(oracle, "asm/count.S")
+    proc = b2i_run("--trace", str(exe))
+    lines = proc.stderr.decode().splitlines()
+    dump = subprocess.run([oracle("riscv64-linux-gnu-objdump"), "-d", str(exe)], capture_output=True,
+                          text=True).stdout
+    words = {int(a, 16): int(w, 16) for a, w in re.findall(r"^\s*([0-9a-f]+):\s+([0-9a-f]{8})\s", dump, re.M)}
+    pattern = re.compile(r"core   0: 0 0x([0-9a-f]{16}) \(0x([0-9a-f]{8})\)(?: ([xf])(\d+) +0x([0-9a-f]{16}))?$")
+    parsed = [pattern.match(line) for line in lines]
+    assert all(parsed), lines
+    assert len(parsed) == 2 + 3 * 5 + 2  # the final ecall does not retire: exit happens inside it
+    for m in parsed:
+        assert words[int(m.group(1), 16)] == int(m.group(2), 16)
+    sums = [int(m.group(5), 16) for m in parsed if m.group(2) == "00550533"]  # add a0, a0, t0
+    assert sums == [5, 9, 12, 14, 15]
+    fcvt = [m for m in parsed if m.group(3) == "f"]
+    assert len(fcvt) == 1 and int(fcvt[0].group(5), 16) == 0x402E000000000000  # 15.0
+
+
+def test_files_are_confined_to_the_root(oracle, built, tmp_path):
+    root, outside = tmp_path / "root", tmp_path / "outside"
+    root.mkdir()
+    outside.mkdir()
+    (root / "inside.txt").write_text("inside\n")
+    (outside / "secret.txt").write_text("secret\n")
+    os.symlink(outside / "secret.txt", root / "link.txt")
+    exe = built(oracle, "confined/escape.c")
+    paths = ["inside.txt", "/inside.txt", "../inside.txt", "../outside/secret.txt", "/../outside/secret.txt",
+             str(outside / "secret.txt"), "link.txt", "missing.txt"]
+    proc = b2i_run("--root", str(root), str(exe), *paths)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.decode().splitlines()
+    assert lines[:3] == [f"{p}: read 'inside'" for p in paths[:3]]  # '/' is the root, '..' stops there
+    assert lines[3:5] == [f"{p}: No such file or directory" for p in paths[3:5]]
+    assert lines[5] == f"{paths[5]}: No such file or directory"  # a host path means root/<that path>
+    assert lines[6] == "link.txt: Permission denied"  # the symlink leads outside
+    assert lines[7] == "missing.txt: No such file or directory"
+    assert "read 'secret'" not in proc.stdout.decode()
