@@ -90,8 +90,7 @@ def _walk(view: View, items: list, advanced_ints: bool) -> tuple[View, list[tupl
                                      f"of axis is {view.shape[axis + d]} but size of corresponding boolean axis is "
                                      f"{k.shape[d]}")
             for d, positions in enumerate(_nonzero(k)):
-                advanced.append((axis + d, Tensor(positions, dtype=int64, device=k.device)
-                                 if positions else Tensor.zeros(0, dtype=int64, device=k.device)))
+                advanced.append((axis + d, ((len(positions),), positions)))
             axis, source_axis = axis + k.ndim, source_axis + k.ndim
     return view, advanced
 
@@ -119,28 +118,50 @@ def getitem(t: Tensor, key) -> Tensor:
     return _gather(x, advanced)
 
 
-def _gather(x: Tensor, advanced: list[tuple[int, Tensor | int]]) -> Tensor:
+def _values(index: Tensor | int | tuple[tuple[int, ...], list[int]]) -> tuple[tuple[int, ...], list[int]]:
+    """An index as (shape, flat row-major values): index tensors are realized and read here."""
+    if isinstance(index, int):
+        return (), [index]
+    if isinstance(index, tuple):
+        return index
+    index.realize()
+    flat, view = index.node.buffer.values(), index.layout
+    positions = [view.offset]
+    for n, s in zip(view.shape, view.strides, strict=True):
+        positions = [p + i * s for p in positions for i in range(n)]
+    return index.shape, [flat[p] for p in positions]
+
+
+def _broadcast_values(shape: tuple[int, ...], values: list[int], target: tuple[int, ...]) -> list[int]:
+    """Row-major values of an index array broadcast from `shape` to `target`."""
+    view = View.contiguous(shape).expand(target)
+    positions = [view.offset]
+    for n, s in zip(view.shape, view.strides, strict=True):
+        positions = [p + i * s for p in positions for i in range(n)]
+    return [values[p] for p in positions]
+
+
+def _gather(x: Tensor, advanced: list) -> Tensor:
+    """Move the indexed axes to the front, merge them, and read through one flat index per output element."""
     axes = [a for a, _ in advanced]
-    index = [i if isinstance(i, Tensor) else Tensor(i, dtype=int64, device=x.device) for _, i in advanced]
+    index = [_values(i) for _, i in advanced]
     try:
-        b_shape = broadcast_shapes(*(i.shape for i in index))
+        b_shape = broadcast_shapes(*(shape for shape, _ in index))
     except ValueError:
         raise IndexError("shape mismatch: indexing arrays could not be broadcast together with shapes "
-                         + " ".join(fmt_shape(i.shape) for i in index)) from None
-    flat = None
-    for axis, idx in zip(axes, index, strict=True):
+                         + " ".join(fmt_shape(shape) for shape, _ in index)) from None
+    flat = [0] * prod(b_shape)
+    for axis, (shape, values) in zip(axes, index, strict=True):
         n = x.shape[axis]
-        if idx.size:
-            bad = (idx < -n) | (idx >= n)
-            if bad.any().item():
-                value = idx[bad].reshape(-1)[0].item()
-                raise IndexError(f"index {value} is out of bounds for axis {axis} with size {n}")
-        wrapped = where(idx < 0, idx + n, idx)
-        flat = wrapped if flat is None else flat * n + wrapped
-    flat = flat.broadcast_to(b_shape)
+        bad = next((v for v in values if not -n <= v < n), None)
+        if bad is not None:
+            raise IndexError(f"index {bad} is out of bounds for axis {axis} with size {n}")
+        flat = [f * n + (v % n) for f, v in zip(flat, _broadcast_values(shape, values, b_shape), strict=True)]
+    flat_t = Tensor(flat, dtype=int64, device=x.device).reshape(b_shape) if flat else \
+        Tensor.zeros(b_shape, dtype=int64, device=x.device)
     rest = [a for a in range(x.ndim) if a not in axes]
     xr = x.permute(*axes, *rest).reshape(prod(x.shape[a] for a in axes), *(x.shape[a] for a in rest))
-    out = Tensor._new("GATHER", [xr, flat], x.dtype, b_shape + xr.shape[1:])
+    out = Tensor._new("GATHER", [xr, flat_t], x.dtype, b_shape + xr.shape[1:])
     consecutive = axes == list(range(axes[0], axes[0] + len(axes)))
     if consecutive and axes[0] != 0:
         nb = len(b_shape)

@@ -373,7 +373,8 @@ def _render_matmul(kernel: Kernel, name: str) -> list[str]:
     """Blocked C = A @ B per batch element (GotoBLAS style, written for the C compiler to vectorize).
 
     A block of B (KC x NC) is packed into NR-wide panels (zero padded) and a block of A (MR x KC) into one
-    panel, so the inner loops read memory front to back; then each MR x NR tile of C is accumulated in a small local array that the compiler keeps in vector registers.
+    panel, so the inner loops read memory front to back; then each MR x NR tile of C is accumulated in a
+    small local array that the compiler keeps in vector registers.
     """
     a, b, shape = kernel.a, kernel.b, kernel.shape
     nb = len(shape) - 2
