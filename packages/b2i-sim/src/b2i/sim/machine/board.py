@@ -26,6 +26,7 @@ from b2i.sim.machine.memmap import (
     UART_IRQ,
     UART_SIZE,
 )
+from b2i.sim.machine.memory import PACK, UNPACK
 from b2i.sim.machine.mmu import FETCH, LOAD, STORE, Mmu
 from b2i.sim.machine.plic import Plic
 from b2i.sim.machine.trap import (
@@ -100,7 +101,7 @@ class Board:
     def phys_load(self, paddr: int, size: int, access: int = LOAD, vaddr: int | None = None) -> int:
         offset = paddr - RAM_BASE
         if 0 <= offset and offset + size <= self.ram_size:
-            return int.from_bytes(self.ram[offset : offset + size], "little")
+            return UNPACK[size](self.ram, offset)[0]
         device, offset = self._device(paddr, size)
         if device is None:
             raise Trap(ACCESS_FAULT[access], paddr if vaddr is None else vaddr)
@@ -110,7 +111,7 @@ class Board:
         offset = paddr - RAM_BASE
         value &= (1 << (8 * size)) - 1
         if 0 <= offset and offset + size <= self.ram_size:
-            self.ram[offset : offset + size] = value.to_bytes(size, "little")
+            PACK[size](self.ram, offset, value)
             return
         device, offset = self._device(paddr, size)
         if device is None:

@@ -89,16 +89,16 @@ class Hart:
     # ---- the loop ------------------------------------------------------------------------------------------
     def run(self, max_insns: int | None = None) -> None:
         """Execute until the guest exits (GuestExit), faults in a process (Trap) or max_insns retire."""
-        limit = self.instret + max_insns if max_insns is not None else None
-        cache = self.decode_cache
-        system = self.system
-        while limit is None or self.instret < limit:
+        limit = self.instret + max_insns if max_insns is not None else 1 << 64
+        cached = self.decode_cache.get
+        fetch, decode, system, trace = self.fetch, self.decode, self.system, self.trace
+        while self.instret < limit:
             pc = self.pc
             try:
                 if system and self.interrupt_pending():
                     continue
-                word = self.fetch(pc)
-                entry = cache.get(word) or self.decode(word)
+                word = fetch(pc)
+                entry = cached(word) or decode(word)
                 self.insn_word = word
                 self.next_pc = pc + entry[2]
                 entry[0](self, entry[1])
@@ -109,8 +109,8 @@ class Hart:
                 continue
             self.pc = self.next_pc
             self.instret += 1
-            if self.trace is not None:
-                self.trace.write(commit_line(self, pc, word, entry[2], entry[3]))
+            if trace is not None:
+                trace.write(commit_line(self, pc, word, entry[2], entry[3]))
 
     # ---- hooks the handlers call ---------------------------------------------------------------------------
     def ecall(self) -> None:

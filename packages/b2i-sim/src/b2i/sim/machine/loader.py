@@ -28,14 +28,13 @@ class Segment:
 
 @dataclass(frozen=True)
 class Image:
-    """What the loader found: entry point, segments, program headers (for the auxiliary vector) and symbols."""
+    """What the loader found: entry point, segments and program headers (for the auxiliary vector)."""
 
     entry: int
     segments: tuple[Segment, ...]
     phdr: int  # address of the program headers in memory (AT_PHDR), 0 if not loaded
     phent: int
     phnum: int
-    symbols: dict[str, int]
 
     @property
     def end(self) -> int:
@@ -71,13 +70,7 @@ def read_image(data: bytes, name: str = "program") -> Image:
                 phdr = base + seg["p_vaddr"] + elf["e_phoff"] - seg["p_offset"]
         if not segments:
             raise LoadError(f"{name}: no loadable segments")
-        symbols = {}
-        table = elf.get_section_by_name(".symtab")
-        if table is not None:
-            for symbol in table.iter_symbols():
-                if symbol.name and symbol["st_shndx"] != "SHN_UNDEF":
-                    symbols[symbol.name] = base + symbol["st_value"]
-        return Image(base + elf["e_entry"], tuple(segments), phdr, elf["e_phentsize"], elf["e_phnum"], symbols)
+        return Image(base + elf["e_entry"], tuple(segments), phdr, elf["e_phentsize"], elf["e_phnum"])
     except ELFError as error:
         raise LoadError(f"{name}: malformed ELF file ({error})") from None
     except (ValueError, KeyError, IndexError) as error:  # pyelftools on damaged headers

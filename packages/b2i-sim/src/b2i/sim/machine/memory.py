@@ -4,10 +4,18 @@ Accesses to an unmapped page raise `Trap` with the faulting address, so the run 
 it. Misaligned accesses are allowed (as qemu-user allows them); ones that cross a page take the slow path.
 """
 
+import struct
+
 from b2i.sim.machine.trap import INSN_ACCESS_FAULT, LOAD_ACCESS_FAULT, STORE_ACCESS_FAULT, Trap
 
 PAGE = 4096
 PAGE_SHIFT = 12
+# little-endian unsigned integers by size: struct is several times faster than slicing + int.from_bytes
+UNPACK = {1: struct.Struct("<B").unpack_from, 2: struct.Struct("<H").unpack_from,
+          4: struct.Struct("<I").unpack_from, 8: struct.Struct("<Q").unpack_from}
+PACK = {1: struct.Struct("<B").pack_into, 2: struct.Struct("<H").pack_into,
+        4: struct.Struct("<I").pack_into, 8: struct.Struct("<Q").pack_into}
+UNPACK_WORD = UNPACK[4]
 
 
 class PagedMemory:
@@ -68,14 +76,14 @@ class PagedMemory:
         page = self.pages.get(addr >> PAGE_SHIFT)
         offset = addr & (PAGE - 1)
         if page is not None and offset + size <= PAGE:
-            return int.from_bytes(page[offset : offset + size], "little")
+            return UNPACK[size](page, offset)[0]
         return int.from_bytes(self.read_bytes(addr, size), "little")
 
     def store(self, addr: int, size: int, value: int) -> None:
         page = self.pages.get(addr >> PAGE_SHIFT)
         offset = addr & (PAGE - 1)
         if page is not None and offset + size <= PAGE:
-            page[offset : offset + size] = (value & ((1 << (8 * size)) - 1)).to_bytes(size, "little")
+            PACK[size](page, offset, value & ((1 << (8 * size)) - 1))
         else:
             self.write_bytes(addr, (value & ((1 << (8 * size)) - 1)).to_bytes(size, "little"))
 
@@ -84,7 +92,7 @@ class PagedMemory:
         page = self.pages.get(addr >> PAGE_SHIFT)
         offset = addr & (PAGE - 1)
         if page is not None and offset + 4 <= PAGE:
-            word = int.from_bytes(page[offset : offset + 4], "little")
+            word = UNPACK_WORD(page, offset)[0]
         else:
             low = int.from_bytes(self.read_bytes(addr, 2, INSN_ACCESS_FAULT), "little")
             if low & 3 != 3:
