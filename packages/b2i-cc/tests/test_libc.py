@@ -104,9 +104,8 @@ def test_strtod_and_strtol_match_glibc(builder, decimals, integers):
     """strtod is exact where decimal digits <= 15 and |exponent| <= 22 (both powers and digits are exact)."""
     lines = []
     for s in decimals:
-        lines.append(
-            f'    {{ const char *s = "{s}"; char *e; double d = strtod(s, &e); printf("%.17g %ld\\n", d, (long)(e - s)); }}'
-        )
+        parse = f'const char *s = "{s}"; char *e; double d = strtod(s, &e);'
+        lines.append(f'    {{ {parse} printf("%.17g %ld\\n", d, (long)(e - s)); }}')
     for value, base in integers:
         text = format_base(value, base or 10)
         lines.append(f'    {{ char *e; long v = strtol("  {text}z", &e, {base}); printf("%ld %d\\n", v, *e); }}')

@@ -226,6 +226,10 @@ def syntax_error(toks, e):
     at = toks[index]
     expected = set(getattr(e, "expected", ()) or ())
     where = f"before '{at.text}' token" if at.kind != "eof" else "at end of input"
+    if at.kind == "ident" and index > 0 and toks[index - 1].kind == "ident":
+        before = toks[index - 2].text if index > 1 else ";"
+        if before in (";", "{", "}", "(", ","):
+            return error_at(toks[index - 1], f"unknown type name '{toks[index - 1].text}'")
     for name in ("SEMICOLON", "RPAR", "RSQB", "RBRACE", "COLON"):
         if name in expected and len(expected & set(NAMES)) <= 3:
             wanted = " or ".join(

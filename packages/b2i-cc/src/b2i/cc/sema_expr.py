@@ -266,7 +266,7 @@ class Expressions:
             raise error_at(tok, f"invalid use of incomplete type '{T.type_name(e.ty)}'")
         path = T.find_member(e.ty, name_tok.value)
         if path is None:
-            raise error_at(self.tok(name_tok), f"'{T.type_name(e.ty)}' has no member named '{name_tok.value}'")
+            raise error_at(tok, f"'{T.type_name(e.ty)}' has no member named '{name_tok.value}'")
         for m in path:
             ty = m.ty.qualified(e.ty.is_const) if e.ty.is_const else m.ty
             e = Node("member", tok, ty, lhs=e, member=m)
@@ -274,13 +274,15 @@ class Expressions:
 
     def e_member(self, tree, tok):
         e = self.expr(tree.children[0])
-        return self.member_access(e, tree.children[1].children[0], self.tok(tree.children[1]))
+        dot = self.toks[tree.children[1].children[0].start_pos - 1]
+        return self.member_access(e, tree.children[1].children[0], dot)
 
     def e_arrow(self, tree, tok):
         e = self.rvalue(self.expr(tree.children[0]))
         if e.ty.kind != "ptr":
             raise error_at(self.tok(tree.children[1]), f"invalid type argument of '->' (have '{T.type_name(e.ty)}')")
-        return self.member_access(self.deref_node(e, tok), tree.children[1].children[0], self.tok(tree.children[1]))
+        arrow = self.toks[tree.children[1].children[0].start_pos - 1]
+        return self.member_access(self.deref_node(e, tok), tree.children[1].children[0], arrow)
 
     def e_call(self, tree, tok):
         fn_tree = tree.children[0]
