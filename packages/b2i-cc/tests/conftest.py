@@ -56,7 +56,7 @@ class Builder:
             assert rc == 0, f"b2i-cc failed on {name}"
         return exe
 
-    def host(self, source: str, extra_sources=()) -> str:
+    def host(self, source: str, extra_sources=(), include=CORPUS) -> str:
         k = self.key(source, *extra_sources)
         exe = os.path.join(self.tmp, f"host-{k}")
         if not os.path.exists(exe):
@@ -65,7 +65,7 @@ class Builder:
                 f.write(source)
             gcc = self.oracle("gcc")
             subprocess.run(
-                [gcc, "-std=gnu11", "-funsigned-char", "-w", "-I", CORPUS, "-o", exe, c, *extra_sources, "-lm"],
+                [gcc, "-std=gnu11", "-funsigned-char", "-w", "-I", include, "-o", exe, c, *extra_sources, "-lm"],
                 check=True,
                 capture_output=True,
             )
@@ -78,7 +78,8 @@ class Builder:
         obj = os.path.join(self.tmp, f"gcc-{k}.o")
         if not os.path.exists(obj):
             gcc = self.oracle("riscv64-linux-gnu-gcc")
-            subprocess.run([gcc, "-O2", "-c", "-o", obj, path], check=True, capture_output=True)
+            subprocess.run([gcc, "-O2", "-c", "-I", os.path.dirname(path), "-o", obj, path], check=True,
+                           capture_output=True)
         return obj
 
     def run_riscv(self, exe, stdin=b"", args=()):
