@@ -135,10 +135,36 @@ def address(text: str) -> int:
 
 
 def objdump_main(argv: list[str] | None = None) -> int:
-    """`b2i-objdump`: show the contents of ELF files."""
-    parser = argparse.ArgumentParser(prog="b2i-objdump", description="Show the contents of ELF files.")
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.parse_args(argv)
-    parser.print_help()
-    return 0
+    """`b2i-objdump`: show the contents of ELF files as GNU objdump -M no-aliases does."""
+    from b2i.sim.objdump import ObjdumpError, objdump
 
+    parser = OneLineParser(prog="b2i-objdump", add_help=False,  # -h is --section-headers, as in GNU objdump
+                           description="Show the contents of ELF files (GNU objdump's layout).")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("-d", "--disassemble", action="store_true", help="disassemble executable sections")
+    parser.add_argument("-h", "--section-headers", action="store_true", help="list the section headers")
+    parser.add_argument("-t", "--syms", action="store_true", help="list the symbol table")
+    parser.add_argument("-r", "--reloc", action="store_true", help="list relocations (inline with -d)")
+    parser.add_argument("-M", dest="options", action="append", default=[], choices=["no-aliases"],
+                        help="disassembler option: only no-aliases (always on)")
+    parser.add_argument("--help", action="help", help="show this help and exit")
+    parser.add_argument("files", nargs="*", help="ELF files")
+    args = parser.parse_args(argv)
+    if not (args.disassemble or args.section_headers or args.syms or args.reloc):
+        parser.error("give at least one of -d, -h, -t, -r")
+    if not args.files:
+        parser.error("no input files")
+    status = 0
+    for path in args.files:
+        try:
+            with open(path, "rb") as f:
+                data = f.read()
+            sys.stdout.write(objdump(data, path, headers_=args.section_headers, syms=args.syms, relocs=args.reloc,
+                                     disassemble=args.disassemble))
+        except OSError as e:
+            print(f"b2i-objdump: error: cannot read {path}: {e.strerror}", file=sys.stderr)
+            status = 1
+        except ObjdumpError as e:
+            print(f"b2i-objdump: error: {e}", file=sys.stderr)
+            status = 1
+    return status

@@ -390,7 +390,7 @@ class Assembler:
         self.fresh += 1
         name = f"$pcrel${self.fresh}"
         sym = self.symbol(name)
-        sym.name, sym.temporary = ".L0 ", True
+        sym.name, sym.temporary = ".L0 ", True  # GNU's name (with the space); objdumps skip it
         return name
 
     def call(self, name: str, operands: list[list[Token]]) -> None:

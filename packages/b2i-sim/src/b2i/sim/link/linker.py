@@ -61,6 +61,7 @@ class Definition:
     file: InputFile | None
     value: int = 0
     hidden: bool = False
+    output: "OutputSection | None" = None  # for script symbols: the section they belong to
 
     @property
     def address(self) -> int:
@@ -213,7 +214,7 @@ class Linker:
         remaining = list(out.inputs)
         for item in items:
             if isinstance(item, Assign):
-                dot = self.assign(item, dot)
+                dot = self.assign(item, dot, out)
                 continue
             for sec in [s for s in remaining if pattern_matches(item, s)]:
                 remaining.remove(sec)
@@ -229,14 +230,14 @@ class Linker:
             return out.address  # .tbss takes no address space in the image
         return dot
 
-    def assign(self, st: Assign, dot: int) -> int:
+    def assign(self, st: Assign, dot: int, inside: "OutputSection | None" = None) -> int:
         value = self.eval(st.expr, dot)
         if st.name == ".":
             return value
         if st.provide and (st.name in self.globals or st.name not in self.undefined_refs):
             return dot
         self.linker_symbols[st.name] = value
-        self.globals[st.name] = Definition(None, None, value, st.hidden)
+        self.globals[st.name] = Definition(None, None, value, st.hidden, inside)
         self.undefined_refs.pop(st.name, None)
         return dot
 
@@ -328,7 +329,7 @@ class Linker:
                                          size=out.size if out.type == SHT_NOBITS else None, align=out.align,
                                          addr=out.address, offset=out.offset))
         segments = self.segments(outs, headers_loaded)
-        symbols = self.output_symbols(index)
+        symbols = self.output_symbols(index, outs)
         image = elfw.ElfImage(ET_EXEC, sections, symbols, {}, segments, entry=self.entry_address(outs))
         return elfw.write_elf(image)
 
@@ -375,7 +376,8 @@ class Linker:
             raise LinkError("too many segments for the reserved program header space")
         return segments
 
-    def output_symbols(self, index: dict[int, int]) -> list[elfw.Symbol]:
+    def output_symbols(self, index: dict[int, int], outs: list[OutputSection]) -> list[elfw.Symbol]:
+        """Local symbols of the inputs (for debuggers and objdump), then every global."""
         symbols = []
         for file in self.files:
             for sym in file.symbols:
@@ -392,8 +394,10 @@ class Linker:
                 symbols.append(elfw.Symbol(name, d.address, d.symbol.size, bind, d.symbol.type,
                                            d.symbol.visibility, shndx))
             else:
+                out = d.output or next((o for o in reversed(outs) if o.address <= d.value), None)
+                shndx = index[id(out)] if out is not None and id(out) in index else SHN_ABS
                 symbols.append(elfw.Symbol(name, d.value, 0, STB_LOCAL if d.hidden else STB_GLOBAL, STT_NOTYPE,
-                                           STV_HIDDEN if d.hidden else 0, SHN_ABS))
+                                           STV_HIDDEN if d.hidden else 0, shndx))
         symbols.sort(key=lambda s: s.bind != STB_LOCAL)
         return symbols
 
