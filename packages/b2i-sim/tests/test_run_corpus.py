@@ -22,6 +22,7 @@ CASES = {  # program -> (argv after argv[0], stdin)
     "intdiv": ([], b""),
     "stdin_echo": ([], b"the quick brown fox\n  jumps over\tthe lazy dog\n\nlast line without newline"),
     "exit_atexit": ([], b""),
+    "dirs": ([], b""),
 }
 
 

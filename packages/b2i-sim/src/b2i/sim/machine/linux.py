@@ -73,6 +73,7 @@ class Process:
         self.random = random.Random(0xB21)
         self.files: dict[int, Stream | int] = {0: stdin, 1: stdout, 2: stderr}
         self.guest_paths: dict[int, str] = {}
+        self.listings: dict[int, list[bytes]] = {}  # directory entries not yet returned by getdents64
         for seg in image.segments:
             self.memory.map(seg.vaddr, seg.memsize)
             self.memory.write_bytes(seg.vaddr, seg.data)
@@ -133,9 +134,10 @@ class Process:
     def _string(self, addr: int) -> str:
         return self.memory.read_cstring(addr).decode("utf-8", "surrogateescape")
 
-    def _host_path(self, dirfd: int, addr: int) -> tuple[str, str]:
+    def _host_path(self, dirfd: int, addr: int, path: str | None = None) -> tuple[str, str]:
         """(guest path, host path) of a path argument, confined to the root; OSError(EACCES) if it escapes."""
-        path = self._string(addr)
+        if path is None:
+            path = self._string(addr)
         dirfd = dirfd - (1 << 64) if dirfd >> 63 else dirfd
         if path.startswith("/"):
             guest = path
@@ -242,6 +244,7 @@ class Process:
     def sys_close(self, fd, *_):
         target = self.files.pop(fd, None)
         self.guest_paths.pop(fd, None)
+        self.listings.pop(fd, None)
         if target is None:
             return -errno.EBADF
         if isinstance(target, int):
@@ -338,6 +341,43 @@ class Process:
     def sys_unlinkat(self, dirfd, path, flags, *_):
         host = self._host_path(dirfd, path)[1]
         os.rmdir(host) if flags & AT_REMOVEDIR else os.unlink(host)
+        return 0
+
+    def sys_getdents64(self, fd, buf, size, *_):
+        """Directory entries as struct linux_dirent64 records, as many as fit; 0 at the end."""
+        target = self._file(fd)
+        if isinstance(target, Stream) or fd not in self.guest_paths:
+            return -errno.ENOTDIR
+        if fd not in self.listings:
+            host = self._host_path(AT_FDCWD, 0, self.guest_paths[fd])[1]
+            if not os.path.isdir(host):
+                return -errno.ENOTDIR
+            entries = [(".", stat.S_IFDIR), ("..", stat.S_IFDIR)]
+            entries += [(e.name, os.lstat(e.path).st_mode) for e in sorted(os.scandir(host), key=lambda e: e.name)]
+            self.listings[fd] = [self._dirent(i + 1, name, mode) for i, (name, mode) in enumerate(entries)]
+        records = self.listings[fd]
+        out = bytearray()
+        while records and len(out) + len(records[0]) <= size:
+            out += records.pop(0)
+        if records and not out:
+            return -errno.EINVAL
+        self.memory.write_bytes(buf, bytes(out))
+        return len(out)
+
+    @staticmethod
+    def _dirent(offset: int, name: str, mode: int) -> bytes:
+        kind = {stat.S_IFDIR: 4, stat.S_IFREG: 8, stat.S_IFLNK: 10}.get(stat.S_IFMT(mode), 0)
+        body = name.encode("utf-8", "surrogateescape") + b"\0"
+        length = (19 + len(body) + 7) & ~7
+        return struct.pack("<QqHB", offset, offset, length, kind) + body.ljust(length - 19, b"\0")
+
+    def sys_fsync(self, *_):
+        return 0
+
+    def sys_riscv_flush_icache(self, *_):
+        return 0
+
+    def sys_clock_nanosleep(self, *_):
         return 0
 
     def sys_ioctl(self, fd, request, arg, *_):
