@@ -78,8 +78,9 @@ class Builder:
         obj = os.path.join(self.tmp, f"gcc-{k}.o")
         if not os.path.exists(obj):
             gcc = self.oracle("riscv64-linux-gnu-gcc")
-            subprocess.run([gcc, "-O2", "-c", "-I", os.path.dirname(path), "-o", obj, path], check=True,
-                           capture_output=True)
+            subprocess.run(
+                [gcc, "-O2", "-c", "-I", os.path.dirname(path), "-o", obj, path], check=True, capture_output=True
+            )
         return obj
 
     def run_riscv(self, exe, stdin=b"", args=()):
