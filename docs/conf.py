@@ -1,11 +1,11 @@
 """Sphinx configuration of the b2i site: the root pages plus one section per package (docs/packages/*)."""
 
+import logging
+import pathlib
+
 project = "b2i"
 author = "b2i"
 copyright = "2026, b2i"
-
-import logging
-import pathlib
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
