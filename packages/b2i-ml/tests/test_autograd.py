@@ -107,7 +107,7 @@ def test_basic_indexing(shape, data, seed):
             key.append(data.draw(st.integers(-n, n - 1)))
         elif kind == "slice":
             start = data.draw(st.integers(0, n - 1))
-            key.append(slice(start, data.draw(st.integers(start + 1, n))))
+            key.append(slice(start, data.draw(st.integers(start + 1, n)), data.draw(st.integers(1, 3))))
         else:
             key.append(slice(None))
     if data.draw(st.booleans()):

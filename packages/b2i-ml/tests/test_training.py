@@ -47,6 +47,15 @@ def test_gpt_checkpoint_round_trip_and_generate(tmp_path, capsys):
     assert capsys.readouterr().out.startswith("abc")
 
 
+def test_right_padding_does_not_change_earlier_logits():
+    """sample() pads every window to the block size; causal attention must keep the padding invisible."""
+    nn.manual_seed(2)
+    model = gpt.GPT(gpt.GPTConfig(300, block_size=8, dim=16, heads=2, layers=2))
+    ids = np.random.default_rng(0).integers(0, 300, (1, 5))
+    padded = np.concatenate([ids, np.zeros((1, 3), np.int64)], axis=1)
+    np.testing.assert_allclose(model(padded).numpy()[:, :5], model(ids).numpy(), rtol=1e-5, atol=1e-6)
+
+
 def test_checkpoint_layout_and_errors(tmp_path):
     path = tmp_path / "t.safetensors"
     tensors = {"a": np.arange(6, dtype=np.float32).reshape(2, 3), "b": np.array([1, 2], dtype=np.int64)}

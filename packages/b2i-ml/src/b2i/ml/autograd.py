@@ -366,7 +366,7 @@ class Tensor:
         return self.reshape((*self.shape[:start], -1))
 
     def __getitem__(self, key) -> Tensor:
-        """Basic indexing (ints, slices, None, ...). Gradients need slices with step 1."""
+        """Basic indexing (ints, slices with any positive step, None, ...); an integer array alone is take()."""
         if isinstance(key, Tensor) or hasattr(key, "shape") or isinstance(key, list):
             return self.take(key)
         key = key if isinstance(key, tuple) else (key,)
@@ -377,40 +377,39 @@ class Tensor:
             fill = self.ndim - (len(key) - 1 - key.count(None))
             key = key[:i] + (slice(None),) * fill + key[i + 1 :]
         shape, out = self.shape, self.data[key]
-        # per input axis: (start, stop) kept, or an int index; then how the output's axes line up
-        spans: list[tuple[int, int, bool]] = []
+        spans: list[tuple[int, int, int]] = []  # per input axis: first index, how many, step
         axis = 0
         for k in key:
             if k is None:
                 continue
             n = shape[axis]
             if isinstance(k, int):
-                i = k % n
-                spans.append((i, i + 1, True))
+                spans.append((k % n, 1, 1))
             else:
                 start, stop, step = k.indices(n)
-                if step != 1 and self.requires_grad and _grad_enabled:
-                    raise NotImplementedError("gradients of strided slices are not supported")
-                spans.append((start, max(start, stop), False))
+                if step < 0 and self.requires_grad and _grad_enabled:
+                    raise NotImplementedError("gradients of slices with negative steps are not supported")
+                spans.append((start, len(range(start, stop, step)), step))
             axis += 1
-        spans += [(0, n, False) for n in shape[axis:]]
+        spans += [(0, n, 1) for n in shape[axis:]]
         dtype = self.dtype
 
         def backward(g):
-            g = B.reshape(g, tuple(stop - start for start, stop, _ in spans))
-            for axis, (start, stop, _) in enumerate(spans):
-                before, after = start, shape[axis] - stop
-                if before or after:
-                    parts = []
-                    dims = list(g.shape)
-                    if before:
-                        dims[axis] = before
-                        parts.append(B.zeros(tuple(dims), dtype=dtype, device=B.device_of(g)))
-                    parts.append(g)
-                    if after:
-                        dims[axis] = after
-                        parts.append(B.zeros(tuple(dims), dtype=dtype, device=B.device_of(g)))
-                    g = B.concatenate(parts, axis=axis)
+            g = B.reshape(g, tuple(count for _, count, _ in spans))
+            for axis, (start, count, step) in enumerate(spans):
+                n = shape[axis]
+                if count == 0:
+                    g = B.zeros((*g.shape[:axis], n, *g.shape[axis + 1 :]), dtype=dtype, device=B.device_of(g))
+                    continue
+                covered = count
+                if step > 1:  # interleave step - 1 zeros after every element, then drop the overhang
+                    g = B.pad(B.reshape(g, (*g.shape[: axis + 1], 1, *g.shape[axis + 1 :])),
+                              [(0, 0)] * (axis + 1) + [(0, step - 1)] + [(0, 0)] * (len(shape) - axis - 1))
+                    g = B.reshape(g, (*g.shape[:axis], count * step, *g.shape[axis + 2 :]))
+                    covered = min(count * step, n - start)
+                    g = g[(slice(None),) * axis + (slice(0, covered),)]
+                if start or n - start - covered:
+                    g = B.pad(g, [(0, 0)] * axis + [(start, n - start - covered)] + [(0, 0)] * (len(shape) - axis - 1))
             return (g,)
 
         return Tensor._make(out, (self,), backward)

@@ -110,6 +110,11 @@ def max_(x: Array, axis=None, keepdims: bool = False) -> Array:
     return x.max(axis=axis, keepdims=keepdims)
 
 
+def pad(x: Array, widths) -> Array:
+    """Zeros before and after each axis: widths is one (before, after) pair per axis."""
+    return x.pad(tuple(tuple(w) for w in widths))
+
+
 def take_rows(x: Array, index: Array) -> Array:
     """x[index] for a 1-D integer index array: a gather."""
     return x[index]

@@ -112,9 +112,14 @@ def sample(
     ids = tokenizer.encode(prompt) or [tokenizer.encode("\n")[0]]
     model.eval()
     with no_grad():
+        block = model.config.block_size
         for _ in range(max_new):
-            window = np.array([ids[-model.config.block_size :]])
-            logits = model(window)[0, -1].numpy().astype(np.float64) / temperature
+            # Always a full block (padded on the right: causal attention keeps the padding out of earlier
+            # positions), so every step has the same shapes and reuses the same compiled kernels.
+            window = ids[-block:]
+            last = len(window) - 1
+            padded = np.array([window + [0] * (block - len(window))])
+            logits = model(padded)[0, last].numpy().astype(np.float64) / temperature
             if top_k is not None and top_k < len(logits):
                 cutoff = np.sort(logits)[-top_k]
                 logits = np.where(logits < cutoff, -np.inf, logits)
