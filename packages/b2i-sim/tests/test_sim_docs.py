@@ -50,7 +50,7 @@ def test_syscall_table_lists_exactly_the_implemented_calls():
 
 def test_tutorial_program_runs_as_shown(oracle, tmp_path):
     text = (DOCS / "tutorial-bare-metal.md").read_text()
-    source = re.search(r"```asm\n(.*?)```", text, re.S).group(1)
+    source = re.search(r"```gas\n(.*?)```", text, re.S).group(1)
     shown = re.search(r"\$ b2i-run --machine hello.elf\n(.*?)\$ echo", text, re.S).group(1)
     trace_shown = re.search(r"\$ b2i-run --machine --trace --max-insns 4 hello.elf\n(.*?)```", text, re.S).group(1)
     (tmp_path / "hello.S").write_text(source)
