@@ -12,13 +12,17 @@ def corpus_files():
     return sorted(f for f in os.listdir(CORPUS) if f.endswith(".c"))
 
 
-@pytest.mark.parametrize("libc", ["glibc", "b2i-libc"])
+@pytest.mark.parametrize("libc", ["glibc", "glibc-O2", "b2i-libc"])
 @pytest.mark.parametrize("name", corpus_files())
 def test_corpus_program_matches_gcc(name, libc, builder):
-    """glibc: our code linked with riscv64 glibc (the oracle path); b2i-libc: the b2i-cc driver end to end."""
+    """glibc: our code linked with riscv64 glibc (the oracle path), at -O0 and -O2; b2i-libc: the b2i-cc driver
+    end to end with our libc (itself built at -O2)."""
     with open(os.path.join(CORPUS, name)) as f:
         source = f.read()
-    exe = builder.ours(source, name) if libc == "glibc" else builder.ours_full(source, name)
+    if libc == "b2i-libc":
+        exe = builder.ours_full(source, name)
+    else:
+        exe = builder.ours(source, name, options={"optimize": 2 if libc.endswith("O2") else 0})
     ours = builder.run_riscv(exe)
     ref = builder.run_host(builder.host(source))
     assert ours.stdout.decode() == ref.stdout.decode()

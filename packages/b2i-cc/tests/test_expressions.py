@@ -58,17 +58,21 @@ def expression(draw, depth=0):
     return f"(({t})({a}))"
 
 
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                  HealthCheck.function_scoped_fixture])
-@given(st.lists(expression(), min_size=25, max_size=25),
-       st.lists(st.tuples(st.sampled_from(TYPES), st.integers(-99, 99)), min_size=8, max_size=8))
+@settings(
+    max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(expression(), min_size=25, max_size=25),
+    st.lists(st.tuples(st.sampled_from(TYPES), st.integers(-99, 99)), min_size=8, max_size=8),
+)
 def test_integer_expressions_match_gcc(builder, exprs, variables):
     decls = "\n".join(f"    {t} v{i} = ({t}){v};" for i, (t, v) in enumerate(variables))
     prints = "\n".join(f'    printf("%lu\\n", (unsigned long)({e}));' for e in exprs)
     source = f"#include <stdio.h>\nint main(void) {{\n{decls}\n{prints}\n    return 0;\n}}\n"
-    ours = builder.run_riscv(builder.ours(source, "expr.c"))
-    ref = builder.run_host(builder.host(source))
-    assert ours.stdout.decode().splitlines() == ref.stdout.decode().splitlines()
+    ref = builder.run_host(builder.host(source)).stdout.decode().splitlines()
+    for level in (0, 2):
+        ours = builder.run_riscv(builder.ours(source, "expr.c", options={"optimize": level}))
+        assert ours.stdout.decode().splitlines() == ref, f"at -O{level}"
 
 
 @st.composite
@@ -90,14 +94,18 @@ def float_expression(draw, depth=0):
     return f"(({a}) {op} ({b}))"
 
 
-@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                  HealthCheck.function_scoped_fixture])
-@given(st.lists(float_expression(), min_size=20, max_size=20),
-       st.lists(st.floats(-1e3, 1e3, allow_nan=False), min_size=4, max_size=4))
+@settings(
+    max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(float_expression(), min_size=20, max_size=20),
+    st.lists(st.floats(-1e3, 1e3, allow_nan=False), min_size=4, max_size=4),
+)
 def test_floating_expressions_match_gcc(builder, exprs, values):
     decls = "\n".join(f"    double d{i} = {v!r};" for i, v in enumerate(values))
     prints = "\n".join(f'    printf("%.17g\\n", (double)({e}));' for e in exprs)
     source = f"#include <stdio.h>\nint main(void) {{\n{decls}\n{prints}\n    return 0;\n}}\n"
-    ours = builder.run_riscv(builder.ours(source, "fexpr.c"))
-    ref = builder.run_host(builder.host(source))
-    assert ours.stdout.decode().splitlines() == ref.stdout.decode().splitlines()
+    ref = builder.run_host(builder.host(source)).stdout.decode().splitlines()
+    for level in (0, 2):
+        ours = builder.run_riscv(builder.ours(source, "fexpr.c", options={"optimize": level}))
+        assert ours.stdout.decode().splitlines() == ref, f"at -O{level}"

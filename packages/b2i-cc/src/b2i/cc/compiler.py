@@ -4,6 +4,7 @@ import os
 from importlib import resources
 
 from b2i.cc.codegen import generate
+from b2i.cc.optimize import optimize as optimize_pass
 from b2i.cc.parse import parse
 from b2i.cc.preprocess import Preprocessor
 from b2i.cc.sema import analyze
@@ -28,10 +29,19 @@ def preprocess(path, text=None, include_paths=(), defines=None, undefines=(), no
 
 
 def compile_c(
-    path: str, text: str | None = None, include_paths=(), defines=None, undefines=(), nostdinc=False, pre_includes=()
+    path: str,
+    text: str | None = None,
+    include_paths=(),
+    defines=None,
+    undefines=(),
+    nostdinc=False,
+    pre_includes=(),
+    optimize: int = 0,
 ) -> str:
-    """Assembly for a C file. Raises CompileError on the first error in the source."""
+    """Assembly for a C file (optimize: the -O level). Raises CompileError on the first error in the source."""
     toks = preprocess(path, text, include_paths, defines, undefines, nostdinc, pre_includes)
     tree = parse(toks)
     objs = analyze(tree, toks)
+    if optimize:
+        objs = optimize_pass(objs)
     return generate(objs, os.path.basename(path))

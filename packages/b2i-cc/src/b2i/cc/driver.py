@@ -227,7 +227,7 @@ def runtime_objects(verbose=False) -> tuple[str, list[str]]:
 
 # ---- the steps ----
 def c_to_asm(path: str, o: Options) -> str:
-    return compile_c(path, None, o.include_paths, o.defines, o.undefines, o.nostdinc, o.pre_includes)
+    return compile_c(path, None, o.include_paths, o.defines, o.undefines, o.nostdinc, o.pre_includes, o.optimize)
 
 
 def preprocessed_text(path: str, o: Options) -> str:

@@ -46,7 +46,7 @@ def build_runtime(verbose=False) -> tuple[str, list[str]]:
             if verbose:
                 print(f"b2i-cc: building libc {os.path.basename(path)}", file=sys.stderr)
             if path.endswith(".c"):
-                text = compile_c(path, None, [src_dir, libc_include_dir()], {"_B2I_LIBC": "1"})
+                text = compile_c(path, None, [src_dir, libc_include_dir()], {"_B2I_LIBC": "1"}, optimize=2)
             else:
                 with open(path) as f:
                     text = f.read()
