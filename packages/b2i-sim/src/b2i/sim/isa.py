@@ -31,31 +31,35 @@ class Field:
     signed: bool = False
     bias: int = 0
 
-    @property
+    @cached_property
     def word_bits(self) -> int:
         """The mask of the word bits this field occupies."""
         return sum(((1 << width) - 1) << lo for lo, width, _ in self.pieces)
 
-    @property
+    @cached_property
     def value_bits(self) -> int:
         """The mask of the value bits this field can hold (e.g. bits 12..1 for a branch offset)."""
         return sum(((1 << width) - 1) << vlo for _, width, vlo in self.pieces)
 
-    def value_range(self) -> tuple[int, int, int]:
-        """(lowest, highest, step) of the values this field holds; a test or generator draws from it."""
+    @cached_property
+    def _range(self) -> tuple[int, int, int]:
         top = self.value_bits.bit_length()
         low, high = (-(1 << (top - 1)), (1 << (top - 1)) - 1) if self.signed else (0, (1 << top) - 1)
         step = self.value_bits & -self.value_bits
         return low + self.bias, high - (step - 1) + self.bias, step
+
+    def value_range(self) -> tuple[int, int, int]:
+        """(lowest, highest, step) of the values this field holds; a test or generator draws from it."""
+        return self._range
 
     def extract(self, word: int) -> int:
         value = 0
         for lo, width, vlo in self.pieces:
             value |= ((word >> lo) & ((1 << width) - 1)) << vlo
         if self.signed:
-            top = self.value_bits.bit_length() - 1
-            if value >> top & 1:
-                value -= 1 << (top + 1)
+            sign = 1 << (self.value_bits.bit_length() - 1)
+            if value & sign:
+                value -= sign << 1
         return value + self.bias
 
     def insert(self, value: int) -> int:

@@ -51,6 +51,9 @@ FLOAT_REG = {name: i for i, name in enumerate(FLOAT_REGS)} | {f"f{i}": i for i i
 ROUNDING = {name: i for i, name in enumerate(ROUNDING_MODES) if name}
 ORDERING = {".aq": (1, 0), ".rl": (0, 1), ".aqrl": (1, 1)}
 NOP = encode("addi", rd=0, rs1=0, imm=0)
+# The field an operand kind fills, to point an out-of-range error at its operand.
+OPERAND_FIELD = {"fd": "rd", "fs1": "rs1", "fs2": "rs2", "fs3": "rs3", "zimm": "imm", "hi20": "imm",
+                 "target": "imm", "imm(rs1)": "imm", "(rs1)": "rs1"}
 
 
 @dataclass
@@ -256,9 +259,11 @@ class Assembler:
                 raise self.error("the fourth operand of add must be %tprel_add(symbol)", operands[3][0].col)
             self.current.fixups.append(Fixup(self.offset, "tprel_add", v, 4, self.line, operands[3][0].col))
             operands = operands[:3]
-        texts = [" ".join(t.text for t in op) for op in operands]
-        lines = pseudo.expand(name, texts, self.fresh_label, lambda i: self.const_expr(operands[i]),
-                              self.is_register, self.options["pic"])
+        lines = None
+        if name in pseudo.NAMES:
+            texts = [" ".join(t.text for t in op) for op in operands]
+            lines = pseudo.expand(name, texts, self.fresh_label, lambda i: self.const_expr(operands[i]),
+                                  self.is_register, self.options["pic"])
         if lines is not None:
             for line in lines:
                 self.statement(fill_template(line, operands, head.col))
@@ -285,9 +290,7 @@ class Assembler:
         columns = {}  # field -> column of its operand, to point at the one out of range
         for kind, tokens in zip(kinds, operands, strict=True):
             fixup = self.operand(op, kind, tokens, fields) or fixup
-            for name in ("rd", "rs1", "rs2", "rs3", "imm", "shamt", "csr"):
-                if name in kind or kind in ("zimm", "hi20", "target") and name == "imm":
-                    columns.setdefault(name, tokens[0].col if tokens else head.col)
+            columns[OPERAND_FIELD.get(kind, kind)] = tokens[0].col if tokens else head.col
         self.align_code()
         if fixup is not None:
             kind, value, col = fixup
@@ -741,9 +744,11 @@ class Assembler:
                     locals_.append(sym)
             elif sym.bind != "local" or sym.in_symtab or sym.common:
                 globals_.append(sym)
-        for sec in sections:  # pcrel_lo labels and dots made by pseudo-instructions are not in the dict
+        seen = {id(sym) for sym in ordered + locals_ + globals_}
+        for sec in sections:  # symbols made for `.` are not in the dict
             for _, _, sym, _ in sec.relocs:
-                if sym.in_symtab and sym not in ordered and sym not in locals_ and sym not in globals_:
+                if sym.in_symtab and id(sym) not in seen:
+                    seen.add(id(sym))
                     (locals_ if sym.defined and sym.bind == "local" else globals_).append(sym)
         for sym in locals_ + globals_:
             symbols.append(self.elf_symbol(sym, index))

@@ -5,7 +5,7 @@ Tokens carry their 1-based column so errors can point at them. `1f`/`1b` become 
 """
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 TOKEN = re.compile(r"""
     (?P<space>\s+)
@@ -19,8 +19,7 @@ TOKEN = re.compile(r"""
 """, re.X)
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     kind: str  # str char localref num reloc name op
     text: str
     col: int
@@ -34,6 +33,8 @@ class LexError(Exception):
 
 def strip_comment(line: str) -> str:
     """The line without its `#` or `/* */` comment (a `#` inside a string stays)."""
+    if '"' not in line and "/*" not in line:
+        return line.split("#", 1)[0]
     out, i, quote = [], 0, False
     while i < len(line):
         ch = line[i]
@@ -59,6 +60,8 @@ def strip_comment(line: str) -> str:
 
 def split_statements(line: str) -> list[tuple[str, int]]:
     """Statements separated by `;` outside strings, each with the column where it starts."""
+    if ";" not in line:
+        return [(line, 0)]
     parts, start, quote, i = [], 0, False, 0
     while i < len(line):
         ch = line[i]
@@ -76,13 +79,15 @@ def split_statements(line: str) -> list[tuple[str, int]]:
 
 
 def tokenize(text: str, col0: int = 0) -> list[Token]:
-    tokens, pos = [], 0
-    while pos < len(text):
-        m = TOKEN.match(text, pos)
+    tokens, pos, end = [], 0, len(text)
+    match = TOKEN.match
+    while pos < end:
+        m = match(text, pos)
         if not m:
             raise LexError(f"unexpected character {text[pos]!r}", col0 + pos + 1)
-        if m.lastgroup != "space":
-            tokens.append(Token(m.lastgroup, m.group(), col0 + pos + 1))
+        kind = m.lastgroup
+        if kind != "space":
+            tokens.append(Token(kind, m.group(), col0 + pos + 1))
         pos = m.end()
     return tokens
 

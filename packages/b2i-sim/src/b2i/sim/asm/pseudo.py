@@ -96,6 +96,11 @@ LOADS = {"lb", "lh", "lw", "ld", "lbu", "lhu", "lwu", "flw", "fld"}
 STORES = {"sb", "sh", "sw", "sd", "fsw", "fsd"}
 
 
+# Every name `expand` may rewrite; other mnemonics skip it.
+NAMES = ({name for name, _ in TEMPLATES} | set(IMMEDIATE_FORMS) | LOADS | STORES
+         | {"li", "la", "lla", "lga", "jalr"})
+
+
 def li_sequence(rd: str, value: int) -> list[str]:
     """GNU's constant builder: lui/addiw for 32-bit values, else build the upper part, shift, add the rest."""
     value = (value + (1 << 63)) % (1 << 64) - (1 << 63)
