@@ -14,17 +14,22 @@ BENCHES = {
     "b2i_csr": "tb_csr",
     "b2i_uart": "tb_uart",
     "b2i_clint": "tb_clint",
+    "b2i_tlb": "tb_tlb",
+    "b2i_ptw": "tb_ptw",
 }
+EXTRA_SOURCES = {"b2i_ptw": ["b2i_pte_check.v"]}
+NEEDS_SIM = {"b2i_decoder": "b2i.sim.isa", "b2i_ptw": "b2i.sim.machine.mmu"}
 BENCH_DIR = __import__("pathlib").Path(__file__).parent / "cocotb"
 
 
 @pytest.mark.parametrize("top", sorted(BENCHES))
 def test_module_bench(top, oracle, tmp_path):
     oracle("iverilog")
-    if top == "b2i_decoder" and importlib.util.find_spec("b2i.sim.isa") is None:
-        pytest.skip("the decoder bench checks against b2i.sim.isa, which is not installed")
+    if top in NEEDS_SIM and importlib.util.find_spec(NEEDS_SIM[top]) is None:
+        pytest.skip(f"the {top} bench checks against {NEEDS_SIM[top]}, which is not installed")
     runner = get_runner("icarus")
-    runner.build(sources=[RTL_DIR / f"{top}.v"], includes=[RTL_DIR], hdl_toplevel=top, build_dir=tmp_path,
+    sources = [RTL_DIR / name for name in [f"{top}.v", *EXTRA_SOURCES.get(top, [])]]
+    runner.build(sources=sources, includes=[RTL_DIR], hdl_toplevel=top, build_dir=tmp_path,
                  timescale=("1ns", "1ps"))
     # under pytest, the runner fails the test itself when a cocotb test fails
     results = runner.test(hdl_toplevel=top, test_module=BENCHES[top], test_dir=BENCH_DIR, build_dir=tmp_path)

@@ -5,8 +5,10 @@ Two engines run the same testbench (sim/b2i_tb.v): "verilator" (compiled C++, fa
 hash of every Verilog/C++ source, so an edited RTL file rebuilds and an unchanged one never does.
 """
 
+import fcntl
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -37,25 +39,31 @@ class RunResult:
         return self.cycles / self.instret if self.instret else float("inf")
 
 
-def _atomic_build(key: str, build) -> Path:
-    """Builds into a fresh folder and renames it into place, so parallel test workers never see half a build."""
+def _cached_build(key: str, build) -> Path:
+    """Builds once per key: a lock file makes parallel test workers wait for one build instead of racing."""
     final = cache_dir() / key
     if final.exists():
         return final
-    work = Path(tempfile.mkdtemp(prefix=key + ".", dir=cache_dir()))
-    build(work)
-    try:
+    with open(cache_dir() / f"{key}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if final.exists():  # another process built it while we waited
+            return final
+        work = Path(tempfile.mkdtemp(prefix=key + ".", dir=cache_dir()))
+        try:
+            build(work)
+        except BaseException:
+            shutil.rmtree(work, ignore_errors=True)
+            raise
         os.rename(work, final)
-    except OSError:  # another process finished first: use theirs
-        subprocess.run(["rm", "-rf", str(work)], check=False)
     return final
 
 
 def _run_tool(command: list[str], what: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> None:
     proc = subprocess.run(command, capture_output=True, text=True, env=env, cwd=cwd)
     if proc.returncode != 0:
-        lines = (proc.stderr or proc.stdout).strip().splitlines()
-        raise ToolError(f"{what} failed: {lines[0] if lines else proc.returncode}")
+        lines = (proc.stderr + proc.stdout).strip().splitlines()
+        errors = [line for line in lines if "error" in line.lower()] or lines
+        raise ToolError(f"{what} failed: {errors[0] if errors else proc.returncode}")
 
 
 def build_icarus() -> Path:
@@ -67,7 +75,7 @@ def build_icarus() -> Path:
         _run_tool([iverilog, "-g2012", "-I", str(RTL_DIR), "-s", "b2i_tb_clock", "-o", str(work / "tb.vvp"), *files],
                   "iverilog")
 
-    return _atomic_build("icarus-" + source_hash("icarus"), build) / "tb.vvp"
+    return _cached_build("icarus-" + source_hash("icarus"), build) / "tb.vvp"
 
 
 def build_verilator() -> Path:
@@ -76,11 +84,14 @@ def build_verilator() -> Path:
 
     def build(work: Path) -> None:
         files = [str(p) for p in testbench_files()] + [str(SIM_DIR / "harness.cpp")]
-        _run_tool(["verilator", "--cc", "--exe", "--build", "-O3", "-j", "2", "-Wno-fatal", "-Wno-lint",
-                   "-Wno-style", "--top-module", "b2i_tb", f"-I{RTL_DIR}", "-Mdir", str(work / "obj"),
+        # The PyPI wheel's verilated.mk leaves CFG_CXXFLAGS_PCH_I empty, so g++ would take the precompiled
+        # header for an input file; -include is GCC's (and clang's) spelling.
+        _run_tool(["verilator", "--cc", "--exe", "--build", "-O3", "-j", "2",
+                   "-MAKEFLAGS", "CFG_CXXFLAGS_PCH_I=-include", "-Wno-fatal", "-Wno-lint", "-Wno-style",
+                   "--top-module", "b2i_tb", f"-I{RTL_DIR}", "-Mdir", str(work / "obj"),
                    "-o", str(work / "b2i_sim"), *files], "verilator", env=env, cwd=work)
 
-    return _atomic_build("verilator-" + source_hash("verilator"), build) / "b2i_sim"
+    return _cached_build("verilator-" + source_hash("verilator"), build) / "b2i_sim"
 
 
 def run(program: str | Path | bytes, *, engine: str = "verilator", max_cycles: int = DEFAULT_MAX_CYCLES,

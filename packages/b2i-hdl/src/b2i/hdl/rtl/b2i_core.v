@@ -12,7 +12,8 @@
 // flush and refetch the instructions after them, so a CSR write is seen by everything that follows.
 // Both buses use the valid/ready protocol of docs/bus.md: the request completes in the cycle ready is high,
 // with the read data valid in that same cycle.
-// Virtual memory (Sv39) would sit between the stages and the buses; this core runs with satp in Bare mode.
+// Sv39 virtual memory: a shared TLB (b2i_tlb) translates the fetch address in IF and the data address in MEM;
+// on a miss the stage waits while the page-table walker (b2i_ptw) borrows the data bus, then looks again.
 // An FPU would sit beside the ALU and mul/div unit in EX, fed by a floating-point register file read in ID.
 `timescale 1ns/1ps
 module b2i_core #(
@@ -58,6 +59,7 @@ module b2i_core #(
     reg [63:0] id_pc;
     reg [31:0] id_instr;
     reg        id_fault;
+    reg [3:0]  id_fault_code;   // 1 instruction access fault, 12 instruction page fault
 
     reg        ex_valid;
     reg [63:0] ex_pc;
@@ -164,7 +166,9 @@ module b2i_core #(
 
     // ------------------------------------------------------------------ MEM: exceptions and interrupts
     wire [1:0]  priv;
-    wire        irq_pending, csr_illegal, csr_tsr, csr_tw, csr_tvm;
+    wire        irq_pending, csr_illegal, csr_tsr, csr_tw, csr_tvm, csr_mprv, csr_sum, csr_mxr;
+    wire [1:0]  csr_mpp;
+    wire [63:0] csr_satp;
     wire [3:0]  irq_code;
     wire [63:0] csr_rdata, trap_target, mepc, sepc;
 
@@ -175,6 +179,27 @@ module b2i_core #(
     wire is_lr = mem_is_amo && amo_op == 5'b00010;
     wire is_sc = mem_is_amo && amo_op == 5'b00011;
     wire is_rmw = mem_is_amo && !is_lr && !is_sc;
+
+    // ---- MEM: address translation (loads and stores use MPP's privilege when mstatus.MPRV is set in M)
+    wire        sv39 = csr_satp[63:60] == 4'd8;
+    wire [1:0]  mem_priv = (csr_mprv && priv == 2'd3) ? csr_mpp : priv;
+    wire        mem_memop = mem_is_load || mem_is_store || mem_is_amo;
+    wire        mem_vm = sv39 && mem_priv != 2'd3 && mem_memop;
+    wire [1:0]  mem_access = (mem_is_load || is_lr) ? 2'd1 : 2'd2;
+    wire        tlb_hit_b, mem_perm_ok;
+    wire [63:0] tlb_pa_b;
+    wire [7:0]  tlb_flags_b;
+    b2i_pte_check mem_check (.flags(tlb_flags_b), .access(mem_access), .priv(mem_priv), .sum(csr_sum),
+                             .mxr(csr_mxr), .ok(mem_perm_ok));
+    reg         wf_valid, wf_owner_mem, wf_access;   // the last walk faulted: for which page, for whom
+    reg  [51:0] wf_vpn;
+    wire        mem_tlb_ok = tlb_hit_b && mem_perm_ok && !(mem_access == 2'd2 && !tlb_flags_b[7]);
+    wire        mem_wf_match = wf_valid && wf_owner_mem && wf_vpn == mem_addr[63:12];
+    wire        mem_pf = mem_vm && ((tlb_hit_b && !mem_perm_ok) || (!mem_tlb_ok && mem_wf_match));
+    wire [3:0]  mem_pf_code = (!tlb_hit_b && wf_access) ? (mem_access == 2'd1 ? 4'd5 : 4'd7)
+                                                        : (mem_access == 2'd1 ? 4'd13 : 4'd15);
+    wire        mem_needs_walk = mem_vm && !mem_tlb_ok && !mem_pf;
+    wire [63:0] mem_pa = mem_vm ? tlb_pa_b : mem_addr;
 
     reg        sys_exc;
     reg [3:0]  sys_code;
@@ -187,6 +212,8 @@ module b2i_core #(
             sys_code = 4'd4; sys_tval = mem_addr;
         end else if ((mem_is_store || is_sc || is_rmw) && misaligned) begin
             sys_code = 4'd6; sys_tval = mem_addr;
+        end else if (mem_pf) begin
+            sys_code = mem_pf_code; sys_tval = mem_addr;
         end else if (mem_is_ecall) begin
             sys_code = 4'd8 + {2'b0, priv}; sys_tval = 64'b0;
         end else if (mem_is_ebreak) begin
@@ -212,7 +239,7 @@ module b2i_core #(
     reg [63:0] resv_addr;
     reg        amo_phase;     // AMO read-modify-write: 0 read, 1 write
     reg [63:0] amo_old;       // the value read in phase 0, as the instruction sees it
-    wire sc_ok = is_sc && resv_valid && resv_addr == mem_addr;
+    wire sc_ok = is_sc && resv_valid && resv_addr == mem_pa;
 
     // the loaded value, shifted down from its byte lane and extended
     wire [63:0] lane_data = dbus_rdata >> {mem_addr[2:0], 3'b0};
@@ -254,13 +281,19 @@ module b2i_core #(
     wire        mem_reads_bus = mem_is_load || is_lr || (is_rmw && !amo_phase);
     wire [63:0] store_value = mem_is_amo ? amo_new : mem_store_val;
 
-    assign dbus_valid = mem_valid && !trap && (mem_writes_bus || mem_reads_bus);
-    assign dbus_addr = mem_addr;
-    assign dbus_we = mem_writes_bus;
-    assign dbus_wstrb = mem_writes_bus ? (size_mask << mem_addr[2:0]) : 8'b0;
-    assign dbus_wdata = store_value << {mem_addr[2:0], 3'b0};
+    // The walker borrows the data bus while it is busy; the memory stage then waits.
+    wire        ptw_busy, ptw_mem_valid, ptw_mem_we;
+    wire [63:0] ptw_mem_addr, ptw_mem_wdata;
+    wire mem_bus_req = mem_valid && !trap && (mem_writes_bus || mem_reads_bus) && !mem_needs_walk;
+    wire mem_bus_go = mem_bus_req && !ptw_busy && dbus_ready;   // the memory stage's access completes now
+    assign dbus_valid = ptw_busy ? ptw_mem_valid : mem_bus_req;
+    assign dbus_addr = ptw_busy ? ptw_mem_addr : mem_pa;
+    assign dbus_we = ptw_busy ? ptw_mem_we : mem_writes_bus;
+    assign dbus_wstrb = ptw_busy ? (ptw_mem_we ? 8'hFF : 8'h00) : mem_writes_bus ? (size_mask << mem_addr[2:0]) : 8'b0;
+    assign dbus_wdata = ptw_busy ? ptw_mem_wdata : store_value << {mem_addr[2:0], 3'b0};
 
-    wire stall_mem = (dbus_valid && !dbus_ready) || (dbus_valid && dbus_ready && is_rmw && !amo_phase);
+    wire stall_mem = (mem_valid && !trap && mem_needs_walk) || (mem_bus_req && !mem_bus_go)
+                  || (mem_bus_go && is_rmw && !amo_phase);
 
     reg [63:0] mem_final;
     always @(*) begin
@@ -276,7 +309,7 @@ module b2i_core #(
     wire mret_take = mem_valid && mem_is_mret && !trap;
     wire sret_take = mem_valid && mem_is_sret && !trap;
 
-    b2i_csr csr (
+    b2i_csr #(.HAS_SV39(1)) csr (
         .clk(clk), .rst(rst), .mtip(mtip), .msip(msip), .meip(meip), .seip(seip), .mtime(mtime),
         .retire(wb_valid),
         .addr(mem_instr[31:20]), .op(mem_funct3), .wsrc(mem_csr_src), .src_is_zero(mem_instr[19:15] == 5'd0),
@@ -284,7 +317,8 @@ module b2i_core #(
         .trap_take(trap), .trap_is_irq(take_irq), .trap_code(trap_code), .trap_tval(trap_tval),
         .trap_pc(mem_pc), .trap_target(trap_target), .mret_take(mret_take), .sret_take(sret_take),
         .mepc_out(mepc), .sepc_out(sepc), .priv(priv), .irq_pending(irq_pending), .irq_code(irq_code),
-        .tsr(csr_tsr), .tw(csr_tw), .tvm(csr_tvm), .mprv(), .mpp(), .sum(), .mxr(), .satp()
+        .tsr(csr_tsr), .tw(csr_tw), .tvm(csr_tvm), .mprv(csr_mprv), .mpp(csr_mpp), .sum(csr_sum), .mxr(csr_mxr),
+        .satp(csr_satp)
     );
 
     // ------------------------------------------------------------------ redirects and pipeline control
@@ -301,8 +335,64 @@ module b2i_core #(
         .op(ex_funct3), .word(ex_alu_word), .a(fwd_rs1), .b(fwd_rs2), .done(md_done), .result(md_result)
     );
 
-    assign ibus_valid = !rst;
-    assign ibus_addr = pc_f;
+    // ------------------------------------------------------------------ IF: address translation
+    wire        if_vm = sv39 && priv != 2'd3;
+    wire        tlb_hit_a, if_perm_ok;
+    wire [63:0] tlb_pa_a;
+    wire [7:0]  tlb_flags_a;
+    b2i_pte_check if_check (.flags(tlb_flags_a), .access(2'd0), .priv(priv), .sum(csr_sum), .mxr(csr_mxr),
+                            .ok(if_perm_ok));
+    wire        if_wf_match = wf_valid && !wf_owner_mem && wf_vpn == pc_f[63:12];
+    wire        if_fault = if_vm && ((tlb_hit_a && !if_perm_ok) || (!tlb_hit_a && if_wf_match));
+    wire [3:0]  if_fault_code = (!tlb_hit_a && wf_access) ? 4'd1 : 4'd12;
+    wire        if_needs_walk = if_vm && !tlb_hit_a && !if_wf_match;
+
+    assign ibus_valid = !rst && (!if_vm || (tlb_hit_a && if_perm_ok));
+    assign ibus_addr = if_vm ? tlb_pa_a : pc_f;
+    wire fetch_ok = if_fault || (ibus_valid && ibus_ready);
+
+    // ------------------------------------------------------------------ TLB and page-table walker
+    wire tlb_flush = (mem_valid && mem_is_sfence && !trap) || (csr_commit && mem_instr[31:20] == 12'h180);
+    wire        ptw_done, ptw_fault, ptw_access_fault;
+    wire [63:0] ptw_result_va;
+    wire [43:0] ptw_result_ppn;
+    wire [1:0]  ptw_result_level;
+    wire [7:0]  ptw_result_flags;
+    reg         ptw_for_mem;
+    // The memory stage walks first; a fetch walks only when the memory stage does not need the bus.
+    wire ptw_start_mem = !ptw_busy && !ptw_done && mem_valid && !trap && mem_needs_walk;
+    wire ptw_start_if = !ptw_busy && !ptw_done && !ptw_start_mem && if_needs_walk && !(mem_valid && mem_memop)
+                     && !mem_redirect && !ex_redirect;
+
+    b2i_tlb tlb (
+        .clk(clk), .rst(rst), .flush(tlb_flush),
+        .va_a(pc_f), .hit_a(tlb_hit_a), .pa_a(tlb_pa_a), .flags_a(tlb_flags_a),
+        .va_b(mem_addr), .hit_b(tlb_hit_b), .pa_b(tlb_pa_b), .flags_b(tlb_flags_b),
+        .fill(ptw_done && !ptw_fault && !ptw_access_fault && !tlb_flush), .fill_va(ptw_result_va),
+        .fill_ppn(ptw_result_ppn), .fill_level(ptw_result_level), .fill_flags(ptw_result_flags)
+    );
+
+    b2i_ptw ptw (
+        .clk(clk), .rst(rst), .kill(tlb_flush), .start(ptw_start_mem || ptw_start_if),
+        .va(ptw_start_mem ? mem_addr : pc_f), .access(ptw_start_mem ? mem_access : 2'd0),
+        .priv(ptw_start_mem ? mem_priv : priv), .sum(csr_sum), .mxr(csr_mxr), .root_ppn(csr_satp[43:0]),
+        .busy(ptw_busy), .mem_valid(ptw_mem_valid), .mem_addr(ptw_mem_addr), .mem_we(ptw_mem_we),
+        .mem_wdata(ptw_mem_wdata), .mem_ready(dbus_ready), .mem_rdata(dbus_rdata), .mem_err(dbus_err),
+        .done(ptw_done), .fault(ptw_fault), .access_fault(ptw_access_fault), .result_va(ptw_result_va),
+        .result_ppn(ptw_result_ppn), .result_level(ptw_result_level), .result_flags(ptw_result_flags)
+    );
+
+    always @(posedge clk) begin
+        if (ptw_start_mem || ptw_start_if) ptw_for_mem <= ptw_start_mem;
+        if (rst || tlb_flush || mem_redirect || ex_redirect) begin
+            wf_valid <= 1'b0;
+        end else if (ptw_done && (ptw_fault || ptw_access_fault)) begin
+            wf_valid <= 1'b1;
+            wf_owner_mem <= ptw_for_mem;
+            wf_access <= ptw_access_fault;
+            wf_vpn <= ptw_result_va[63:12];
+        end
+    end
 
     always @(posedge clk) begin
         if (rst) begin
@@ -328,14 +418,14 @@ module b2i_core #(
             wb_result <= mem_final;
             mem_waiting <= mem_valid && !trap && stall_mem;
 
-            if (dbus_valid && dbus_ready && is_rmw && !amo_phase) begin
+            if (mem_bus_go && is_rmw && !amo_phase) begin
                 amo_phase <= 1'b1;
                 amo_old <= load_value;
             end else if (!stall_mem || trap) begin
                 amo_phase <= 1'b0;
             end
             if (mem_valid && !trap && !stall_mem) begin
-                if (is_lr) begin resv_valid <= 1'b1; resv_addr <= mem_addr; end
+                if (is_lr) begin resv_valid <= 1'b1; resv_addr <= mem_pa; end
                 if (is_sc) resv_valid <= 1'b0;
             end
 
@@ -385,7 +475,7 @@ module b2i_core #(
                 ex_is_sfence <= d_is_sfence;
                 ex_funct3 <= d_funct3;
                 ex_exc <= id_fault || d_illegal;
-                ex_exc_code <= id_fault ? 4'd1 : 4'd2;
+                ex_exc_code <= id_fault ? id_fault_code : 4'd2;
                 ex_exc_tval <= id_fault ? id_pc : {32'b0, id_instr};
             end else if (ex_advance) begin
                 ex_valid <= 1'b0;    // load-use: a bubble into EX
@@ -400,11 +490,12 @@ module b2i_core #(
                 id_valid <= 1'b0;
                 pc_f <= mem_redirect ? mem_target : ex_target;
             end else if (id_advance) begin
-                id_valid <= ibus_ready;
+                id_valid <= fetch_ok;
                 id_pc <= pc_f;
                 id_instr <= ibus_rdata;
-                id_fault <= ibus_err;
-                if (ibus_ready) pc_f <= pc_f + 64'd4;
+                id_fault <= if_fault || ibus_err;
+                id_fault_code <= if_fault ? if_fault_code : 4'd1;
+                if (fetch_ok) pc_f <= pc_f + 64'd4;
             end
         end
     end

@@ -1,0 +1,76 @@
+// b2i_tlb: a small fully associative translation cache for Sv39, with a fetch port and a data port.
+//
+// Each entry maps one page (4 KiB, 2 MiB or 1 GiB: `level` 0, 1, 2) to its physical page number and keeps the
+// leaf PTE's flag bits, which the core checks on every hit (permissions depend on the current privilege,
+// SUM and MXR, so they are not baked into the entry). The walker refills it; replacement is round-robin;
+// sfence.vma and satp writes flush it whole (ASIDs are not used).
+`timescale 1ns/1ps
+module b2i_tlb #(
+    parameter ENTRIES = 8
+) (
+    input  wire        clk,
+    input  wire        rst,
+    input  wire        flush,
+    // lookup ports: virtual address in, hit / physical address / PTE flags out
+    input  wire [63:0] va_a,
+    output reg         hit_a,
+    output reg  [63:0] pa_a,
+    output reg  [7:0]  flags_a,
+    input  wire [63:0] va_b,
+    output reg         hit_b,
+    output reg  [63:0] pa_b,
+    output reg  [7:0]  flags_b,
+    // refill from the page-table walker
+    input  wire        fill,
+    input  wire [63:0] fill_va,
+    input  wire [43:0] fill_ppn,
+    input  wire [1:0]  fill_level,
+    input  wire [7:0]  fill_flags
+);
+    localparam IW = (ENTRIES > 1) ? $clog2(ENTRIES) : 1;
+    reg            valid [0:ENTRIES-1];
+    reg [26:0]     vpn   [0:ENTRIES-1];
+    reg [43:0]     ppn   [0:ENTRIES-1];
+    reg [1:0]      level [0:ENTRIES-1];
+    reg [7:0]      flags [0:ENTRIES-1];
+    reg [IW-1:0]   next;
+
+    // Does entry i map the page of va? Superpages compare fewer VPN bits.
+    function match(input integer i, input [63:0] va);
+        match = valid[i] && va[38:30] == vpn[i][26:18] && (level[i] == 2'd2 || (va[29:21] == vpn[i][17:9] &&
+                (level[i] == 2'd1 || va[20:12] == vpn[i][8:0])));
+    endfunction
+
+    // The physical address: the entry's PPN with the page offset (larger for superpages) from va.
+    function [63:0] translate(input integer i, input [63:0] va);
+        case (level[i])
+            2'd2:    translate = {8'b0, ppn[i][43:18], va[29:0]};
+            2'd1:    translate = {8'b0, ppn[i][43:9], va[20:0]};
+            default: translate = {8'b0, ppn[i], va[11:0]};
+        endcase
+    endfunction
+
+    integer i;
+    always @(*) begin
+        hit_a = 1'b0; pa_a = 64'b0; flags_a = 8'b0;
+        hit_b = 1'b0; pa_b = 64'b0; flags_b = 8'b0;
+        for (i = 0; i < ENTRIES; i = i + 1) begin
+            if (match(i, va_a)) begin hit_a = 1'b1; pa_a = translate(i, va_a); flags_a = flags[i]; end
+            if (match(i, va_b)) begin hit_b = 1'b1; pa_b = translate(i, va_b); flags_b = flags[i]; end
+        end
+    end
+
+    always @(posedge clk) begin
+        if (rst || flush) begin
+            for (i = 0; i < ENTRIES; i = i + 1) valid[i] <= 1'b0;
+            next <= {IW{1'b0}};
+        end else if (fill) begin
+            valid[next] <= 1'b1;
+            vpn[next] <= fill_va[38:12];
+            ppn[next] <= fill_ppn;
+            level[next] <= fill_level;
+            flags[next] <= fill_flags;
+            next <= next + 1'b1;
+        end
+    end
+endmodule
