@@ -14,7 +14,6 @@ from b2i.tensor.random import Generator, manual_seed
 from b2i.tensor.shapes import AxisError
 from b2i.tensor.tensor import Tensor, concatenate, dot, matmul, maximum, minimum, realize, stack, where
 
-tensor = Tensor
 zeros = Tensor.zeros
 ones = Tensor.ones
 full = Tensor.full
@@ -55,7 +54,7 @@ def tanh(t: Tensor) -> Tensor:
 
 
 __all__ = [
-    "__version__", "Tensor", "tensor", "DType", "DTYPES", "bool_", "uint8", "int32", "int64", "float32", "float64",
+    "__version__", "Tensor", "DType", "DTYPES", "bool_", "uint8", "int32", "int64", "float32", "float64",
     "result_type", "where", "maximum", "minimum", "concatenate", "stack", "matmul", "dot", "realize",
     "zeros", "ones", "full", "arange", "linspace", "eye", "rand", "randn", "randint", "zeros_like", "ones_like",
     "full_like", "exp", "log", "sqrt", "tanh", "Generator", "manual_seed", "AxisError", "DeviceUnavailable",
