@@ -7,7 +7,6 @@ import subprocess
 import sys
 
 import numpy as np
-
 from b2i.tensor import Tensor
 from b2i.tensor.render_c import PRELUDE, render
 from b2i.tensor.schedule import Scheduler
