@@ -19,21 +19,12 @@ HERE = pathlib.Path(__file__).parent
 USER = HERE / "programs" / "user"
 FAST = HERE / "programs" / "fast"
 ENV = ["B2I_GREETING=hello world", "B2I_OTHER=1", "LANG=C"]
-CASES = {  # program -> (argv after argv[0], stdin); the reference's corpus (test_run_corpus.py) and ours
-    "printf_ints": ([], b""),
-    "floats": ([], b""),
-    "strings": ([], b""),
-    "malloc_list": ([], b""),
-    "recursion": ([], b""),
-    "qsort_ints": ([], b""),
-    "file_io": ([], b""),
+# Every program of the reference's corpus (test_run_corpus.py) and ours; these two need arguments or input.
+SPECIAL_CASES = {  # program -> (argv after argv[0], stdin)
     "args_env": (["one", "two words", "", "ünïcode"], b""),
-    "intdiv": ([], b""),
     "stdin_echo": ([], b"the quick brown fox\n  jumps over\tthe lazy dog\n\nlast line without newline"),
-    "exit_atexit": ([], b""),
-    "self_modifying": ([], b""),
-    "chaining": ([], b""),
 }
+CASES = {p.stem: SPECIAL_CASES.get(p.stem, ([], b"")) for p in [*USER.glob("*.c"), *FAST.glob("*.c")]}
 
 
 @pytest.fixture(scope="session")
@@ -56,8 +47,8 @@ def build(oracle, build_dir: pathlib.Path, name: str) -> pathlib.Path:
     return exe
 
 
-def test_cases_cover_the_corpus():
-    assert sorted(CASES) == sorted(p.stem for p in [*USER.glob("*.c"), *FAST.glob("*.c")])
+def test_corpus_is_there():
+    assert set(SPECIAL_CASES) | {"self_modifying", "chaining", "floats"} <= set(CASES)
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

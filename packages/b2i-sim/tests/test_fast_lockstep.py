@@ -33,7 +33,7 @@ FLOAT = ["fadd.d", "fsub.d", "fmul.d", "fdiv.d", "fsqrt.d", "fmadd.d", "fmsub.d"
          "fsgnj.d", "fsgnjn.d", "fsgnjx.d", "fmin.d", "fmax.d", "feq.d", "flt.d", "fle.d", "fcvt.w.d",
          "fcvt.wu.d", "fcvt.l.d", "fcvt.lu.d", "fcvt.d.w", "fcvt.d.wu", "fcvt.d.l", "fcvt.d.lu", "fmv.x.d",
          "fmv.d.x", "fmv.x.w", "fmv.w.x", "fadd.s", "fmul.s", "fcvt.s.d", "fcvt.d.s", "fclass.d"]
-SYSTEM = ["csrrs", "csrrwi"]
+SYSTEM = ["csrrw", "csrrs", "csrrc", "csrrwi", "csrrsi", "csrrci"]  # fflags, frm, fcsr (instret: reference)
 OPS = INTEGER + MEMORY + FLOAT + SYSTEM
 SPECIAL = [0.0, -0.0, 1.0, -1.0, 0.5, 3.0, 1e308, -1e308, 5e-324, 2.2250738585072014e-308, 1e-310,
            float("inf"), float("-inf"), float("nan"), 2.0**31, -(2.0**31), 2.0**63, 2.0**53 + 1, 1e-300]
@@ -56,10 +56,10 @@ def instruction(name: str, rng: random.Random) -> int:
     if name in MEMORY:
         fields["rs1"] = BASE
         fields["imm"] = rng.randrange(-2048, 2048 - 8)  # x3 points into the middle of the data page
-    if name == "csrrs":
-        fields |= {"csr": isa.CSRS["fflags"], "rs1": 0}
-    if name == "csrrwi":
-        fields |= {"csr": isa.CSRS["frm"], "imm": rng.randrange(0, 5), "rd": 0}
+    if name in SYSTEM:
+        fields["csr"] = isa.CSRS[rng.choice(["fflags", "frm", "fcsr", "fflags", "instret"])]
+        if fields["csr"] == isa.CSRS["instret"]:
+            fields["imm" if name.endswith("i") else "rs1"] = 0  # a read: writing a counter is not for a process
     return isa.encode(op, **fields)
 
 
@@ -71,7 +71,8 @@ def program(body: list[int], passes: int) -> bytes:
 
 
 def load(code: bytes, data: bytes, seed: int, passes: int) -> Process:
-    image = Image(CODE, (Segment(CODE, code, len(code), 5), Segment(DATA, data, len(data), 6)), 0, 56, 0, {})
+    segments = (Segment(CODE, code, len(code), 5), Segment(DATA, data, len(data), 6))
+    image = Image(entry=CODE, segments=segments, phdr=0, phent=56, phnum=0)
     process = Process(image, ["stream"], [], Stream(read=lambda n: b""), Stream(write=lambda b: None),
                       Stream(write=lambda b: None), ".")
     rng = random.Random(seed)
@@ -97,8 +98,8 @@ def test_random_streams_in_lockstep(tmp_path_factory, names, seed, passes):
     result = lockstep(load(code, data, seed, passes), load(code, data, seed, passes), hot=2,
                       cache_dir=tmp_path_factory.getbasetemp().parent / "fast-object-cache")
     assert result.divergence is None, str(result.divergence)
-    assert result.outcome.startswith("exit")
-    assert result.instret == passes * (len(names) + 2) + 1
+    if result.outcome.startswith("exit"):  # else both faulted alike (an frm write of 5-7, then a dyn FP op)
+        assert result.instret == passes * (len(names) + 2) + 1
 
 
 def test_lockstep_names_a_divergence(monkeypatch, tmp_path):
@@ -119,5 +120,6 @@ def test_lockstep_names_a_divergence(monkeypatch, tmp_path):
     assert result.divergence is not None
     assert result.divergence.what == "x10 (a0)"
     assert result.divergence.kind == "native" and result.divergence.pc == CODE
-    assert result.divergence.reference == (5 + first.hart.x[12]) and result.divergence.fast == (5 - first.hart.x[12]) % 2**64
-    assert "x10" in str(result.divergence) or "a0" in str(result.divergence)
+    assert result.divergence.reference == 5 + first.hart.x[12]
+    assert result.divergence.fast == (5 - first.hart.x[12]) % 2**64
+    assert "x10 (a0) is 0x" in str(result.divergence)

@@ -236,7 +236,7 @@ class FastEngine:
         h, state = self.hart, self.state
         h.x[:] = state[X : X + 32]
         h.f[:] = state[F : F + 32]
-        h.pc, h.instret, h.fflags = state[PC], state[INSTRET], state[FFLAGS]
+        h.pc, h.instret, h.fflags, h.frm = state[PC], state[INSTRET], state[FFLAGS], state[FRM]
         if state[FP_DIRTY]:
             h.fp_dirty()
 

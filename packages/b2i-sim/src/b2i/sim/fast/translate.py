@@ -58,6 +58,8 @@ FP_COMPARE = {"feq.d": "oeq", "flt.d": "olt", "fle.d": "ole"}
 FP_MOVES = {"fld", "fsd", "flw", "fsw", "fmv.x.d", "fmv.d.x", "fmv.x.w", "fmv.w.x", "fsgnj.d", "fsgnjn.d",
             "fsgnjx.d", "fmin.d", "fmax.d", *FP_COMPARE}
 RTZ, DYN = 1, 7
+CSR_OPS = ("csrrw", "csrrs", "csrrc", "csrrwi", "csrrsi", "csrrci")
+FFLAGS_CSR, FRM_CSR, FCSR_CSR = isa.CSRS["fflags"], isa.CSRS["frm"], isa.CSRS["fcsr"]
 
 
 @dataclass
@@ -85,6 +87,8 @@ class Block:
 def translatable(insn: Insn) -> bool:
     """Whether the translator emits native code for this instruction (else the reference executes it)."""
     name = insn.name
+    if name in CSR_OPS:
+        return insn.fields["csr"] in (FFLAGS_CSR, FRM_CSR, FCSR_CSR)
     if name in FP_ARITH or name in FP_TO_INT:
         rm = insn.fields.get("rm", 0)
         if name in FP_TO_INT:
@@ -109,7 +113,7 @@ def scan(fetch: Callable[[int], int], pc: int) -> list[Insn]:
         if not translatable(insn):
             break
         insns.append(insn)
-        if insn.name in ENDS_BLOCK:
+        if ends_block(insn):
             break
         pc += insn.size
     return insns
@@ -442,18 +446,79 @@ def _fp_arith(e: Emitter, insn: Insn, index: int) -> None:
         conditions.append(e.op(f"or i1 {normal}, {zero}"))
         e.guard(e.all_true(*conditions), insn, index)
         _raise_nx(e, e.op(f"and i1 {normal}, {_nonzero(e, rest)}"))
-    else:  # the fused multiply-adds: fast only once fflags.NX is already set (exactness is not checked)
-        c = e.f(f["rs3"])
-        if name in ("fnmsub.d", "fnmadd.d"):
-            a = e.op(f"fneg double {a}")
-        if name in ("fmsub.d", "fnmadd.d"):
-            c = e.op(f"fneg double {c}")
-        result = e.op(f"call double @llvm.fma.f64(double {a}, double {b}, double {c})")
-        flags = e.op("load i64, ptr %fflags")
-        conditions.append(e.op(f"icmp ne i64 {e.op(f'and i64 {flags}, {NX}')}, 0"))
-        conditions.append(_in_range(e, result))
-        e.guard(e.all_true(*conditions), insn, index)
+    else:
+        result = _fused(e, insn, a, b, conditions, index)
     e.set_f(f["rd"], result)
+
+
+def _two_sum(e: Emitter, x: str, y: str) -> tuple[str, str]:
+    """(x + y rounded, its exact rounding error): Knuth's TwoSum, exact unless something overflows."""
+    total = e.op(f"fadd double {x}, {y}")
+    y_part = e.op(f"fsub double {total}, {x}")
+    x_part = e.op(f"fsub double {total}, {y_part}")
+    error = e.op(f"fadd double {e.op(f'fsub double {x}, {x_part}')}, {e.op(f'fsub double {y}, {y_part}')}")
+    return total, error
+
+
+def _fused(e: Emitter, insn: Insn, a: str, b: str, conditions: list[str], index: int) -> str:
+    """fmadd/fmsub/fnmsub/fnmadd: r = fma(a, b, c) on the host, and NX from an exact check that
+    a*b + c - r = (s - r) + e2 + e1 is zero, where p = a*b (rounded), e1 = a*b - p, s = p + c, e2 = p + c - s."""
+    c = e.f(insn.fields["rs3"])
+    if insn.name in ("fnmsub.d", "fnmadd.d"):
+        a = e.op(f"fneg double {a}")
+    if insn.name in ("fmsub.d", "fnmadd.d"):
+        c = e.op(f"fneg double {c}")
+    result = e.op(f"call double @llvm.fma.f64(double {a}, double {b}, double {c})")
+    product = e.op(f"fmul double {a}, {b}")
+    product_error = e.op(f"call double @llvm.fma.f64(double {a}, double {b}, double {e.op(f'fneg double {product}')})")
+    total, sum_error = _two_sum(e, product, c)
+    distance, distance_error = _two_sum(e, total, e.op(f"fneg double {result}"))
+    errors, errors_error = _two_sum(e, product_error, sum_error)
+    zero_factor = e.op(f"or i1 {_is_zero(e, a)}, {_is_zero(e, b)}")
+    exact = e.op(f"fcmp oeq double {e.op(f'fadd double {distance}, {errors}')}, 0.0")
+    exact_zero = e.op(f"and i1 {_is_zero(e, result)}, {exact}")  # 0*x + 0 and cancellations, not underflow
+    conditions += [e.op(f"or i1 {_in_range(e, result)}, {exact_zero}"),
+                   e.op(f"or i1 {_in_range(e, product)}, {zero_factor}"),
+                   e.op(f"fcmp olt double {_magnitude(e, c)}, {BIG}"),
+                   e.op(f"fcmp olt double {_magnitude(e, total)}, {BIG}"),
+                   e.op(f"fcmp oeq double {distance_error}, 0.0"), e.op(f"fcmp oeq double {errors_error}, 0.0")]
+    e.guard(e.all_true(*conditions), insn, index)
+    _raise_nx(e, e.op(f"xor i1 {exact}, true"))
+    return result
+
+
+def _fp_csr(e: Emitter, insn: Insn, index: int) -> None:
+    """csrr[wsc][i] on fflags, frm and fcsr: plain state in a user process (a frm write ends the block)."""
+    f, how = insn.fields, insn.name[4]
+    immediate = insn.name.endswith("i")
+    source = str(f["imm"]) if immediate else e.x(f["rs1"])
+    flags = e.op("load i64, ptr %fflags")
+    number = f["csr"]
+    old = {FFLAGS_CSR: flags, FRM_CSR: "%frm"}.get(number) or e.op(f"or i64 {e.op('shl i64 %frm, 5')}, {flags}")
+    if _csr_writes(insn):
+        if how == "w":
+            new = source
+        elif how == "s":
+            new = e.op(f"or i64 {old}, {source}")
+        else:
+            new = e.op(f"and i64 {old}, {e.op(f'xor i64 {source}, -1')}")
+        if number in (FFLAGS_CSR, FCSR_CSR):
+            e.emit(f"store i64 {e.op(f'and i64 {new}, 31')}, ptr %fflags")
+        if number in (FRM_CSR, FCSR_CSR):
+            shifted = new if number == FRM_CSR else e.op(f"lshr i64 {new}, 5")
+            e.emit(f"store i64 {e.op(f'and i64 {shifted}, 7')}, ptr %frm.p")
+    e.set_x(f["rd"], old)
+
+
+def _csr_writes(insn: Insn) -> bool:
+    return insn.name[4] == "w" or (insn.fields["imm"] if insn.name.endswith("i") else insn.fields["rs1"]) != 0
+
+
+def ends_block(insn: Insn) -> bool:
+    """Control transfers, fence.i, and writes of the rounding mode (later blocks read frm on entry)."""
+    if insn.name in CSR_OPS:
+        return insn.fields["csr"] != FFLAGS_CSR and _csr_writes(insn)
+    return insn.name in ENDS_BLOCK
 
 
 def _fp_to_int(e: Emitter, insn: Insn, index: int) -> None:
@@ -515,6 +580,7 @@ TRANSLATORS |= {name: _fp_arith for name in FP_ARITH}
 TRANSLATORS |= {name: _fp_to_int for name in FP_TO_INT}
 TRANSLATORS |= {name: _fp_compare for name in FP_COMPARE}
 TRANSLATORS |= {"fmin.d": _fp_minmax, "fmax.d": _fp_minmax}
+TRANSLATORS |= {name: _fp_csr for name in CSR_OPS}
 TRANSLATORS |= {name: _nothing for name in ("jal", "jalr", "fence.i", *BRANCHES)}  # the block's ending
 
 
@@ -555,7 +621,7 @@ def _ending(e: Emitter, last: Insn, passes: int) -> None:
         e.exit(target, passes)
     elif name == "fence.i":  # the engine drops its translations, then the reference steps over it
         e.exit(last.pc, passes - 1, EXIT_FENCE_I)
-    elif passes < MAX_BLOCK:  # the scan stopped before an instruction only the reference executes
+    elif passes < MAX_BLOCK and not ends_block(last):  # stopped before an instruction only the reference runs
         e.exit(after, passes, EXIT_STEP)
     else:
         e.exit(after, passes)
