@@ -1,5 +1,7 @@
 """End-to-end learning: the MLP reads digits, a tiny GPT memorizes a short text, the CLI trains and samples."""
 
+import csv
+
 import numpy as np
 import pytest
 from b2i.ml import checkpoint, cli, datasets, gpt, mlp, nn
@@ -93,6 +95,23 @@ def test_cli_trains_mlp_on_mnist_style_idx_files(tmp_path, capsys):
     assert accuracy > 85
     curve = read_png(tmp_path / "out" / "mlp-loss.png")
     assert curve.shape == (200, 320, 3)
+
+
+def test_cli_trains_on_a_csv_written_by_the_csv_module(tmp_path, capsys):
+    images, labels = datasets.load_digits()
+    path = tmp_path / "digits.csv"
+    with open(path, "w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow([f"p{i}" for i in range(64)] + ["label"])
+        writer.writerows([[int(v) for v in row * 16] + [int(label)] for row, label in zip(images, labels, strict=True)])
+    assert cli.main(["train", "mlp", "--data", str(path), "--epochs", "3", "--device", "numpy",
+                     "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert float(out.rsplit("test accuracy ", 1)[1].split("%")[0]) > 90
+    with open(path, "a") as f:
+        f.write("1,2,3\n")  # a ragged row at line 1799
+    assert cli.main(["train", "mlp", "--data", str(path), "--device", "numpy"]) == 1
+    assert capsys.readouterr().err == f"{path}:1799: error: row has 3 fields, expected 65\n"
 
 
 def test_cli_bad_idx_is_one_line_exit_1(tmp_path, capsys):

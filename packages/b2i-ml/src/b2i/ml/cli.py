@@ -30,7 +30,12 @@ def _out_path(folder: str, name: str) -> str:
 def train_mlp(args: argparse.Namespace) -> int:
     from b2i.ml import datasets, mlp, plot
 
-    if args.data:
+    if args.data and os.path.isfile(args.data):
+        images, labels = datasets.load_csv_images(args.data)
+        train_x, train_y, test_x, test_y = mlp.split(images, labels, 0.2, args.seed)
+        name, hidden = f"{args.data} (CSV)", args.hidden or 128
+        epochs, lr = args.epochs or 10, args.lr or 1e-2
+    elif args.data:
         data = datasets.load_mnist(args.data)
         train_x, train_y, test_x, test_y = (data[k] for k in ("train_images", "train_labels", "test_images",
                                                                "test_labels"))
@@ -130,7 +135,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     train = commands.add_parser("train", help="train a model").add_subparsers(dest="model", required=True)
     mlp = train.add_parser("mlp", help="an MLP on handwritten digits (UCI 8x8 digits, or MNIST with --data)")
-    mlp.add_argument("--data", metavar="DIR", help="folder with MNIST's four IDX files (gzipped or not)")
+    mlp.add_argument("--data", metavar="DIR|FILE", help="folder with MNIST's four IDX files (gzipped or not), or a "
+                     "CSV file: one image per row, pixel columns then the label")
     mlp.add_argument("--epochs", type=int, help="passes over the training set (10 for digits, 8 for MNIST)")
     mlp.add_argument("--hidden", type=int, help="hidden units (128 for digits, 256 for MNIST)")
     mlp.add_argument("--batch-size", type=int, default=32)
@@ -141,7 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
     gpt.add_argument("--text", metavar="FILE", help="UTF-8 text to learn (default: CPython's pydoc_data.topics)")
     gpt.add_argument("--steps", type=int, default=300)
     gpt.add_argument("--batch-size", type=int, default=16)
-    gpt.add_argument("--lr", type=float, default=3e-3)
+    gpt.add_argument("--lr", type=float, default=6e-3)
     gpt.add_argument("--vocab-size", type=int, default=512)
     gpt.add_argument("--tokenizer-chars", type=int, default=100_000, help="characters the BPE trains on")
     gpt.add_argument("--block-size", type=int, default=64)

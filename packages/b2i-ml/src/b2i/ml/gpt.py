@@ -66,7 +66,7 @@ def train(
     tokens: np.ndarray,
     steps: int = 300,
     batch_size: int = 16,
-    lr: float = 3e-3,
+    lr: float = 6e-3,
     warmup: int = 20,
     seed: int = 0,
     log=print,

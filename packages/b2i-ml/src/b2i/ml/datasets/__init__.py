@@ -12,7 +12,7 @@ from importlib import resources
 from pathlib import Path
 
 import numpy as np
-from b2i.ml.data.csv import parse_records
+from b2i.ml.data.csv import parse_records, read_csv
 from b2i.ml.data.errors import DataError
 from b2i.ml.data.idx import read_idx
 
@@ -55,6 +55,28 @@ def load_mnist(folder: str | os.PathLike) -> dict[str, np.ndarray]:
         if len(out[f"{part}_images"]) != len(out[f"{part}_labels"]):
             raise DataError(folder, "", f"{part} images and labels differ in count")
     return out
+
+
+def load_csv_images(path: str | os.PathLike) -> tuple[np.ndarray, np.ndarray]:
+    """A CSV with a header row, one image per row: numeric pixel columns, then an integer label column.
+
+    Pixels are scaled by the largest value so they lie in [0, 1]; labels must be 0, 1, 2, ...
+    """
+    table = read_csv(path)
+    if len(table.header) < 2 or len(table) == 0:
+        raise DataError(path, "1", "expected a header and rows of pixel columns followed by a label column")
+    for j, name in enumerate(table.header):
+        kind = type(table.columns[name][0])
+        wanted = (int,) if j == len(table.header) - 1 else (int, float)
+        if kind not in wanted:
+            what = "the label column must hold integers" if j == len(table.header) - 1 else "pixels must be numbers"
+            raise DataError(path, f"2:{j + 1}", f"column {name!r}: {what}")
+    pixels = np.array([table.columns[name] for name in table.header[:-1]], dtype=np.float64).T
+    labels = np.array(table.columns[table.header[-1]], dtype=np.int64)
+    if labels.min() < 0:
+        raise DataError(path, "", "labels must be 0 or more")
+    scale = float(np.abs(pixels).max()) or 1.0
+    return (pixels / scale).astype(np.float32), labels
 
 
 def default_corpus() -> str:
