@@ -8,7 +8,7 @@ import pytest
 from b2i.sim.machine.run import run_machine
 
 PROGRAMS = pathlib.Path(__file__).parent / "programs" / "machine"
-STDIN = {"uart_echo": b"hello World\n"}
+STDIN = {"uart_echo": b"hello World\n", "uart_irq": b"ab\n"}
 NAMES = sorted(p.stem for p in PROGRAMS.glob("*.S") if p.stem != "lib")
 
 
