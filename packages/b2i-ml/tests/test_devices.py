@@ -1,0 +1,33 @@
+"""The same forward and backward pass on b2i-tensor's c device (kernels built by the host C compiler) and on its
+numpy reference device must agree."""
+
+import os
+
+import numpy as np
+from b2i.ml import backend as B
+from b2i.ml import functional as F
+from b2i.ml import nn
+from b2i.ml.autograd import Tensor
+
+
+def gradients(device: str) -> dict[str, np.ndarray]:
+    previous = B.default_device()
+    B.set_default_device(device)
+    try:
+        nn.manual_seed(0)
+        model = nn.Sequential(nn.Linear(6, 8), nn.GELU(), nn.LayerNorm(8), nn.Linear(8, 4))
+        x = np.random.default_rng(0).standard_normal((5, 6)).astype(np.float32)
+        loss = F.cross_entropy(model(Tensor(x)), np.array([0, 1, 2, 3, 1]))
+        loss.backward()
+        assert all(p.device == device for p in model.parameters())
+        return {"loss": loss.numpy(), **{name: p.grad.numpy() for name, p in model.named_parameters()}}
+    finally:
+        B.set_default_device(previous)
+
+
+def test_c_device_matches_numpy_device(oracle):
+    oracle(os.environ.get("CC", "cc"))  # the c device needs the host C compiler
+    on_c, on_numpy = gradients("c"), gradients("numpy")
+    assert on_c.keys() == on_numpy.keys()
+    for name in on_c:
+        np.testing.assert_allclose(on_c[name], on_numpy[name], rtol=1e-4, atol=1e-6, err_msg=name)
