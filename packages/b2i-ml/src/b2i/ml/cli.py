@@ -85,8 +85,14 @@ def train_gpt(args: argparse.Namespace) -> int:
     model = gpt.GPT(config)
     print(f"GPT: {config.layers} layers, {config.heads} heads, dim {config.dim}, block {config.block_size}, "
           f"{model.num_parameters():,} parameters, device {B.default_device()}", flush=True)
-    history = gpt.train(model, tokens, steps=args.steps, batch_size=args.batch_size, lr=args.lr, seed=args.seed,
-                        log=lambda line: print(line, flush=True))
+    cut = len(tokens) * 9 // 10
+    if len(tokens) - cut > args.block_size + 1:
+        train_tokens, held_out, where = tokens[:cut], tokens[cut:], "the held-out last 10% of the text"
+    else:  # too short to hold anything out
+        train_tokens, held_out, where = tokens, tokens, "the training text"
+    history = gpt.train(model, train_tokens, steps=args.steps, batch_size=args.batch_size, lr=args.lr,
+                        seed=args.seed, log=lambda line: print(line, flush=True))
+    print(f"loss on {where}: {gpt.evaluate_loss(model, held_out):.4f}", flush=True)
     weights = _out_path(args.out, "gpt.safetensors")
     checkpoint.save(weights, model.state_dict(), gpt.metadata(model, tokenizer))
     curve = _out_path(args.out, "gpt-loss.png")

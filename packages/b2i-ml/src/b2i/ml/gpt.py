@@ -9,7 +9,6 @@ import time
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
-from b2i.ml import backend as B
 from b2i.ml import functional as F
 from b2i.ml import nn, optim
 from b2i.ml.autograd import Tensor, no_grad
@@ -134,6 +133,7 @@ def metadata(model: GPT, tokenizer: Tokenizer) -> dict[str, str]:
 
 
 def evaluate_loss(model: GPT, tokens: np.ndarray, batch_size: int = 8, seed: int = 1) -> float:
+    """Mean cross-entropy on batch_size random windows of tokens (text the model did not train on)."""
     x, y = batches(tokens, batch_size, model.config.block_size, np.random.default_rng(seed))
     model.eval()
     with no_grad():
@@ -142,5 +142,3 @@ def evaluate_loss(model: GPT, tokens: np.ndarray, batch_size: int = 8, seed: int
     model.train()
     return loss
 
-
-__all__ = ["GPT", "GPTConfig", "B", "evaluate_loss", "metadata", "sample", "train"]
