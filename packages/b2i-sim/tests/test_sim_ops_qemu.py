@@ -170,7 +170,7 @@ def fp_case(draw, s: str) -> str:
             f"    {move} ft2, t2\n    csrwi frm, {frm}\n    csrwi fflags, 0\n"
     to_fp = "    fmv.x.d t2, ft3\n"
     kind = draw(st.sampled_from(["binary", "binary", "fma", "fma", "sqrt", "noround", "compare", "class",
-                                 "to_int", "from_int", "convert", "unboxed"]))
+                                 "to_int", "from_int", "convert", "unboxed", "csr"]))
     if kind == "binary":
         op = draw(st.sampled_from(["fadd", "fsub", "fmul", "fdiv"]))
         insn = f"    {op}.{s} ft3, ft0, ft1, {rm}\n" + to_fp
@@ -196,6 +196,12 @@ def fp_case(draw, s: str) -> str:
         insn = f"    li t0, {draw(int64)}\n    fcvt.{s}.{source} ft3, t0{rounding}\n" + to_fp
     elif kind == "convert":
         insn = f"    fcvt.d.s ft3, ft0\n{to_fp}" if s == "s" else f"    fcvt.s.d ft3, ft0, {rm}\n{to_fp}"
+    elif kind == "csr":  # fcsr, frm and fflags are views of one register; writes keep only their bits
+        register = draw(st.sampled_from(["fcsr", "frm", "fflags"]))
+        op = draw(st.sampled_from(["csrrw", "csrrs", "csrrc", "csrrwi", "csrrsi", "csrrci"]))
+        operand = draw(st.integers(0, 31)) if op.endswith("i") else "t0"
+        insn = f"    li t0, {draw(st.integers(0, 1 << 12))}\n    fadd.{s} ft3, ft0, ft1\n" \
+               f"    {op} t2, {register}, {operand}\n    csrr t4, fcsr\n    slli t4, t4, 32\n    or t2, t2, t4\n"
     else:  # a single read from a register that does not hold a NaN-boxed value
         insn = f"    li t0, {draw(st.integers(0, (1 << 64) - 1))}\n    fmv.d.x ft0, t0\n" \
                f"    fadd.s ft3, ft0, ft1, {rm}\n" + to_fp
