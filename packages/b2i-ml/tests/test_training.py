@@ -125,6 +125,20 @@ def test_cli_bad_idx_is_one_line_exit_1(tmp_path, capsys):
                   "then a type code 08-0e)\n"
 
 
+def test_cli_trains_a_gpt_on_a_text_file_and_generates(tmp_path, capsys):
+    text = tmp_path / "t.txt"
+    text.write_text("the cat sat on the mat. the dog sat on the log. " * 30)
+    args = ["train", "gpt", "--text", str(text), "--device", "numpy", "--steps", "6", "--vocab-size", "270",
+            "--block-size", "8", "--dim", "8", "--heads", "2", "--layers", "1", "--out", str(tmp_path)]
+    assert cli.main(args) == 0
+    out = capsys.readouterr().out
+    assert "step 6/6" in out and "tokens/s" in out and "loss on the held-out last 10% of the text" in out
+    assert read_png(tmp_path / "gpt-loss.png").shape == (200, 320, 3)
+    gen = ["generate", "--checkpoint", str(tmp_path / "gpt.safetensors"), "--prompt", "the cat", "--tokens", "4"]
+    assert cli.main(gen) == 0
+    assert capsys.readouterr().out.startswith("the cat")
+
+
 def test_cli_bad_text_and_options(tmp_path, capsys):
     path = tmp_path / "bad.txt"
     path.write_bytes(b"hello\nworld \xff\n")
