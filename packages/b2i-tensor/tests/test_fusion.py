@@ -79,3 +79,14 @@ def test_the_c_backend_caches_kernels():
         (x * 3 + 2).realize()
     assert c.kernels == 1 and c.compiled == 0 and c.cache_hits == 1
     assert c.bytes_moved == 5 * 8 * 2  # read x, write the result
+
+
+@pytest.mark.parametrize("device", ["numpy", "c"])
+def test_very_long_chains_are_split_not_crashed(device):
+    x = Tensor(np.arange(6.0), device=device)
+    t, ref = x, np.arange(6.0)
+    for _ in range(2000):
+        t = t * 1.001 - 0.0005
+        ref = ref * 1.001 - 0.0005
+    assert 2 <= kernels(t) <= 40
+    check(t, ref)

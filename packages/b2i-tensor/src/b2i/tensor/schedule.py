@@ -8,6 +8,7 @@ Reductions, matmuls, concatenations and pads end a kernel: their results are wri
 
 from __future__ import annotations
 
+import sys
 import time
 from dataclasses import dataclass
 
@@ -17,6 +18,9 @@ from b2i.tensor.dtype import DType
 from b2i.tensor.graph import Node, dump
 from b2i.tensor.kernel import ELEMENTWISE, Alu, Const, Expr, Kernel, Load, Rand
 from b2i.tensor.view import View, merge
+
+
+MAX_INLINE_DEPTH = 200  # longer elementwise chains are split, which bounds kernel size and recursion
 
 
 @dataclass
@@ -36,6 +40,7 @@ class _KernelBuilder:
         self.inputs: list[Node] = []
         self.params: list[int] = []
         self.memo: dict[tuple[int, View], Expr] = {}
+        self.depth = 0
 
     def buffer_index(self, node: Node) -> int:
         for i, n in enumerate(self.inputs):
@@ -52,7 +57,14 @@ class _KernelBuilder:
         """The expression for `node` read through `view` (view maps the loop index into node's result)."""
         key = (node.id, view)
         if key not in self.memo:
-            self.memo[key] = self._build(node, view)
+            self.depth += 1
+            try:
+                if self.depth > MAX_INLINE_DEPTH and not node.realized and node.op in ELEMENTWISE:
+                    self.memo[key] = self.load(node, view)  # a very deep chain: cut it into several kernels
+                else:
+                    self.memo[key] = self._build(node, view)
+            finally:
+                self.depth -= 1
         return self.memo[key]
 
     def _build(self, node: Node, view: View) -> Expr:
@@ -169,8 +181,13 @@ def realize(nodes: list[Node]) -> None:
     if debug.settings.debug >= 4:
         debug.log(4, dump(todo))
     scheduler = Scheduler()
-    for n in todo:
-        scheduler.schedule(n)
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 50000))  # the walk recurses once per graph level
+    try:
+        for n in todo:
+            scheduler.schedule(n)
+    finally:
+        sys.setrecursionlimit(limit)
     debug.stats.realizes += 1
     for number, item in enumerate(scheduler.items):
         debug.log(2, describe(item, number))
