@@ -1,8 +1,8 @@
 // b2i_core: the RV64IMA CPU, a classic five-stage in-order pipeline.
 //
-//   IF  fetch the word at pc_f from the instruction bus
+//   IF  fetch the word at pc_f from the instruction bus; a branch target buffer predicts the next pc
 //   ID  decode, read registers, build the immediate; stall one cycle on a load-use hazard
-//   EX  ALU, branch decision (taken branches redirect fetch and flush IF/ID), the iterative mul/div unit
+//   EX  ALU, branch decision (a wrong prediction redirects fetch and flushes IF/ID), the iterative mul/div unit
 //   MEM loads, stores, LR/SC/AMOs, CSR accesses, traps and mret/sret: the commit point
 //   WB  write the register file; report the retired instruction on the retire port
 //
@@ -60,6 +60,8 @@ module b2i_core #(
     reg [31:0] id_instr;
     reg        id_fault;
     reg [3:0]  id_fault_code;   // 1 instruction access fault, 12 instruction page fault
+    reg        id_pred_taken;   // the BTB sent fetch to id_pred_target after this instruction
+    reg [63:0] id_pred_target;
 
     reg        ex_valid;
     reg [63:0] ex_pc;
@@ -73,6 +75,8 @@ module b2i_core #(
     reg        ex_is_branch, ex_is_jal, ex_is_jalr, ex_is_load, ex_is_store, ex_is_muldiv, ex_is_amo, ex_is_csr;
     reg        ex_is_ecall, ex_is_ebreak, ex_is_mret, ex_is_sret, ex_is_wfi, ex_is_fence_i, ex_is_sfence;
     reg [2:0]  ex_funct3;
+    reg        ex_pred_taken;
+    reg [63:0] ex_pred_target;
     reg        ex_exc;
     reg [3:0]  ex_exc_code;
     reg [63:0] ex_exc_tval;
@@ -328,7 +332,33 @@ module b2i_core #(
 
     wire ex_advance = !stall_mem && !stall_ex;
     wire id_advance = ex_advance && !load_use;
-    wire ex_redirect = ex_valid && !ex_exc && ex_taken && !ex_target_misaligned && ex_advance;
+    // The fetch went where the BTB predicted; EX knows where it should have gone. A misaligned target traps
+    // in MEM instead (which flushes everything behind it).
+    wire        ex_mispredict = ex_pred_taken != ex_taken || (ex_taken && ex_pred_target != ex_target);
+    wire        ex_redirect = ex_valid && !ex_exc && !ex_target_misaligned && ex_mispredict && ex_advance;
+    wire [63:0] ex_next_pc = ex_taken ? ex_target : ex_pc + 64'd4;
+
+    // ------------------------------------------------------------------ branch target buffer
+    // Eight entries, indexed by pc[4:2], tagged with the rest of the pc. An entry means "taken last time, to
+    // this target"; a branch that falls through removes its entry. Predictions are only hints: EX checks them.
+    reg         btb_valid [0:7];
+    reg  [58:0] btb_tag [0:7];
+    reg  [63:0] btb_target [0:7];
+    wire [2:0]  btb_index = pc_f[4:2];
+    wire        btb_hit = btb_valid[btb_index] && btb_tag[btb_index] == pc_f[63:5];
+    wire        ex_updates_btb = ex_valid && !ex_exc && !ex_target_misaligned && ex_advance;
+    integer     b;
+    always @(posedge clk) begin
+        if (rst) begin
+            for (b = 0; b < 8; b = b + 1) btb_valid[b] <= 1'b0;
+        end else if (ex_updates_btb && ex_taken) begin
+            btb_valid[ex_pc[4:2]] <= 1'b1;
+            btb_tag[ex_pc[4:2]] <= ex_pc[63:5];
+            btb_target[ex_pc[4:2]] <= ex_target;
+        end else if (ex_updates_btb && ex_pred_taken) begin
+            btb_valid[ex_pc[4:2]] <= 1'b0;
+        end
+    end
 
     b2i_muldiv muldiv (
         .clk(clk), .rst(rst), .start(ex_valid && ex_is_muldiv && !ex_exc), .kill(mem_redirect || ex_advance),
@@ -460,6 +490,8 @@ module b2i_core #(
             end else if (id_advance) begin
                 ex_valid <= id_valid && !ex_redirect;
                 ex_pc <= id_pc;
+                ex_pred_taken <= id_pred_taken;
+                ex_pred_target <= id_pred_target;
                 ex_instr <= id_instr;
                 ex_rd <= d_rd; ex_rs1 <= d_rs1; ex_rs2 <= d_rs2;
                 ex_writes_rd <= d_writes_rd;
@@ -488,14 +520,16 @@ module b2i_core #(
             // ---- IF -> ID
             if (mem_redirect || ex_redirect) begin
                 id_valid <= 1'b0;
-                pc_f <= mem_redirect ? mem_target : ex_target;
+                pc_f <= mem_redirect ? mem_target : ex_next_pc;
             end else if (id_advance) begin
                 id_valid <= fetch_ok;
                 id_pc <= pc_f;
                 id_instr <= ibus_rdata;
                 id_fault <= if_fault || ibus_err;
                 id_fault_code <= if_fault ? if_fault_code : 4'd1;
-                if (fetch_ok) pc_f <= pc_f + 64'd4;
+                id_pred_taken <= btb_hit && !if_fault;
+                id_pred_target <= btb_target[btb_index];
+                if (fetch_ok) pc_f <= (btb_hit && !if_fault) ? btb_target[btb_index] : pc_f + 64'd4;
             end
         end
     end
