@@ -1,13 +1,12 @@
 """Operations that make new buffers: concatenate, stack, pad, contiguous, with numpy's values and dtypes."""
 
+import b2i.tensor as bt
 import numpy as np
+from b2i.tensor import Tensor
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from tensor_cases import DEVICES, DTYPES, check, viewed
-
-import b2i.tensor as bt
-from b2i.tensor import Tensor
 
 
 @settings(max_examples=25)

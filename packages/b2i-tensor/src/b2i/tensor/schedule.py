@@ -19,7 +19,6 @@ from b2i.tensor.graph import Node, dump
 from b2i.tensor.kernel import ELEMENTWISE, Alu, Const, Expr, Kernel, Load, Rand
 from b2i.tensor.view import View, merge
 
-
 MAX_INLINE_DEPTH = 200  # longer elementwise chains are split, which bounds kernel size and recursion
 
 
