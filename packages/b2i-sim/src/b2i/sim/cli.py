@@ -80,6 +80,8 @@ def ld_main(argv: list[str] | None = None) -> int:
     parser.add_argument("-L", dest="dirs", action="append", default=[], help="add a library search directory")
     parser.add_argument("-static", action="store_true", help="accepted: every link is static")
     parser.add_argument("--no-relax", action="store_true", help="accepted: b2i-ld never relaxes")
+    parser.add_argument("--start-group", "--end-group", action="store_true",
+                        help="accepted: archives are always searched again while that resolves more")
     parser.add_argument("inputs", nargs="*", help="objects, archives, and -lNAME for libNAME.a")
     # -lNAME is an input in command-line order (it matters for archives): turn it into a positional.
     args_in = list(sys.argv[1:] if argv is None else argv)

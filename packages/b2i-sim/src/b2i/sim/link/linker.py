@@ -33,7 +33,7 @@ from b2i.sim.elf import (
 )
 from b2i.sim.elf import write as elfw
 from b2i.sim.errors import LinkError
-from b2i.sim.link.archive import archive_members, is_archive
+from b2i.sim.link.archive import is_archive, read_archive
 from b2i.sim.link.objects import InputFile, InputSection, InputSymbol, read_object
 from b2i.sim.link.relocate import Relocator
 from b2i.sim.link.script import PAGE, SIZEOF_HEADERS, Assign, InputPattern, OutputSpec, Script
@@ -78,6 +78,8 @@ class Linker:
         self.commons: dict[str, tuple[int, int, InputFile]] = {}
         self.outputs: list[OutputSection] = []
         self.linker_symbols: dict[str, int] = {}
+        # archive path -> (members by offset, symbol index, offsets of members already loaded)
+        self.archives: dict[str, tuple[dict, dict[str, list[int]], set[int]]] = {}
 
     # ------------------------------------------------------------------------------------------
     # inputs and symbol resolution
@@ -113,24 +115,26 @@ class Linker:
 
     def add_archive(self, data: bytes, path: str) -> None:
         """Pull in members defining a symbol something needs, until nothing more is pulled (as GNU ld
-        does for one archive)."""
-        members = [(name, data) for name, data in archive_members(data, path)]
-        loaded: set[int] = set()
-        index: list[set[str]] = []
-        for name, body in members:
-            file = read_object(body, f"{path}({name})")
-            index.append({s.name for s in file.symbols if s.bind != STB_LOCAL and s.shndx != SHN_UNDEF})
+        does for one archive). The archive's symbol index says which member to read."""
+        if path not in self.archives:
+            members, index = read_archive(data, path)
+            if not index:  # no index (ar without `s`): read every member's global definitions
+                for m in members:
+                    for s in read_object(m.data, f"{path}({m.name})").symbols:
+                        if s.bind != STB_LOCAL and s.shndx != SHN_UNDEF:
+                            index.setdefault(s.name, []).append(m.offset)
+            self.archives[path] = ({m.offset: m for m in members}, index, set())
+        by_offset, index, loaded = self.archives[path]
         changed = True
         while changed:
             changed = False
-            for i, (name, body) in enumerate(members):
-                if i in loaded:
-                    continue
-                wanted = [n for n in self.undefined_refs if n in index[i]] + [
-                    n for n in self.commons if n in index[i]]
-                if wanted:
-                    loaded.add(i)
-                    self.add_object(read_object(body, f"{os.path.basename(path)}({name})"))
+            for name in [n for n in list(self.undefined_refs) + list(self.commons) if n in index]:
+                for offset in index[name][:1]:
+                    if offset in loaded or offset not in by_offset:
+                        continue
+                    loaded.add(offset)
+                    m = by_offset[offset]
+                    self.add_object(read_object(m.data, f"{os.path.basename(path)}({m.name})"))
                     changed = True
 
     # ------------------------------------------------------------------------------------------
@@ -157,7 +161,7 @@ class Linker:
         specs = [s for s in self.script.statements if isinstance(s, OutputSpec)]
         self.outputs = [OutputSection(spec.name) for spec in specs]
         self.output_of = {id(spec): out for spec, out in zip(specs, self.outputs, strict=True)}
-        self.orphans: list[OutputSection] = []
+        self.orphans: list[tuple[OutputSection, str | None]] = []  # (section, placed after this one)
         by_name = {o.name: o for o in self.outputs}
         pending = [sec for f in self.files for sec in f.sections if sec is not None] + extra
         placed: set[int] = set()
@@ -175,11 +179,13 @@ class Linker:
             kind = (".tbss" if sec.type == SHT_NOBITS else ".tdata") if flags & SHF_TLS else (
                 ".text" if flags & SHF_EXECINSTR else ".bss" if sec.type == SHT_NOBITS else
                 ".data" if flags & SHF_WRITE else ".rodata")
-            out = by_name.get(kind) or by_name.get(sec.name)
+            # A section named like a C identifier stays whole, with __start_/__stop_ symbols (glibc's
+            # __libc_atexit); others join the output section for their flags.
+            out = by_name.get(sec.name) if sec.name.isidentifier() else by_name.get(kind) or by_name.get(sec.name)
             if out is None:
                 out = OutputSection(sec.name)
                 self.outputs.append(out)
-                self.orphans.append(out)
+                self.orphans.append((out, kind if kind in by_name else None))
                 by_name[sec.name] = out
             out.inputs.append(sec)
             sec.output = out
@@ -187,13 +193,19 @@ class Linker:
     def layout(self) -> None:
         """Walk the script giving addresses to output sections, input sections and script symbols."""
         dot = 0
+        after = {}
+        for out, anchor in self.orphans:
+            after.setdefault(anchor, []).append(out)
         for st in self.script.statements:
             if isinstance(st, Assign):
                 dot = self.assign(st, dot)
-            else:
-                dot = self.place(self.output_of[id(st)], st, dot)
-        for out in self.orphans:
-            dot = self.place(out, None, dot)
+                continue
+            dot = self.place(self.output_of[id(st)], st, dot)
+            for orphan in after.pop(st.name, []):
+                dot = self.place(orphan, None, dot)
+        for orphans in after.values():
+            for orphan in orphans:
+                dot = self.place(orphan, None, dot)
 
     def place(self, out: OutputSection, spec: OutputSpec | None, dot: int) -> int:
         items = spec.items if spec is not None else []
@@ -226,6 +238,11 @@ class Linker:
             sec.address = dot
             dot += sec.size
         out.size = dot - out.address
+        if out.name.isidentifier():  # GNU ld's __start_NAME/__stop_NAME, when something uses them
+            for name, value in ((f"__start_{out.name}", out.address), (f"__stop_{out.name}", dot)):
+                if name in self.undefined_refs:
+                    self.globals[name] = Definition(None, None, value, False, out)
+                    self.undefined_refs.pop(name)
         if out.flags & SHF_TLS and out.type == SHT_NOBITS:
             return out.address  # .tbss takes no address space in the image
         return dot
@@ -410,33 +427,44 @@ class Linker:
 
 
 class GotBuilder:
-    """A .got input section with one 8-byte slot per symbol reached through R_RISCV_GOT_HI20."""
+    """A .got input section: one 8-byte slot per symbol reached through R_RISCV_GOT_HI20 (its address),
+    R_RISCV_TLS_GOT_HI20 (its offset from the thread pointer) or two for R_RISCV_TLS_GD_HI20 (module 1,
+    offset: a static program has one TLS module)."""
+
+    KINDS = {20: "addr", 21: "tls_ie", 22: "tls_gd"}
 
     def __init__(self, linker: Linker) -> None:
         self.linker = linker
-        self.slots: dict[tuple[int, int], int] = {}  # (file id, symbol index) -> slot offset
-        self.by_name: dict[str, int] = {}
+        self.slots: dict[tuple[int, int, str], int] = {}  # (file id, symbol index, kind) -> slot offset
+        self.by_key: dict[tuple[str, str], int] = {}
         file = InputFile("<got>", [], [])
         self.section = InputSection(file, 0, ".got", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE, 8, bytearray(), 0)
         file.sections.append(self.section)
 
-    def scan(self, files: list[InputFile], got_type: int) -> None:
+    def scan(self, files: list[InputFile]) -> None:
         for file in files:
             for sec in file.sections:
                 for _, type_, sym_index, _ in sec.relocs if sec is not None else ():
-                    if type_ == got_type:
-                        sym = file.symbols[sym_index]
-                        key = sym.name if sym.bind != STB_LOCAL else f"{id(file)}:{sym_index}"
-                        if key not in self.by_name:
-                            self.by_name[key] = len(self.section.data)
-                            self.section.data += bytes(8)
-                        self.slots[id(file), sym_index] = self.by_name[key]
+                    kind = self.KINDS.get(type_)
+                    if kind is None:
+                        continue
+                    sym = file.symbols[sym_index]
+                    key = (sym.name if sym.bind != STB_LOCAL else f"{id(file)}:{sym_index}", kind)
+                    if key not in self.by_key:
+                        self.by_key[key] = len(self.section.data)
+                        self.section.data += bytes(16 if kind == "tls_gd" else 8)
+                    self.slots[id(file), sym_index, kind] = self.by_key[key]
         self.section.size = len(self.section.data)
 
-    def slot_address(self, file: InputFile, sym_index: int, value: int) -> int:
-        offset = self.slots[id(file), sym_index]
-        self.section.data[offset:offset + 8] = (value & 0xFFFFFFFFFFFFFFFF).to_bytes(8, "little")
-        return self.section.address + offset
+    def slot_address(self, file: InputFile, sym_index: int, kind: str, value: int) -> int:
+        """Fill the slot with `value` (and the module id for tls_gd); return the slot's address."""
+        offset = self.slots[id(file), sym_index, kind]
+        data = self.section.data
+        if kind == "tls_gd":
+            data[offset:offset + 8] = (1).to_bytes(8, "little")
+            offset += 8
+        data[offset:offset + 8] = (value & 0xFFFFFFFFFFFFFFFF).to_bytes(8, "little")
+        return self.section.address + offset - (8 if kind == "tls_gd" else 0)
 
 
 def pattern_matches(pattern: InputPattern, sec: InputSection) -> bool:
@@ -470,19 +498,27 @@ SCRIPT_OPS = {
 def link_inputs(inputs: list[tuple[str, bytes]], script: Script, entry: str | None, headers_loaded: bool) -> bytes:
     """Link (name, bytes) inputs, objects or archives, in command-line order."""
     linker = Linker(script, entry)
+    archives = []
     for name, data in inputs:
         if is_archive(data):
+            archives.append((data, name))
             linker.add_archive(data, name)
         else:
             linker.add_object(read_object(data, name))
-    linker.check_undefined()
+    while archives:  # archives are searched again while that finds more, as in one --start-group
+        before = len(linker.files)
+        for data, name in archives:
+            linker.add_archive(data, name)
+        if len(linker.files) == before:
+            break
     extra = [s for s in [linker.common_section()] if s is not None]
     got = GotBuilder(linker)
-    got.scan(linker.files, 20)
+    got.scan(linker.files)
     if got.section.size:
         extra.append(got.section)
     linker.assign_inputs(extra)
     linker.layout()
+    linker.check_undefined()  # after the script has defined its symbols
     if linker.entry not in linker.globals and entry is not None and entry != "_start":
         raise LinkError(f"entry symbol {entry} is not defined")
     Relocator(linker, got).apply_all()

@@ -13,6 +13,7 @@ IGNORED = {R["NONE"], R["RELAX"], R["ALIGN"], R["TPREL_ADD"]}
 ADD = {R["ADD8"]: 1, R["ADD16"]: 2, R["ADD32"]: 4, R["ADD64"]: 8}
 SUB = {R["SUB8"]: 1, R["SUB16"]: 2, R["SUB32"]: 4, R["SUB64"]: 8}
 SET = {R["SET8"]: 1, R["SET16"]: 2, R["SET32"]: 4}
+HI_PARTS = {R["PCREL_HI20"], R["GOT_HI20"], R["TLS_GOT_HI20"], R["TLS_GD_HI20"]}
 
 
 def hi20(value: int) -> int:
@@ -38,7 +39,7 @@ class Relocator:
         for hi_pass in (True, False):
             for sec in sections:
                 for reloc in sec.relocs:
-                    if (reloc[1] in (R["PCREL_HI20"], R["GOT_HI20"])) == hi_pass:
+                    if (reloc[1] in HI_PARTS) == hi_pass:
                         self.apply(sec, *reloc)
 
     def apply(self, sec, offset: int, type_: int, sym_index: int, addend: int) -> None:
@@ -90,8 +91,10 @@ class Relocator:
             check_pcrel32(value)
             self.pcrel_hi[P] = value
             set_imm(data, offset, hi20(value))
-        elif type_ == R["GOT_HI20"]:
-            value = self.got.slot_address(file, sym_index, S + A) - P
+        elif type_ in (R["GOT_HI20"], R["TLS_GOT_HI20"], R["TLS_GD_HI20"]):
+            kind = {R["GOT_HI20"]: "addr", R["TLS_GOT_HI20"]: "tls_ie", R["TLS_GD_HI20"]: "tls_gd"}[type_]
+            slot_value = S + A if kind == "addr" else S + A - self.tls_start
+            value = self.got.slot_address(file, sym_index, kind, slot_value) - P
             self.pcrel_hi[P] = value
             set_imm(data, offset, hi20(value))
         elif type_ in (R["PCREL_LO12_I"], R["PCREL_LO12_S"]):

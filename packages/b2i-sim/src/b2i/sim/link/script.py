@@ -16,12 +16,13 @@ MAX_PHDRS = 6
 SIZEOF_HEADERS = 64 + 56 * MAX_PHDRS
 
 # The default layout for Linux user programs (addresses as GNU ld's elf64lriscv script); {start} is
-# `0x10000 + SIZEOF_HEADERS`, or -Ttext's address.
+# `0x10000 + SIZEOF_HEADERS`, or -Ttext's address. No ifuncs: the IRELATIVE table static glibc walks is empty.
 DEFAULT_SCRIPT = """
 ENTRY(_start)
 SECTIONS
 {
-  . = {start};
+  {headers}. = {start};
+  PROVIDE_HIDDEN(__rela_iplt_start = .); PROVIDE_HIDDEN(__rela_iplt_end = .);
   .text : {
     *(.text.unlikely .text.*_unlikely .text.unlikely.*) *(.text.exit .text.exit.*)
     *(.text.startup .text.startup.*) *(.text.hot .text.hot.*) *(.text .stub .text.* .init .fini)
@@ -259,4 +260,5 @@ def parse_script(text: str) -> Script:
 
 def default_script(text_base: int | None) -> Script:
     start = f"{text_base:#x}" if text_base is not None else "0x10000 + SIZEOF_HEADERS"
-    return parse_script(DEFAULT_SCRIPT.replace("{start}", start))
+    headers = "PROVIDE_HIDDEN(__ehdr_start = 0x10000);" if text_base is None else ""
+    return parse_script(DEFAULT_SCRIPT.replace("{start}", start).replace("{headers}", headers))
