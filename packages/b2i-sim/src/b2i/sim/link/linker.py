@@ -75,6 +75,7 @@ class Linker:
         self.files: list[InputFile] = []
         self.globals: dict[str, Definition] = {}
         self.undefined_refs: dict[str, InputFile] = {}  # first file referencing each still-undefined name
+        self.strong_refs: set[str] = set()  # names some file references without .weak
         self.commons: dict[str, tuple[int, int, InputFile]] = {}
         self.outputs: list[OutputSection] = []
         self.linker_symbols: dict[str, int] = {}
@@ -90,6 +91,8 @@ class Linker:
             if sym.bind == STB_LOCAL or not sym.name:
                 continue
             if sym.shndx == SHN_UNDEF:
+                if sym.bind != STB_WEAK:
+                    self.strong_refs.add(sym.name)  # only these pull archive members or must resolve
                 if sym.name not in self.globals:
                     self.undefined_refs.setdefault(sym.name, file)
                 continue
@@ -128,7 +131,8 @@ class Linker:
         changed = True
         while changed:
             changed = False
-            for name in [n for n in list(self.undefined_refs) + list(self.commons) if n in index]:
+            wanted = [n for n in self.undefined_refs if n in self.strong_refs] + list(self.commons)
+            for name in [n for n in wanted if n in index]:
                 for offset in index[name][:1]:
                     if offset in loaded or offset not in by_offset:
                         continue
@@ -313,9 +317,7 @@ class Linker:
 
     def check_undefined(self) -> None:
         for name, file in self.undefined_refs.items():
-            weak_only = all(s.bind == STB_WEAK for f in self.files for s in f.symbols
-                            if s.name == name and s.shndx == SHN_UNDEF)
-            if not weak_only:
+            if name in self.strong_refs:  # a weak reference to nothing is 0
                 raise LinkError(f"undefined symbol: {name} (referenced by {file.name})")
 
     # ------------------------------------------------------------------------------------------
