@@ -130,7 +130,7 @@ def main() -> int:
         print(f"Icarus on sort: {result.cycles / seconds / 1000:.1f} kHz "
               f"(Verilator is the fast path; both include process start-up)")
     print()
-    print("b2i-hdl: Yosys synthesis of b2i_core (RV64IMA + CSRs, no MMU)")
+    print("b2i-hdl: Yosys synthesis of b2i_core (RV64IMA, CSRs, Sv39 TLB and walker, BTB)")
     for target in ("generic", "ice40"):
         report = synthesize(target)
         print(f"{target:8} {report.cells:7} cells {report.luts:7} LUTs {report.flops:6} flip-flops")

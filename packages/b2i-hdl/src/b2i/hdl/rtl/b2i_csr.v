@@ -7,8 +7,8 @@
 // Implemented: M, S and U modes; mstatus/sstatus, misa, mie/sie, mip/sip, mtvec/stvec (direct and vectored),
 // mepc/sepc, mcause/scause, mtval/stval, mscratch/sscratch, medeleg/mideleg, mcounteren/scounteren, satp,
 // mcycle/minstret and the user views cycle/time/instret, the read-only ID registers. Hardware performance
-// counters, PMP and envcfg registers read as zero and ignore writes. satp accepts only the Bare mode while the
-// core has no MMU (parameter HAS_SV39), so software that probes for paging sees that it is absent.
+// counters, PMP and envcfg registers read as zero and ignore writes. satp accepts Bare and, when HAS_SV39 is
+// set (the core sets it), Sv39; writes of any other mode are ignored, so software can probe for paging.
 `timescale 1ns/1ps
 module b2i_csr #(
     parameter HAS_SV39 = 0
