@@ -17,6 +17,8 @@ from b2i.ml.tokenizer import Tokenizer
 
 @dataclass
 class GPTConfig:
+    """The model's size; stored as JSON in checkpoints so `generate` can rebuild the model."""
+
     vocab_size: int = 512
     block_size: int = 64
     dim: int = 64
@@ -26,6 +28,8 @@ class GPTConfig:
 
 
 class GPT(nn.Module):
+    """Token ids (B, T) -> next-token logits (B, T, vocab); see the module docstring for the architecture."""
+
     def __init__(self, config: GPTConfig, device: str | None = None) -> None:
         self.config = config
         self.wte = nn.Embedding(config.vocab_size, config.dim, device=device)
@@ -48,6 +52,8 @@ class GPT(nn.Module):
 
 @dataclass
 class GPTHistory:
+    """The loss of every training step and the average training speed."""
+
     losses: list[float] = field(default_factory=list)
     tokens_per_second: float = 0.0
 

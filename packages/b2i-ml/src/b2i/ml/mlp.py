@@ -14,6 +14,8 @@ from b2i.ml.data.loader import DataLoader
 
 
 class MLP(nn.Module):
+    """Linear -> ReLU -> Linear: enough to read digits."""
+
     def __init__(self, n_in: int, hidden: int, n_out: int, device: str | None = None) -> None:
         self.fc1 = nn.Linear(n_in, hidden, device=device)
         self.fc2 = nn.Linear(hidden, n_out, device=device)
@@ -24,6 +26,8 @@ class MLP(nn.Module):
 
 @dataclass
 class History:
+    """The loss of every step, the final test accuracy and the training time."""
+
     losses: list[float] = field(default_factory=list)
     test_accuracy: float = 0.0
     seconds: float = 0.0

@@ -14,6 +14,8 @@ from b2i.ml.autograd import Tensor
 
 
 class Optimizer:
+    """Holds the parameters and the learning rate; subclasses say how one parameter is updated."""
+
     def __init__(self, params: Iterable[Tensor], lr: float) -> None:
         self.params = list(params)
         if not self.params:
