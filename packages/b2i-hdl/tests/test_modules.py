@@ -1,9 +1,11 @@
-"""Each RTL module on its own: the cocotb benches in tests/cocotb/, run on Icarus through cocotb's runner."""
+"""Each RTL module on its own, and the SoC with a program: the cocotb benches in tests/cocotb/, run on Icarus
+through cocotb's runner."""
 
 import importlib.util
 
 import pytest
-from b2i.hdl.sources import RTL_DIR
+from b2i.hdl.image import image_to_hex, load_program
+from b2i.hdl.sources import RTL_DIR, rtl_files
 from cocotb_tools.runner import get_runner
 
 BENCHES = {
@@ -33,4 +35,49 @@ def test_module_bench(top, oracle, tmp_path):
                  timescale=("1ns", "1ps"))
     # under pytest, the runner fails the test itself when a cocotb test fails
     results = runner.test(hdl_toplevel=top, test_module=BENCHES[top], test_dir=BENCH_DIR, build_dir=tmp_path)
+    assert results.exists()
+
+
+EXTERNAL_INTERRUPT = r"""
+    .section .text.init
+    .globl _start
+_start:
+    la t0, handler
+    csrw mtvec, t0
+    li t0, 0x800
+    csrs mie, t0              # MEIE
+    li s0, 0x10000000
+    li s9, 0
+    li t0, 'w'
+    sb t0, 0(s0)
+    csrsi mstatus, 8
+1:  beqz s9, 1b
+    li t0, 0x100000
+    li t1, 0x5555
+    sw t1, 0(t0)
+2:  j 2b
+handler:
+    li t1, 'E'
+    sb t1, 0(s0)
+    csrr t0, mcause
+    andi t0, t0, 0xf
+    addi t0, t0, 87           # 11 -> 'b'
+    sb t0, 0(s0)
+    csrr t0, mcause
+    srli t0, t0, 63
+    addi t0, t0, '0'
+    sb t0, 0(s0)
+    li s9, 1
+    mret
+"""
+
+
+def test_soc_takes_the_external_interrupt(build_program, oracle, tmp_path):
+    oracle("iverilog")
+    hex_path = tmp_path / "ram.hex"
+    hex_path.write_text(image_to_hex(load_program(build_program(EXTERNAL_INTERRUPT))))
+    runner = get_runner("icarus")
+    runner.build(sources=rtl_files("b2i_soc"), includes=[RTL_DIR], hdl_toplevel="b2i_soc", build_dir=tmp_path,
+                 parameters={"RAM_INIT": f'"{hex_path}"', "RAM_BYTES": 65536}, timescale=("1ns", "1ps"))
+    results = runner.test(hdl_toplevel="b2i_soc", test_module="tb_soc", test_dir=BENCH_DIR, build_dir=tmp_path)
     assert results.exists()
