@@ -132,3 +132,23 @@ def test_files_are_confined_to_the_root(oracle, built, tmp_path):
     assert lines[6] == "link.txt: Permission denied"  # the symlink leads outside
     assert lines[7] == "missing.txt: No such file or directory"
     assert "read 'secret'" not in proc.stdout.decode()
+
+
+def test_strace_logs_system_calls(oracle, built, tmp_path):
+    exe = built(oracle, "user/printf_ints.c")
+    proc = b2i_run("--strace", str(exe), cwd=tmp_path)
+    lines = proc.stderr.decode().splitlines()
+    calls = [line.split("(")[0] for line in lines]
+    assert proc.returncode == 0
+    assert {"brk", "set_tid_address", "write", "exit_group"} <= set(calls)
+    assert lines[-1].startswith("exit_group(0x0,") and lines[-1].endswith(" = ?")
+    writes = [line for line in lines if line.startswith("write(0x1,")]
+    assert len(writes) == 1 and writes[0].endswith(f"= {len(proc.stdout)}")  # a pipe: glibc buffers it all
+
+
+def test_bad_root_or_trace_file_is_a_usage_error(oracle, built, tmp_path):
+    exe = built(oracle, "asm/count.S")
+    proc = b2i_run("--root", str(tmp_path / "nowhere"), str(exe))
+    assert proc.returncode == 2 and "not a folder" in proc.stderr.decode() and b"Traceback" not in proc.stderr
+    proc = b2i_run("--trace-file", str(tmp_path / "no" / "such"), str(exe))
+    assert proc.returncode == 2 and "No such file" in proc.stderr.decode() and b"Traceback" not in proc.stderr

@@ -21,7 +21,7 @@ from b2i.sim.machine.hart import Hart
 from b2i.sim.machine.loader import Image
 from b2i.sim.machine.memory import PAGE, PagedMemory
 from b2i.sim.machine.syscall_numbers import SYSCALLS
-from b2i.sim.machine.trap import GuestExit
+from b2i.sim.machine.trap import GuestExit, Trap
 
 M64 = (1 << 64) - 1
 STACK_TOP = 0x3F_FFFF_F000
@@ -118,16 +118,21 @@ class Process:
         args = h.x[10:16]
         name = SYSCALLS.get(number)
         handler = getattr(self, f"sys_{name}", None) if name else None
-        if handler is None:
-            result = -errno.ENOSYS
-        else:
-            try:
+        shown = f"{name or f'syscall_{number}'}({', '.join(hex(a) for a in args[:4])})"
+        result: int | str = -errno.ENOSYS
+        try:
+            if handler is not None:
                 result = handler(*args)
-            except OSError as error:
-                result = -(error.errno or errno.EIO)
-        if self.strace is not None:
-            shown = ", ".join(hex(a) for a in args[:4])
-            self.strace.write(f"{name or f'syscall_{number}'}({shown}) = {result}\n")
+        except OSError as error:
+            result = -(error.errno or errno.EIO)
+        except Trap:  # a pointer argument into unmapped memory
+            result = -errno.EFAULT
+        except GuestExit:
+            result = "?"  # exit does not return
+            raise
+        finally:
+            if self.strace is not None:
+                self.strace.write(f"{shown} = {result}\n")
         h.x[10] = result & M64
 
     # ---- helpers ---------------------------------------------------------------------------------------------
@@ -529,8 +534,12 @@ def host_stream_in(binary: BinaryIO) -> Stream:
 
 def host_stream_out(binary: BinaryIO) -> Stream:
     def write(data: bytes) -> None:
-        binary.write(data)
-        binary.flush()
+        try:
+            binary.write(data)
+            binary.flush()
+        except BrokenPipeError:  # the reader went away (b2i-run ... | head): the guest sees EPIPE from now on
+            os.dup2(os.open(os.devnull, os.O_WRONLY), binary.fileno())
+            raise
 
     try:
         tty = os.isatty(binary.fileno())

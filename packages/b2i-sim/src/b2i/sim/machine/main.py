@@ -81,7 +81,12 @@ def run_main(argv: list[str] | None = None) -> int:
     except LoadError as error:
         print(f"b2i-run: error: {error}", file=sys.stderr)
         return EXIT_LOAD_ERROR
-    trace_file = open(options.trace_file, "w") if options.trace_file else None  # noqa: SIM115
+    if not os.path.isdir(options.root):
+        parser.error(f"--root {options.root}: not a folder")
+    try:
+        trace_file = open(options.trace_file, "w") if options.trace_file else None  # noqa: SIM115
+    except OSError as error:
+        parser.error(f"--trace-file {options.trace_file}: {error.strerror}")
     trace = trace_file or (sys.stderr if options.trace else None)
     if options.machine:
         output = host_stream_out(sys.stdout.buffer)
