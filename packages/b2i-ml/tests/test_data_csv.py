@@ -3,7 +3,7 @@
 import csv
 
 import pytest
-from b2i.ml.data import DataError, read_csv, split_lines
+from b2i.ml.data import DataError, read_csv, read_text, split_lines
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -60,6 +60,15 @@ def test_unclosed_quote(tmp_path):
         read_csv(path)
 
 
-def test_split_lines_matches_str_splitlines_for_common_endings():
-    text = "a\r\nb\n\nc\rd\n"
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b", " ", "\n", "\r", "\r\n"])).map("".join))
+def test_split_lines_matches_str_splitlines(text):
     assert split_lines(text, keep_empty=True) == text.splitlines()
+    assert split_lines(text) == [line for line in text.splitlines() if line.strip()]
+
+
+def test_read_text_names_the_bad_byte(tmp_path):
+    path = tmp_path / "latin1.txt"
+    path.write_bytes("first\nsecond caf\u00e9\n".encode("latin-1"))
+    with pytest.raises(DataError, match=r"latin1.txt:2: error: byte 16 is not UTF-8"):
+        read_text(path)
