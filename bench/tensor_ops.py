@@ -13,6 +13,7 @@ if os.environ.get("OPENBLAS_CORETYPE") or os.environ.get("OPENBLAS_L2_SIZE"):
     os.execve(sys.executable, [sys.executable, *sys.argv], env)
 
 import pathlib  # noqa: E402
+import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 
@@ -38,6 +39,17 @@ def row(name: str, ours: float, theirs: float, unit: str = "ms", work: float | N
     else:  # work in flops: show GFLOP/s
         print(f"{name:<44} {work / ours / 1e9:>10.2f} {work / theirs / 1e9:>10.2f} {'GFLOP/s':>6} "
               f"{theirs / ours:>8.2f}x")
+
+
+def _numpy_one_thread_matmul(sizes) -> dict[int, float]:
+    code = ("import time, numpy as np\n"
+            f"for n in {tuple(sizes)}:\n"
+            "    a = np.random.default_rng(0).standard_normal((n, n)).astype(np.float32); a @ a\n"
+            "    t = min((lambda s: (a @ a, time.perf_counter() - s)[1])(time.perf_counter()) for _ in range(3))\n"
+            "    print(n, 2.0 * n**3 / t / 1e9)\n")
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True).stdout
+    return {int(n): float(g) for n, g in (line.split() for line in out.splitlines())}
 
 
 def main() -> None:
@@ -89,6 +101,10 @@ def main() -> None:
         flops = 2.0 * size**3
         row(f"matmul {size}x{size} f32", best(lambda tp=tp, tq=tq: (tp @ tq).realize(), 3),
             best(lambda p=p, q=q: p @ q, 3), work=flops)
+    # We run on one core; numpy's OpenBLAS uses every core (and suffers most when they are busy): one thread too.
+    single = _numpy_one_thread_matmul((128, 256, 512, 1024))
+    for size, gflops in single.items():
+        print(f"{'  numpy with one BLAS thread, ' + str(size):<44} {'':>10} {gflops:>10.2f} {'GFLOP/s':>6}")
     p = rng.standard_normal((512, 512)).astype(np.float32)
     tp = Tensor(p, device="c").realize()
     row("matmul 512x512 f32, B transposed (packed)", best(lambda: (tp @ tp.T).realize(), 3),
