@@ -12,6 +12,8 @@ from b2i.ml import nn, optim
 from b2i.ml.autograd import Tensor, no_grad
 from b2i.ml.data.loader import DataLoader
 
+PROGRESS_EVERY = 200  # steps between progress lines inside an epoch, when an epoch has many steps
+
 
 class MLP(nn.Module):
     """Linear -> ReLU -> Linear: enough to read digits."""
@@ -63,7 +65,7 @@ def train(
     seed: int = 0,
     log=print,
 ) -> History:
-    """Adam with a cosine schedule over all steps; prints one line per epoch."""
+    """Adam with a cosine schedule over all steps; prints one line per epoch (and progress inside long ones)."""
     opt = optim.Adam(model.parameters(), lr=lr)
     loader = DataLoader(train_x, train_y, batch_size=batch_size, shuffle=True, seed=seed)
     total = epochs * len(loader)
@@ -85,6 +87,10 @@ def train(
             correct += int((logits.numpy().argmax(1) == y).sum())
             seen += len(y)
             step += 1
+            if len(loader) >= 4 * PROGRESS_EVERY and step % PROGRESS_EVERY == 0:  # long epochs (MNIST) report inside
+                done = step - epoch * len(loader)
+                log(f"  epoch {epoch + 1} step {done}/{len(loader)}  loss {np.mean(losses[-PROGRESS_EVERY:]):.4f}  "
+                    f"{seen / max(time.perf_counter() - t0, 1e-9):,.0f} examples/s")
         history.losses += losses
         rate = seen / max(time.perf_counter() - t0, 1e-9)
         test = accuracy(model, test_x, test_y)
