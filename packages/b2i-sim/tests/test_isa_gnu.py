@@ -1,13 +1,21 @@
-"""The table against GNU binutils: our encodings are GNU as's, our text is GNU objdump's (-M no-aliases)."""
+"""The table against GNU binutils: our encodings are GNU as's, our text is GNU objdump's (-M no-aliases), and
+b2i-as reads that text back to the same words."""
 
+import io
 import random
 import re
 import subprocess
 
+from b2i.sim.asm import assemble
 from b2i.sim.disasm import disassemble
 from b2i.sim.isa import CSRS, EXACT_CONVERSIONS, OPS, encode, random_fields
+from elftools.elf.elffile import ELFFile
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+
+
+def text_section(obj: bytes) -> bytes:
+    return ELFFile(io.BytesIO(obj)).get_section_by_name(".text").data()
 
 
 def gnu_assemble(oracle, tmp_path, lines: list[str], march: str) -> bytes:
@@ -69,8 +77,10 @@ def test_every_instruction_encodes_as_gnu_as_does(oracle, tmp_path, data):
     text = [disassemble(word) for word in words]
     gnu = gnu_assemble(oracle, tmp_path, text, "rv64g")
     ours = b"".join(w.to_bytes(4, "little") for w in words)
+    ours_assembled = text_section(assemble("\n".join(text)))
     for i, line in enumerate(text):
         assert gnu[4 * i:4 * i + 4] == ours[4 * i:4 * i + 4], line
+        assert ours_assembled[4 * i:4 * i + 4] == ours[4 * i:4 * i + 4], line  # b2i-as reads the same text
 
 
 @settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture],
