@@ -7,6 +7,7 @@ import re
 import subprocess
 
 import pytest
+from b2i.sim.machine.run import run_program
 
 PROGRAMS = pathlib.Path(__file__).parent / "programs"
 
@@ -152,3 +153,20 @@ def test_bad_root_or_trace_file_is_a_usage_error(oracle, built, tmp_path):
     assert proc.returncode == 2 and "not a folder" in proc.stderr.decode() and b"Traceback" not in proc.stderr
     proc = b2i_run("--trace-file", str(tmp_path / "no" / "such"), str(exe))
     assert proc.returncode == 2 and "No such file" in proc.stderr.decode() and b"Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("instruction", ["csrr a0, mstatus", "mret", "sret", "wfi", "sfence.vma", "csrw satp, a0",
+                                         "csrw cycle, a0", "rdcycle a0", "rdtime a0", "rdinstret a0",
+                                         "csrr a0, fcsr", "frrm a0"])
+def test_user_mode_privilege_like_qemu(oracle, tmp_path, instruction):
+    """What a user program may not execute is an illegal instruction on both (qemu dies of SIGILL)."""
+    source = tmp_path / "p.S"
+    source.write_text(f"    .globl _start\n_start:\n    {instruction}\n    li a0, 7\n    li a7, 93\n    ecall\n")
+    exe = tmp_path / "p"
+    subprocess.run([oracle("riscv64-linux-gnu-gcc"), "-static", "-nostdlib", "-o", str(exe), str(source)], check=True)
+    qemu = subprocess.run([oracle("qemu-riscv64"), str(exe)], capture_output=True, timeout=30)
+    ours = run_program(str(exe))  # the API: the command's messages are tested above
+    if qemu.returncode == -4:  # SIGILL
+        assert ours.exit_code == 126 and "illegal instruction" in ours.fault
+    else:
+        assert (ours.exit_code, ours.fault) == (qemu.returncode, None)

@@ -134,9 +134,8 @@ class Hart:
         return self.csr[MIP] | self.device_interrupts()
 
     def wait_for_interrupt(self) -> None:
-        if not self.system:
-            return
-        if self.priv < 3 and self.mstatus & csr.TW:
+        """wfi: illegal in U mode and, with mstatus.TW, in S mode (as on QEMU); otherwise wait."""
+        if self.priv == 0 or (self.priv == 1 and self.mstatus & csr.TW):
             raise Trap(ILLEGAL_INSN, self.insn_word)
         if not self.mip() & self.csr[MIE]:
             self.idle()
