@@ -277,8 +277,24 @@ class FunctionGen:
             self.emit("fmv.d.x fa0, a0")
 
     def x_var(self, node):
+        if self.load_local(node, "a0"):
+            return
         self.gen_addr(node)
         self.load(node.ty)
+
+    def load_local(self, node, reg):
+        """Loads a scalar local straight from its frame slot (one instruction); False if it is not one."""
+        v = node.obj
+        ty = node.ty
+        if not v.is_local or not ty.is_scalar() or not fits12(v.offset):
+            return False
+        if ty.is_flonum():
+            if reg != "a0":
+                return False
+            self.emit(f"{'flw' if ty.kind == 'float' else 'fld'} fa0, {v.offset}(s0)")
+        else:
+            self.emit(f"{load_op(ty) if ty.size < 8 else 'ld'} {reg}, {v.offset}(s0)")
+        return True
 
     def x_member(self, node):
         self.gen_addr(node)
@@ -327,6 +343,13 @@ class FunctionGen:
             # the value first, then the variable's address straight into a1: no stack temporary is live
             # across a call in the right-hand side (which keeps `r = setjmp(env)` working)
             self.gen_expr(node.rhs)
+            v = lhs.obj
+            if v.is_local and lhs.ty.is_scalar() and fits12(v.offset):
+                if lhs.ty.is_flonum():
+                    self.emit(f"{'fsw' if lhs.ty.kind == 'float' else 'fsd'} fa0, {v.offset}(s0)")
+                else:
+                    self.emit(f"{store_op(lhs.ty)} a0, {v.offset}(s0)")
+                return
             self.var_address("a1", lhs.obj)
             self.store_to_a1(lhs.ty)
             return
@@ -334,6 +357,10 @@ class FunctionGen:
         self.push()
         self.gen_expr(node.rhs)
         self.store(lhs.ty)
+
+    def is_local_scalar(self, node):
+        v = node.obj
+        return v.is_local and node.ty.is_scalar() and not node.ty.is_flonum() and fits12(v.offset)
 
     def var_address(self, reg, v):
         if v.is_local:
@@ -424,6 +451,9 @@ class FunctionGen:
         if node.rhs.kind == "num":
             self.gen_expr(node.lhs)
             self.emit(f"li a1, {signed64(node.rhs.val)}")
+        elif node.rhs.kind == "var" and self.is_local_scalar(node.rhs):
+            self.gen_expr(node.lhs)
+            self.load_local(node.rhs, "a1")
         elif node.lhs.kind == "num" or (node.lhs.kind == "var" and node.lhs.ty.is_scalar()):
             self.gen_expr(node.rhs)
             self.emit("mv a1, a0")

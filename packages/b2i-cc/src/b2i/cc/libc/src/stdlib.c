@@ -154,6 +154,14 @@ float strtof(const char *s, char **end) { return (float)strtod(s, end); }
 double atof(const char *s) { return strtod(s, 0); }
 
 static void swap_bytes(char *a, char *b, size_t n) {
+    if (((unsigned long)a | (unsigned long)b | n) % sizeof(int) == 0) {
+        for (int *x = (int *)a, *y = (int *)b; n; n -= sizeof(int), x++, y++) {
+            int t = *x;
+            *x = *y;
+            *y = t;
+        }
+        return;
+    }
     while (n--) {
         char t = *a;
         *a++ = *b;
