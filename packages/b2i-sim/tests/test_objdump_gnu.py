@@ -83,7 +83,7 @@ def test_text_equals_gnu_objdump(oracle, files, options):
     for path in files:
         gnu = subprocess.run([oracle("riscv64-linux-gnu-objdump"), *options, "-M", "no-aliases", path],
                              capture_output=True, text=True, check=True).stdout
-        ours = objdump(path.read_bytes(), str(path), headers_="-h" in options, syms="-t" in options,
+        ours = objdump(path.read_bytes(), str(path), section_headers="-h" in options, syms="-t" in options,
                        relocs="-r" in options, disassemble="-d" in options)
         assert ours == gnu, path.name
 

@@ -161,8 +161,8 @@ def objdump_main(argv: list[str] | None = None) -> int:
         try:
             with open(path, "rb") as f:
                 data = f.read()
-            sys.stdout.write(objdump(data, path, headers_=args.section_headers, syms=args.syms, relocs=args.reloc,
-                                     disassemble=args.disassemble))
+            sys.stdout.write(objdump(data, path, section_headers=args.section_headers, syms=args.syms,
+                                     relocs=args.reloc, disassemble=args.disassemble))
         except OSError as e:
             print(f"b2i-objdump: error: cannot read {path}: {e.strerror}", file=sys.stderr)
             status = 1

@@ -292,12 +292,12 @@ def disassembly(view: ElfView, with_relocs: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
-def objdump(data: bytes, name: str, *, headers_: bool = False, syms: bool = False, relocs: bool = False,
+def objdump(data: bytes, name: str, *, section_headers: bool = False, syms: bool = False, relocs: bool = False,
             disassemble: bool = False) -> str:
     """The text GNU `objdump -M no-aliases` prints for one file with the given options (-h -t -r -d)."""
     view = ElfView(data, name)
     out = f"\n{name}:     file format elf64-littleriscv\n\n"
-    if headers_:
+    if section_headers:
         out += headers(view)
     if syms:
         out += symbol_table(view)

@@ -28,7 +28,6 @@ from b2i.sim.elf import (
     STT_NOTYPE,
     STT_OBJECT,
     STT_SECTION,
-    STT_TLS,
     STV_HIDDEN,
 )
 from b2i.sim.elf import write as elfw
@@ -78,7 +77,6 @@ class Linker:
         self.strong_refs: set[str] = set()  # names some file references without .weak
         self.commons: dict[str, tuple[int, int, InputFile]] = {}
         self.outputs: list[OutputSection] = []
-        self.linker_symbols: dict[str, int] = {}
         # archive path -> (members by offset, symbol index, offsets of members already loaded)
         self.archives: dict[str, tuple[dict, dict[str, list[int]], set[int]]] = {}
 
@@ -257,7 +255,6 @@ class Linker:
             return value
         if st.provide and (st.name in self.globals or st.name not in self.undefined_refs):
             return dot
-        self.linker_symbols[st.name] = value
         self.globals[st.name] = Definition(None, None, value, st.hidden, inside)
         self.undefined_refs.pop(st.name, None)
         return dot
@@ -323,7 +320,8 @@ class Linker:
     # ------------------------------------------------------------------------------------------
     # output
 
-    def write(self, got: "GotBuilder | None", headers_loaded: bool) -> bytes:
+    def write(self, headers_loaded: bool) -> bytes:
+        """The executable: sections at their addresses, file offsets congruent modulo the page size."""
         outs = [o for o in self.outputs if o.inputs or o.size]
         outs.sort(key=lambda o: o.address)
         # File offsets: congruent with addresses modulo the page size, in address order.
@@ -524,7 +522,7 @@ def link_inputs(inputs: list[tuple[str, bytes]], script: Script, entry: str | No
     if linker.entry not in linker.globals and entry is not None and entry != "_start":
         raise LinkError(f"entry symbol {entry} is not defined")
     Relocator(linker, got).apply_all()
-    return linker.write(got, headers_loaded)
+    return linker.write(headers_loaded)
 
 
-__all__ = ["link_inputs", "Linker", "STT_TLS", "STB_WEAK"]
+__all__ = ["link_inputs", "Linker"]
