@@ -44,7 +44,7 @@ def binary_case(draw):
     return op, a, va, b, vb
 
 
-@settings(max_examples=60)
+@settings(max_examples=45)
 @given(binary_case())
 def test_binary_ops_match_numpy(case):
     op, a, va, b, vb = case
@@ -100,7 +100,7 @@ UNARY = {
 }
 
 
-@settings(max_examples=60)
+@settings(max_examples=45)
 @given(st.sampled_from(sorted(UNARY)), st.sampled_from(DTYPES), st.data())
 def test_unary_ops_match_numpy(op, dtype, data):
     ours, theirs = UNARY[op]

@@ -8,7 +8,7 @@ from hypothesis.extra import numpy as hnp
 from tensor_cases import DEVICES, check
 
 
-@settings(max_examples=60)
+@settings(max_examples=40)
 @given(st.data())
 def test_basic_indices_are_views_with_numpy_values(data):
     shape = data.draw(hnp.array_shapes(min_dims=1, max_dims=4, max_side=5))
@@ -46,7 +46,7 @@ def advanced_case(draw):
     return a, tuple(key)
 
 
-@settings(max_examples=50)
+@settings(max_examples=40)
 @given(advanced_case())
 def test_advanced_indices_match_numpy(case):
     a, key = case
@@ -58,7 +58,7 @@ def test_advanced_indices_match_numpy(case):
         check(t[key], ref)  # numpy index arrays work directly too
 
 
-@settings(max_examples=40)
+@settings(max_examples=30)
 @given(st.data())
 def test_boolean_masks_match_numpy(data):
     shape = data.draw(hnp.array_shapes(min_dims=1, max_dims=3, max_side=4))

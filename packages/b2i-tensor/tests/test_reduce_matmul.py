@@ -15,7 +15,7 @@ def _sum_ref(x, axis, keepdims, op):
     return getattr(np, op)(x, axis=axis, keepdims=keepdims)
 
 
-@settings(max_examples=60)
+@settings(max_examples=45)
 @given(st.sampled_from(["sum", "prod", "max", "min", "mean", "var", "std"]), st.sampled_from(DTYPES), st.data())
 def test_reductions_match_numpy(op, dtype, data):
     shape = data.draw(hnp.array_shapes(min_dims=1, max_dims=3, max_side=4))
@@ -76,7 +76,7 @@ def matmul_case(draw):
     return a, va, b, vb
 
 
-@settings(max_examples=60)
+@settings(max_examples=45)
 @given(matmul_case())
 def test_matmul_matches_numpy(case):
     a, va, b, vb = case

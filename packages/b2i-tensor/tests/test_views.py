@@ -64,7 +64,7 @@ def view_chain(draw):
     return a, steps, ref
 
 
-@settings(max_examples=60)
+@settings(max_examples=45)
 @given(view_chain())
 def test_view_chains_match_numpy_and_share_memory(case):
     a, steps, ref = case

@@ -45,6 +45,10 @@ class Buffer:
             raise OverflowError(f"Python integer {bad} out of bounds for {dtype.name}") from None
         return Buffer(device, dtype, len(values), mem)
 
+    def value_at(self, index: int):
+        """One element as a Python number."""
+        return struct.unpack_from(f"={self.dtype.fmt}", self.mem, index * self.dtype.itemsize)[0]
+
     def values(self) -> list:
         """All elements as Python numbers."""
         if self.size == 0:

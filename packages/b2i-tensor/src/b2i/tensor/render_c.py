@@ -17,6 +17,7 @@ from b2i.tensor.view import View
 
 PRELUDE = r"""#include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 typedef unsigned char b2i_bool;
 #define B2I_IDIV(T, NAME) static inline T NAME(T a, T b) { \
@@ -421,7 +422,8 @@ def _render_matmul(kernel: Kernel, name: str) -> list[str]:
         f"const {t} *restrict B = d2 + ({ob});",
         f"const int64_t M = {m}, N = {n}, K = {k};",
         "(void)M; (void)K;",
-        f"static __thread {t} pack[{KC * (NC + nr)}], apack[{KC * MR}];",
+        f"{t} *pack = malloc(sizeof({t}) * {KC * (NC + nr) + KC * MR}), *apack = pack + {KC * (NC + nr)};",
+        "if (!pack) return;",
         "for (int64_t x = 0; x < M*N; x++) C[x] = 0;",
         f"for (int64_t j0 = 0; j0 < N; j0 += {NC}) {{",
         f"  int64_t j1 = j0 + {NC} < N ? j0 + {NC} : N;",
@@ -449,5 +451,6 @@ def _render_matmul(kernel: Kernel, name: str) -> list[str]:
         "    }",
         "  }",
         "}",
+        "free(pack);",
     ]
     return _signature(kernel, name) + _nest(loops.headers[0], body, 1) + ["}"]

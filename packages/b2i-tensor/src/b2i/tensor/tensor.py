@@ -154,8 +154,7 @@ class Tensor:
         if self.size != 1:
             raise ValueError("can only convert an array of size 1 to a Python scalar")
         self.realize()
-        flat = self.node.buffer.values()
-        return flat[self.layout.offset]
+        return self.node.buffer.value_at(self.layout.offset)
 
     def __repr__(self) -> str:
         if self.size > 1000:
