@@ -315,6 +315,41 @@ def test_traps_modes_and_interrupts_match_qemu(build_program, qemu):
     assert result.uart == uart
 
 
+ACCESS_FAULTS = TRAPS.split("_start:")[0] + r"""_start:
+    la t0, handler
+    csrw mtvec, t0
+    li s0, 0x02800000         # between the CLINT and the UART: no device
+    ld a0, 0(s0)              # load access fault (5)
+    sw a0, 4(s0)              # store access fault (7)
+    li t0, 0x100000
+    li t1, 0x5555
+    sw t1, 0(t0)
+2:  j 2b
+handler:
+    csrr a0, mcause
+    li a1, 'M'
+    call print_line
+    csrr a0, mtval
+    li a1, 'v'
+    call print_line
+    csrr t0, mepc
+    addi t0, t0, 4
+    csrw mepc, t0
+    mret
+""" + TRAPS[TRAPS.index("print_line:"):]
+
+
+def test_access_faults_match_qemu(build_program, qemu):
+    """Loads and stores to an address no device answers trap with access faults, as on QEMU. (AMOs take a
+    store/AMO access fault here, as the privileged spec says; QEMU 7.2 reports a load access fault for them.)"""
+    elf = build_program(ACCESS_FAULTS)
+    uart, status = qemu(elf)
+    result = run(elf)
+    assert status == 0 and [line for line in uart.splitlines() if line[0] == "M"] == [
+        "M0000000000000005", "M0000000000000007"]
+    assert result.finished and result.uart == uart
+
+
 # ---------------------------------------------------------------- lockstep with the reference simulator
 def reference_trace(elf) -> list[str]:
     """The commit log of b2i-sim's reference simulator for the same program (system mode, the b2i board)."""

@@ -204,6 +204,14 @@ module b2i_core #(
                                                         : (mem_access == 2'd1 ? 4'd13 : 4'd15);
     wire        mem_needs_walk = mem_vm && !mem_tlb_ok && !mem_pf;
     wire [63:0] mem_pa = mem_vm ? tlb_pa_b : mem_addr;
+    wire        ptw_busy, ptw_mem_valid, ptw_mem_we;
+    reg         resv_valid;   // LR's reservation
+    reg  [63:0] resv_addr;
+    wire        sc_ok = is_sc && resv_valid && resv_addr == mem_pa;
+    // A physical address no device answers: the bus says so from the address alone (docs/bus.md), in time for
+    // the memory stage to trap instead of accessing it. (A failing SC touches no memory, so it never faults.)
+    wire        mem_access_fault = mem_valid && (mem_is_load || mem_is_store || (mem_is_amo && !is_sc) || sc_ok)
+                                && !mem_needs_walk && !ptw_busy && dbus_err;
 
     reg        sys_exc;
     reg [3:0]  sys_code;
@@ -218,6 +226,8 @@ module b2i_core #(
             sys_code = 4'd6; sys_tval = mem_addr;
         end else if (mem_pf) begin
             sys_code = mem_pf_code; sys_tval = mem_addr;
+        end else if (mem_access_fault) begin
+            sys_code = mem_access == 2'd1 ? 4'd5 : 4'd7; sys_tval = mem_addr;
         end else if (mem_is_ecall) begin
             sys_code = 4'd8 + {2'b0, priv}; sys_tval = 64'b0;
         end else if (mem_is_ebreak) begin
@@ -239,11 +249,8 @@ module b2i_core #(
     wire [63:0] trap_tval = take_irq ? 64'b0 : sys_tval;
 
     // ------------------------------------------------------------------ MEM: loads, stores, atomics
-    reg        resv_valid;
-    reg [63:0] resv_addr;
     reg        amo_phase;     // AMO read-modify-write: 0 read, 1 write
     reg [63:0] amo_old;       // the value read in phase 0, as the instruction sees it
-    wire sc_ok = is_sc && resv_valid && resv_addr == mem_pa;
 
     // the loaded value, shifted down from its byte lane and extended
     wire [63:0] lane_data = dbus_rdata >> {mem_addr[2:0], 3'b0};
@@ -286,7 +293,6 @@ module b2i_core #(
     wire [63:0] store_value = mem_is_amo ? amo_new : mem_store_val;
 
     // The walker borrows the data bus while it is busy; the memory stage then waits.
-    wire        ptw_busy, ptw_mem_valid, ptw_mem_we;
     wire [63:0] ptw_mem_addr, ptw_mem_wdata;
     wire mem_bus_req = mem_valid && !trap && (mem_writes_bus || mem_reads_bus) && !mem_needs_walk;
     wire mem_bus_go = mem_bus_req && !ptw_busy && dbus_ready;   // the memory stage's access completes now

@@ -4,8 +4,8 @@
 //   0x1000_0000  UART 16550 (8 bytes)  0x8000_0000  RAM (RAM_BYTES)
 //
 // The core's data bus request goes to the one device its address selects; every device answers in the same
-// cycle (ready is always high here), and an address that selects nothing reads zero, ignores writes and
-// raises err. Instructions are fetched through the RAM's second port. The run's observable outputs are the
+// cycle (ready is always high here), and an address that selects nothing raises err (decoded from the
+// address alone, so the core can trap with an access fault instead of making the access). Instructions are fetched through the RAM's second port. The run's observable outputs are the
 // UART's transmitted bytes, the test device's finished/exit_code and the core's retire port.
 `timescale 1ns/1ps
 module b2i_soc #(
@@ -53,7 +53,7 @@ module b2i_soc #(
     wire sel_clint = dbus_addr[63:16] == 48'h0000_0000_0200;
     wire sel_uart  = dbus_addr[63:3] == 61'h0000_0000_0200_0000;
     wire sel_ram   = dbus_addr >= 64'h8000_0000 && dbus_addr - 64'h8000_0000 < RAM_BYTES;
-    assign dbus_err = dbus_valid && !(sel_test || sel_clint || sel_uart || sel_ram);
+    assign dbus_err = !(sel_test || sel_clint || sel_uart || sel_ram);   // from the address alone
 
     wire [63:0] ram_rdata, clint_rdata;
     wire [7:0]  uart_rdata;
