@@ -6,29 +6,20 @@ defined and one pass suffices; only values of symbols defined later wait for the
 """
 
 import re
-import struct
-from dataclasses import dataclass, field
 
 from b2i.sim.asm import pseudo
+from b2i.sim.asm.directives import Directives
 from b2i.sim.asm.expr import ExprError, Parser, Symbol, Value, constant, settle
-from b2i.sim.asm.lexer import LexError, Token, split_statements, strip_comment, tokenize, unescape
+from b2i.sim.asm.lexer import LexError, Token, split_operands, split_statements, strip_comment, tokenize
+from b2i.sim.asm.sections import Fixup, Section, default_section_kind
 from b2i.sim.elf import (
     ET_REL,
     R_RISCV,
-    SHF_ALLOC,
     SHF_EXECINSTR,
-    SHF_GROUP,
-    SHF_MERGE,
-    SHF_STRINGS,
     SHF_TLS,
-    SHF_WRITE,
     SHN_ABS,
     SHN_COMMON,
-    SHT_FINI_ARRAY,
-    SHT_INIT_ARRAY,
     SHT_NOBITS,
-    SHT_PREINIT_ARRAY,
-    SHT_PROGBITS,
     STB_GLOBAL,
     STB_LOCAL,
     STB_WEAK,
@@ -50,66 +41,12 @@ INT_REG = {name: i for i, name in enumerate(INT_REGS)} | {f"x{i}": i for i in ra
 FLOAT_REG = {name: i for i, name in enumerate(FLOAT_REGS)} | {f"f{i}": i for i in range(32)}
 ROUNDING = {name: i for i, name in enumerate(ROUNDING_MODES) if name}
 ORDERING = {".aq": (1, 0), ".rl": (0, 1), ".aqrl": (1, 1)}
-NOP = encode("addi", rd=0, rs1=0, imm=0)
 # The field an operand kind fills, to point an out-of-range error at its operand.
 OPERAND_FIELD = {"fd": "rd", "fs1": "rs1", "fs2": "rs2", "fs3": "rs3", "zimm": "imm", "hi20": "imm",
                  "target": "imm", "imm(rs1)": "imm", "(rs1)": "rs1"}
 
 
-@dataclass
-class Fixup:
-    offset: int
-    kind: str  # data, branch, jal, call, pcrel_hi, got_hi, pcrel_lo_i/s, hi, lo_i/s
-    value: Value
-    size: int
-    line: int
-    col: int
-
-
-@dataclass
-class Section:
-    name: str
-    type: int
-    flags: int
-    entsize: int = 0
-    align: int = 1
-    data: bytearray = field(default_factory=bytearray)
-    nobits_size: int = 0
-    fixups: list[Fixup] = field(default_factory=list)
-    relocs: list[tuple[int, str, Symbol, int]] = field(default_factory=list)
-    symbol: Symbol | None = None
-
-    @property
-    def size(self) -> int:
-        return self.nobits_size if self.type == SHT_NOBITS else len(self.data)
-
-
-def default_section_kind(name: str) -> tuple[int, int]:
-    """GNU's type and flags for a section named without them."""
-    if name.startswith((".text", ".init", ".fini")):
-        return SHT_PROGBITS, SHF_ALLOC | SHF_EXECINSTR
-    if name.startswith((".bss", ".sbss", ".tbss")):
-        return SHT_NOBITS, SHF_ALLOC | SHF_WRITE | (SHF_TLS if name.startswith(".tbss") else 0)
-    if name.startswith((".data", ".sdata", ".tdata")):
-        return SHT_PROGBITS, SHF_ALLOC | SHF_WRITE | (SHF_TLS if name.startswith(".tdata") else 0)
-    if name.startswith(".init_array"):
-        return SHT_INIT_ARRAY, SHF_ALLOC | SHF_WRITE
-    if name.startswith(".fini_array"):
-        return SHT_FINI_ARRAY, SHF_ALLOC | SHF_WRITE
-    if name.startswith(".preinit_array"):
-        return SHT_PREINIT_ARRAY, SHF_ALLOC | SHF_WRITE
-    if name.startswith((".rodata", ".srodata", ".eh_frame")):
-        return SHT_PROGBITS, SHF_ALLOC
-    return SHT_PROGBITS, 0
-
-
-SECTION_FLAGS = {"a": SHF_ALLOC, "w": SHF_WRITE, "x": SHF_EXECINSTR, "M": SHF_MERGE, "S": SHF_STRINGS,
-                 "T": SHF_TLS, "G": SHF_GROUP}
-SECTION_TYPES = {"@progbits": SHT_PROGBITS, "@nobits": SHT_NOBITS, "@init_array": SHT_INIT_ARRAY,
-                 "@fini_array": SHT_FINI_ARRAY, "@preinit_array": SHT_PREINIT_ARRAY, "@note": 7}
-
-
-class Assembler:
+class Assembler(Directives):
     """Feed it source with `assemble_text`; `object_bytes()` gives the ELF relocatable object."""
 
     def __init__(self, filename: str = "<stdin>") -> None:
@@ -416,233 +353,6 @@ class Assembler:
         self.emit(encode("jalr", rd=link, rs1=scratch, imm=0).to_bytes(4, "little"))
 
     # ----------------------------------------------------------------------------------------------
-    # directives
-
-    def directive(self, head: Token, args: list[Token]) -> None:
-        name = head.text
-        ops = split_operands(args)
-        handler = DIRECTIVES.get(name)
-        if name.startswith(".cfi_"):
-            return  # call-frame information: accepted, no .eh_frame is made
-        if handler is None:
-            raise self.error(f"unknown directive '{name}'", head.col)
-        handler(self, ops, args)
-
-    def d_section(self, ops, args) -> None:
-        if not ops:
-            raise self.error(".section needs a name")
-        name = "".join(t.text for t in ops[0])
-        if name.startswith('"'):
-            name = name.strip('"')
-        kind, entsize = None, 0
-        if len(ops) >= 2:
-            flags_text = unescape(ops[1][0].text.strip('"')).decode() if ops[1][0].kind == "str" else ""
-            flags = 0
-            for ch in flags_text:
-                flags |= SECTION_FLAGS.get(ch, 0)
-            type_ = default_section_kind(name)[0]
-            if len(ops) >= 3:
-                tname = "".join(t.text for t in ops[2]).replace("%", "@")
-                type_ = SECTION_TYPES.get(tname, SHT_PROGBITS)
-            if len(ops) >= 4 and flags & SHF_MERGE:
-                entsize = self.const_expr(ops[3])
-            kind = (type_, flags)
-        self.switch(self.section_named(name, kind, entsize))
-
-    @staticmethod
-    def d_named_section(name: str):
-        def handler(self, ops, args):
-            self.switch(self.section_named(name))
-        return handler
-
-    def d_pushsection(self, ops, args) -> None:
-        self.section_stack.append((self.current, self.previous))
-        self.d_section(ops, args)
-
-    def d_popsection(self, ops, args) -> None:
-        if not self.section_stack:
-            raise self.error(".popsection without .pushsection")
-        self.current, self.previous = self.section_stack.pop()
-
-    def d_previous(self, ops, args) -> None:
-        if self.previous is not None:
-            self.switch(self.previous)
-
-    def symbols_of(self, ops) -> list[Symbol]:
-        return [self.symbol("".join(t.text for t in op), op[0].col) for op in ops if op]
-
-    @staticmethod
-    def d_bind(bind: str):
-        def handler(self, ops, args):
-            for sym in self.symbols_of(ops):
-                sym.bind = bind
-        return handler
-
-    @staticmethod
-    def d_visibility(vis: str):
-        def handler(self, ops, args):
-            for sym in self.symbols_of(ops):
-                sym.visibility = vis
-        return handler
-
-    def d_type(self, ops, args) -> None:
-        if len(ops) != 2:
-            raise self.error(".type needs a symbol and a type")
-        sym = self.symbols_of(ops[:1])[0]
-        kind = "".join(t.text for t in ops[1]).lstrip("@%#").lower()
-        sym.type = {"function": "func", "stt_func": "func", "object": "object", "stt_object": "object",
-                    "tls_object": "tls", "notype": "notype", "gnu_indirect_function": "func"}.get(kind, "notype")
-
-    def d_size(self, ops, args) -> None:
-        if len(ops) != 2:
-            raise self.error(".size needs a symbol and a size")
-        self.symbols_of(ops[:1])[0].size = self.parse_expr(ops[1])
-
-    def d_set(self, ops, args) -> None:
-        if len(ops) != 2 or len(ops[0]) != 1:
-            raise self.error(".set needs a symbol and an expression")
-        self.set_symbol(ops[0][0], ops[1])
-
-    @staticmethod
-    def d_align(kind: str):
-        def handler(self, ops, args):
-            if not ops:
-                raise self.error("alignment expected")
-            n = self.const_expr(ops[0])
-            size = n if kind == "b" else 1 << n
-            if size & (size - 1) or size <= 0:
-                raise self.error(f"alignment {size} is not a power of 2")
-            fill = self.const_expr(ops[1]) if len(ops) > 1 and ops[1] else None
-            limit = self.const_expr(ops[2]) if len(ops) > 2 else None
-            self.align_to(size, fill, limit)
-        return handler
-
-    def align_to(self, size: int, fill: int | None = None, limit: int | None = None) -> None:
-        sec = self.current
-        pad = -self.offset % size
-        if limit is not None and pad > limit:
-            return
-        sec.align = max(sec.align, size)
-        if sec.flags & SHF_EXECINSTR and fill is None:
-            zeros = pad % 4
-            self.emit(bytes(zeros) + NOP.to_bytes(4, "little") * (pad // 4))
-        else:
-            self.emit(bytes([fill or 0]) * pad)
-
-    @staticmethod
-    def d_data(size: int):
-        def handler(self, ops, args):
-            for op in ops:
-                v = settle(self.parse_expr(op))
-                if v.is_constant:
-                    self.emit((v.addend & ((1 << (8 * size)) - 1)).to_bytes(size, "little"))
-                else:
-                    self.current.fixups.append(Fixup(self.offset, "data", v, size, self.line, op[0].col))
-                    self.emit(bytes(size))
-        return handler
-
-    @staticmethod
-    def d_float(fmt: str):
-        def handler(self, ops, args):
-            for op in ops:
-                text = "".join(t.text for t in op)
-                try:
-                    value = float(text.replace("0f", "", 1) if text.startswith(("0f", "0d")) else text)
-                except ValueError:
-                    value = float(self.const_expr(op))
-                self.emit(struct.pack(fmt, value))
-        return handler
-
-    @staticmethod
-    def d_string(terminate: bool):
-        def handler(self, ops, args):
-            for op in ops:
-                if len(op) != 1 or op[0].kind != "str":
-                    raise self.error("expected a string", op[0].col if op else self.col)
-                self.emit(unescape(op[0].text[1:-1]) + (b"\0" if terminate else b""))
-        return handler
-
-    def d_space(self, ops, args) -> None:
-        if not ops:
-            raise self.error("size expected")
-        count = self.const_expr(ops[0])
-        fill = self.const_expr(ops[1]) if len(ops) > 1 else 0
-        if count < 0:
-            raise self.error("negative size")
-        self.emit(bytes([fill & 0xFF]) * count)
-
-    @staticmethod
-    def d_comm(local: bool):
-        def handler(self, ops, args):
-            if len(ops) < 2:
-                raise self.error("expected symbol, size[, align]")
-            sym = self.symbols_of(ops[:1])[0]
-            size = self.const_expr(ops[1])
-            align = self.const_expr(ops[2]) if len(ops) > 2 else 1
-            if local or sym.explicit_local:  # placed in .bss after everything else, as GNU does
-                self.local_commons.append((sym, size, max(align, 1)))
-                sym.size = Value(size)
-                if sym.type == "notype":
-                    sym.type = "object"
-            else:
-                sym.common = (size, max(align, 1))
-                if sym.bind == "local":
-                    sym.bind = "global"
-                sym.type = "object"
-        return handler
-
-    def d_local(self, ops, args) -> None:
-        for sym in self.symbols_of(ops):
-            sym.bind = "local"
-            sym.explicit_local = True
-
-    def d_option(self, ops, args) -> None:
-        word = "".join(t.text for t in ops[0]) if ops else ""
-        if word == "push":
-            self.option_stack.append(dict(self.options))
-        elif word == "pop":
-            if not self.option_stack:
-                raise self.error(".option pop without .option push")
-            self.options = self.option_stack.pop()
-        elif word in ("rvc", "norvc", "relax", "norelax", "pic", "nopic"):
-            key = word[2:] if word.startswith("no") else word
-            self.options[key] = not word.startswith("no")
-        elif word.startswith("arch"):
-            pass  # the extensions we assemble are fixed: RV64G
-        else:
-            raise self.error(f"unknown option '{word}'")
-
-    def d_ignore(self, ops, args) -> None:
-        """Accepted for gcc's sake; no effect on the object (.file, .ident, .cfi_*, .loc, .attribute...)."""
-
-    def d_insn(self, ops, args) -> None:
-        if len(ops) == 1:
-            value, size = self.const_expr(ops[0]), None
-        elif len(ops) == 2:
-            size, value = self.const_expr(ops[0]), self.const_expr(ops[1])
-        else:
-            raise self.error(".insn: only the `.insn [size,] value` form is supported")
-        size = size or (4 if value & 3 == 3 else 2)
-        self.emit((value & ((1 << (8 * size)) - 1)).to_bytes(size, "little"))
-
-    @staticmethod
-    def d_uleb128(signed: bool):
-        def handler(self, ops, args):
-            for op in ops:
-                value = self.const_expr(op)
-                out = bytearray()
-                while True:
-                    byte = value & 0x7F
-                    value >>= 7
-                    done = (value == 0 and not byte & 0x40) or (value == -1 and byte & 0x40) if signed \
-                        else value == 0
-                    out.append(byte | (0 if done else 0x80))
-                    if done:
-                        break
-                self.emit(bytes(out))
-        return handler
-
-    # ----------------------------------------------------------------------------------------------
     # the end: settle fixups, write the object
 
     def finish(self) -> None:
@@ -793,25 +503,6 @@ def sign32(value: int) -> int:
     return value - (1 << 32) if value >> 31 else value
 
 
-def split_operands(tokens: list[Token]) -> list[list[Token]]:
-    """Split at commas outside parentheses."""
-    if not tokens:
-        return []
-    ops, depth, current = [], 0, []
-    for tok in tokens:
-        if tok.text == "(":
-            depth += 1
-        elif tok.text == ")":
-            depth -= 1
-        if tok.text == "," and depth == 0 and tok.kind == "op":
-            ops.append(current)
-            current = []
-        else:
-            current.append(tok)
-    ops.append(current)
-    return ops
-
-
 def fill_template(line: str, operands: list[list[Token]], col: int) -> list[Token]:
     """Tokens of one line of a pseudo-instruction's expansion: {i} becomes operand i's own tokens, the
     rest points at the pseudo-instruction's column."""
@@ -820,27 +511,3 @@ def fill_template(line: str, operands: list[list[Token]], col: int) -> list[Toke
         m = re.fullmatch(r"\$op(\d)", tok.text)
         tokens += operands[int(m.group(1))] if m else [Token(tok.kind, tok.text, col)]
     return tokens
-
-
-A = Assembler
-DIRECTIVES = {
-    ".text": A.d_named_section(".text"), ".data": A.d_named_section(".data"),
-    ".bss": A.d_named_section(".bss"), ".rodata": A.d_named_section(".rodata"),
-    ".section": A.d_section, ".pushsection": A.d_pushsection, ".popsection": A.d_popsection,
-    ".previous": A.d_previous,
-    ".globl": A.d_bind("global"), ".global": A.d_bind("global"), ".weak": A.d_bind("weak"),
-    ".local": A.d_local, ".hidden": A.d_visibility("hidden"), ".internal": A.d_visibility("internal"),
-    ".protected": A.d_visibility("protected"), ".type": A.d_type, ".size": A.d_size,
-    ".set": A.d_set, ".equ": A.d_set,
-    ".align": A.d_align("p2"), ".p2align": A.d_align("p2"), ".balign": A.d_align("b"),
-    ".byte": A.d_data(1), ".half": A.d_data(2), ".short": A.d_data(2), ".2byte": A.d_data(2),
-    ".word": A.d_data(4), ".long": A.d_data(4), ".4byte": A.d_data(4), ".int": A.d_data(4),
-    ".dword": A.d_data(8), ".quad": A.d_data(8), ".8byte": A.d_data(8),
-    ".float": A.d_float("<f"), ".single": A.d_float("<f"), ".double": A.d_float("<d"),
-    ".ascii": A.d_string(False), ".asciz": A.d_string(True), ".string": A.d_string(True),
-    ".zero": A.d_space, ".space": A.d_space, ".skip": A.d_space,
-    ".comm": A.d_comm(False), ".lcomm": A.d_comm(True),
-    ".option": A.d_option, ".insn": A.d_insn, ".uleb128": A.d_uleb128(False), ".sleb128": A.d_uleb128(True),
-    ".file": A.d_ignore, ".ident": A.d_ignore, ".attribute": A.d_ignore, ".loc": A.d_ignore,
-    ".addrsig": A.d_ignore, ".addrsig_sym": A.d_ignore, ".end": A.d_ignore, ".type_ignore": A.d_ignore,
-}

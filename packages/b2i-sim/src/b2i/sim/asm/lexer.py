@@ -118,3 +118,22 @@ def unescape(body: str) -> bytes:
             out += ESCAPES.get(nxt, nxt).encode()
             i += 2
     return bytes(out)
+
+
+def split_operands(tokens: list[Token]) -> list[list[Token]]:
+    """Split at commas outside parentheses."""
+    if not tokens:
+        return []
+    ops, depth, current = [], 0, []
+    for tok in tokens:
+        if tok.text == "(":
+            depth += 1
+        elif tok.text == ")":
+            depth -= 1
+        if tok.text == "," and depth == 0 and tok.kind == "op":
+            ops.append(current)
+            current = []
+        else:
+            current.append(tok)
+    ops.append(current)
+    return ops
