@@ -98,8 +98,8 @@ def read(h, number: int) -> int:
         return h.frm
     if number == FCSR:
         return h.frm << 5 | h.fflags
-    if number in (CYCLE, MCYCLE, INSTRET, MINSTRET):
-        return h.instret & M64
+    if number in (CYCLE, MCYCLE, INSTRET, MINSTRET):  # one counter: an instruction is a cycle
+        return (h.instret + h.counter_offset) & M64
     if number == TIME:
         return h.mtime()
     if not h.system:
@@ -137,8 +137,8 @@ def write(h, number: int, value: int) -> None:
         h.frm = value & 7
     elif number == FCSR:
         h.frm, h.fflags = value >> 5 & 7, value & 0x1F
-    elif number in (MCYCLE, MINSTRET):
-        h.instret = value
+    elif number in (MCYCLE, MINSTRET):  # the next instruction reads `value` (this one's retirement counts)
+        h.counter_offset = value - (h.instret + 1)
     elif not h.system:
         raise _illegal(h)
     elif number == CSRS["mstatus"]:

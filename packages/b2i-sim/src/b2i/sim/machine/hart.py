@@ -52,7 +52,8 @@ class Hart:
         self.next_pc = 0
         self.insn_word = 0
         self.priv = 3 if system else 0
-        self.instret = 0
+        self.instret = 0  # instructions retired (mcycle/minstret read it plus counter_offset; mtime derives from it)
+        self.counter_offset = 0
         self.fflags = 0
         self.frm = 0
         self.reservation: int | None = None
