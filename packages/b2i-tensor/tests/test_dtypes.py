@@ -2,11 +2,10 @@
 
 import itertools
 
+import b2i.tensor as bt
 import numpy as np
 import pytest
 from tensor_cases import DTYPES
-
-import b2i.tensor as bt
 
 
 @pytest.mark.parametrize("a,b", list(itertools.product(DTYPES, DTYPES)))
