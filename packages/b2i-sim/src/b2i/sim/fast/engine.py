@@ -43,7 +43,7 @@ from b2i.sim.fast.translate import (
 from b2i.sim.machine.linux import Process
 from b2i.sim.machine.memory import PAGE_SHIFT
 
-HOT = 32  # visits of a block's first pc before it is translated: cold code stays with the reference
+HOT = 100  # visits of a block's first pc before it is translated: cold code stays with the reference
 NO_TAG = 1  # no pc is odd, so this tag matches nothing
 DispatchFunction = ctypes.CFUNCTYPE(ctypes.c_uint64, *[ctypes.c_void_p] * 5)
 
@@ -99,6 +99,19 @@ class FastEngine:
         self.cold_lengths: dict[int, tuple[int, bool]] = {}  # cold block: (length, ends in fence.i)
         self.stats = Stats()
         self._compile_start = (self.native.compile_seconds, self.native.cache_hits)
+
+    # ---- what `b2i.sim.machine.run.drive` and b2i-run read from the hart they drive ----------------------------
+    @property
+    def pc(self) -> int:
+        return self.hart.pc
+
+    @property
+    def instret(self) -> int:
+        return self.hart.instret
+
+    @property
+    def insn_word(self) -> int:
+        return self.hart.insn_word
 
     # ---- the loop ----------------------------------------------------------------------------------------------
     def run(self, max_insns: int | None = None) -> None:
