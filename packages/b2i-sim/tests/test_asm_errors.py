@@ -6,6 +6,8 @@ import subprocess
 import pytest
 from b2i.sim.asm import assemble
 from b2i.sim.errors import SourceError
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 CASES = [
     ("\tfrob a0, a1\n", 1, 2, "unknown instruction 'frob'"),
@@ -56,3 +58,20 @@ def test_cli_writes_an_object_readelf_accepts(oracle, tmp_path):
     out = subprocess.run([oracle("riscv64-linux-gnu-readelf"), "-a", "-W", tmp_path / "ok.o"],
                          capture_output=True, text=True, check=True)
     assert "double-float ABI" in out.stdout and "_start" in out.stdout and not out.stderr
+
+
+WORDS = ["addi", "a0", ",", "(", ")", "%hi", "%lo", "%pcrel_lo", "1b", "1f", "x", ":", ".word", ".section", ".text",
+         '"s"', "'", "0x", "-", "+", "*", "/", "0", "99999999999999999999", "li", "la", "call", "j", ".align", ".set",
+         "=", ".zero", "-1", "sd", "fadd.d", "fa0", "rtz", ".option", "push", "pop", ".comm", ".size", ".", "lr.w.aq",
+         "csrr", "mstatus", "fence", "rw", ".insn", ".byte", ".string", "\\", "#", ";", "@", ".L1", ".type",
+         "@function", "tail", ".equ", "%tprel_add", "add", "tp", "sw", "t0", ".p2align", "64", ".balign", "3"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(WORDS), min_size=1, max_size=6), min_size=1, max_size=4))
+def test_any_token_soup_is_assembled_or_a_source_error(lines):
+    source = "\n".join(" ".join(words) for words in lines)
+    try:
+        assemble(source, "soup.s")
+    except SourceError as e:
+        assert str(e).startswith("soup.s:")

@@ -9,11 +9,13 @@ from b2i.sim.asm.sections import SECTION_FLAGS, SECTION_TYPES, Fixup, default_se
 from b2i.sim.elf import (
     SHF_EXECINSTR,
     SHF_MERGE,
+    SHT_NOBITS,
     SHT_PROGBITS,
 )
 from b2i.sim.isa import encode
 
 NOP = encode("addi", rd=0, rs1=0, imm=0)  # code sections are padded with it
+MAX_SECTION_BYTES = 1 << 28
 
 
 class Directives:
@@ -30,8 +32,8 @@ class Directives:
         handler(self, ops, args)
 
     def d_section(self, ops, args) -> None:
-        if not ops:
-            raise self.error(".section needs a name")
+        if not ops or not ops[0] or any(not op for op in ops):
+            raise self.error(".section needs a name, then optional \"flags\", @type and entry size")
         name = "".join(t.text for t in ops[0])
         if name.startswith('"'):
             name = name.strip('"')
@@ -70,7 +72,13 @@ class Directives:
             self.switch(self.previous)
 
     def symbols_of(self, ops) -> list[Symbol]:
-        return [self.symbol("".join(t.text for t in op), op[0].col) for op in ops if op]
+        """The symbols a directive names, one per operand; an error for an operand that is no name."""
+        symbols = []
+        for op in ops:
+            if len(op) != 1 or op[0].kind not in ("name", "localref"):
+                raise self.error("expected a symbol name", op[0].col if op else self.col)
+            symbols.append(self.symbol(op[0].text, op[0].col))
+        return symbols
 
     @staticmethod
     def d_bind(bind: str):
@@ -110,6 +118,8 @@ class Directives:
             if not ops:
                 raise self.error("alignment expected")
             n = self.const_expr(ops[0])
+            if not 0 <= n <= (1 << 31 if kind == "b" else 31):
+                raise self.error(f"alignment {n} out of range")
             size = n if kind == "b" else 1 << n
             if size & (size - 1) or size <= 0:
                 raise self.error(f"alignment {size} is not a power of 2")
@@ -124,6 +134,11 @@ class Directives:
         if limit is not None and pad > limit:
             return
         sec.align = max(sec.align, size)
+        if sec.type == SHT_NOBITS:
+            sec.nobits_size += pad
+            return
+        if pad > MAX_SECTION_BYTES:
+            raise self.error(f"alignment padding of {pad} bytes is more than b2i-as handles")
         if sec.flags & SHF_EXECINSTR and fill is None:
             zeros = pad % 4
             self.emit(bytes(zeros) + NOP.to_bytes(4, "little") * (pad // 4))
@@ -170,6 +185,11 @@ class Directives:
         fill = self.const_expr(ops[1]) if len(ops) > 1 else 0
         if count < 0:
             raise self.error("negative size")
+        if self.current.type == SHT_NOBITS and not fill & 0xFF:
+            self.current.nobits_size += count  # no bytes to hold: .bss only grows
+            return
+        if count > MAX_SECTION_BYTES:
+            raise self.error(f"size {count} is larger than the {MAX_SECTION_BYTES >> 20} MiB b2i-as handles")
         self.emit(bytes([fill & 0xFF]) * count)
 
     @staticmethod

@@ -17,6 +17,7 @@ from b2i.sim.elf import (
 )
 
 EHDR_SIZE, PHDR_SIZE, SHDR_SIZE, SYM_SIZE, RELA_SIZE = 64, 56, 64, 24, 24
+MASK64 = (1 << 64) - 1
 
 
 @dataclass
@@ -112,7 +113,8 @@ def write_elf(image: ElfImage) -> bytes:
         symdata = bytearray(SYM_SIZE)
         for sym in image.symbols:
             info = (sym.bind << 4) | sym.type
-            symdata += struct.pack("<IBBHQQ", strtab.add(sym.name), info, sym.other, sym.shndx, sym.value, sym.size)
+            symdata += struct.pack("<IBBHQQ", strtab.add(sym.name), info, sym.other, sym.shndx, sym.value & MASK64,
+                                   sym.size & MASK64)
         first_global = 1 + sum(1 for s in image.symbols if s.bind == STB_LOCAL)
         sections.append(Section(".symtab", SHT_SYMTAB, 0, bytes(symdata), align=8, entsize=SYM_SIZE,
                                 link=len(sections) + 1, info=first_global))
