@@ -90,3 +90,14 @@ def test_values_out(device):
     assert bool(Tensor([True], device=device)) is True
     moved = t.to("numpy" if device == "c" else "c")
     assert moved.tolist() == t.tolist() and moved.device != t.device
+
+
+def test_kernels_draw_what_the_plain_python_generator_defines():
+    from b2i.tensor.random import Generator, bits
+
+    key = Generator(11).next_key()
+    expected = [(bits(key, i) >> 11) * 2.0**-53 for i in range(6)]
+    expected32 = [(bits(key, i) >> 40) * 2.0**-24 for i in range(6)]
+    for device in DEVICES:
+        assert Tensor.rand(2, 3, seed=11, device=device).reshape(-1).tolist() == expected
+        assert Tensor.rand(6, seed=11, dtype="float32", device=device).tolist() == expected32

@@ -220,6 +220,7 @@ class Tensor:
 
     @staticmethod
     def full(shape, fill_value: Scalar, dtype=None, device: str | None = None) -> Tensor:
+        """A tensor of `shape` filled with one value (dtype from the value when not given, as numpy)."""
         shape = _creation_shape(shape)
         dtype = result_type(fill_value) if dtype is None else to_dtype(dtype)
         if isinstance(fill_value, Tensor):
@@ -229,10 +230,12 @@ class Tensor:
 
     @staticmethod
     def zeros(*shape, dtype=float64, device: str | None = None) -> Tensor:
+        """Zeros; `zeros(2, 3)` and `zeros((2, 3))` both work. float64 by default, as numpy."""
         return Tensor.full(shape, 0, dtype=dtype, device=device)
 
     @staticmethod
     def ones(*shape, dtype=float64, device: str | None = None) -> Tensor:
+        """Ones; the shape as separate numbers or one tuple."""
         return Tensor.full(shape, 1, dtype=dtype, device=device)
 
     @staticmethod
@@ -303,6 +306,7 @@ class Tensor:
         return Tensor._make(self.node, layout)
 
     def reshape(self, *shape) -> Tensor:
+        """The same elements in a new shape (-1 is inferred): a view when the strides allow, else a copy."""
         shape = as_shape(shape)
         if shape.count(-1) > 1:
             raise ValueError("can only specify one unknown dimension")
@@ -324,6 +328,7 @@ class Tensor:
         return self.reshape(-1)
 
     def permute(self, *axes) -> Tensor:
+        """Reorder the axes (a view): result axis i is input axis axes[i]."""
         axes = tuple(axes[0]) if len(axes) == 1 and not isinstance(axes[0], int) else axes
         if len(axes) != self.ndim:
             raise ValueError("axes don't match array")
@@ -347,6 +352,7 @@ class Tensor:
         return self.permute(*order)
 
     def broadcast_to(self, *shape) -> Tensor:
+        """A read-only view repeated along new or size-1 axes (stride 0), with numpy's rules."""
         shape = as_shape(shape)
         ok = len(shape) >= self.ndim and all(
             n == m or n == 1 for n, m in zip(self.shape, shape[len(shape) - self.ndim:], strict=True))
@@ -363,6 +369,7 @@ class Tensor:
         return self.broadcast_to(shape)
 
     def squeeze(self, axis: int | tuple[int, ...] | None = None) -> Tensor:
+        """Drop size-1 axes (all of them, or the ones named)."""
         if axis is None:
             axes = tuple(i for i, n in enumerate(self.shape) if n == 1)
         else:
@@ -375,11 +382,13 @@ class Tensor:
         return self._view(v)
 
     def unsqueeze(self, axis: int) -> Tensor:
+        """Insert a size-1 axis at `axis` (numpy's expand_dims)."""
         return self._view(self.layout.insert_axis(normalize_axis(axis, self.ndim + 1)))
 
     expand_dims = unsqueeze
 
     def flip(self, axis: int | tuple[int, ...] | None = None) -> Tensor:
+        """Reverse the order along the given axes (a view with negative strides)."""
         v = self.layout
         for a in normalize_axes(axis, self.ndim):
             v = v.flip(a)
@@ -420,6 +429,7 @@ class Tensor:
         return Tensor._new(op, [src], dtype, self.shape)
 
     def astype(self, dtype) -> Tensor:
+        """Convert to another dtype (C casts: floats truncate toward zero, anything nonzero is True)."""
         dtype = to_dtype(dtype)
         return self if dtype is self.dtype else Tensor._new("cast", [self], dtype, self.shape)
 
@@ -551,12 +561,14 @@ class Tensor:
         return out.reshape(tuple(n for i, n in enumerate(self.shape) if i not in axes))
 
     def sum(self, axis=None, keepdims: bool = False, dtype=None) -> Tensor:
+        """Sum over `axis` (None: all; an int or a tuple). Small integers and bool sum in int64."""
         return self._reduce("sum", axis, keepdims, sum_dtype(self.dtype) if dtype is None else to_dtype(dtype))
 
     def prod(self, axis=None, keepdims: bool = False, dtype=None) -> Tensor:
         return self._reduce("prod", axis, keepdims, sum_dtype(self.dtype) if dtype is None else to_dtype(dtype))
 
     def max(self, axis=None, keepdims: bool = False) -> Tensor:
+        """The largest value over `axis` (values only, as numpy; NaN wins)."""
         return self._reduce("max", axis, keepdims, self.dtype)
 
     def min(self, axis=None, keepdims: bool = False) -> Tensor:
@@ -575,11 +587,13 @@ class Tensor:
         return tuple(1 if i in axes else n for i, n in enumerate(self.shape) if keepdims or i not in axes)
 
     def mean(self, axis=None, keepdims: bool = False) -> Tensor:
+        """The average over `axis`; integers average in float64."""
         axes = normalize_axes(axis, self.ndim)
         x = self if self.dtype.is_float else self.astype(float64)
         return x.sum(axes, keepdims) / prod(self.shape[a] for a in axes)
 
     def var(self, axis=None, keepdims: bool = False, ddof: int = 0) -> Tensor:
+        """Variance over `axis`, dividing by n - ddof (two passes: the mean, then squared distances)."""
         axes = normalize_axes(axis, self.ndim)
         x = self if self.dtype.is_float else self.astype(float64)
         d = x - x.mean(axes, keepdims=True)
@@ -597,6 +611,7 @@ class Tensor:
         return self._reduce(op, normalize_axis(axis, self.ndim), keepdims, int64)
 
     def argmax(self, axis: int | None = None, keepdims: bool = False) -> Tensor:
+        """The index of the first largest value along `axis` (of the flattened tensor when None)."""
         return self._arg("argmax", axis, keepdims)
 
     def argmin(self, axis: int | None = None, keepdims: bool = False) -> Tensor:
