@@ -295,14 +295,19 @@ def disassembly(view: ElfView, with_relocs: bool) -> str:
 def objdump(data: bytes, name: str, *, section_headers: bool = False, syms: bool = False, relocs: bool = False,
             disassemble: bool = False) -> str:
     """The text GNU `objdump -M no-aliases` prints for one file with the given options (-h -t -r -d)."""
-    view = ElfView(data, name)
-    out = f"\n{name}:     file format elf64-littleriscv\n\n"
-    if section_headers:
-        out += headers(view)
-    if syms:
-        out += symbol_table(view)
-    if disassemble:
-        out += disassembly(view, relocs)
-    elif relocs:
-        out += relocations(view)
+    try:
+        view = ElfView(data, name)
+        out = f"\n{name}:     file format elf64-littleriscv\n\n"
+        if section_headers:
+            out += headers(view)
+        if syms:
+            out += symbol_table(view)
+        if disassemble:
+            out += disassembly(view, relocs)
+        elif relocs:
+            out += relocations(view)
+    except ObjdumpError:
+        raise
+    except Exception as e:  # noqa: BLE001 - pyelftools reads lazily: a damaged file fails anywhere
+        raise ObjdumpError(f"{name}: malformed ELF file ({type(e).__name__}: {e})") from None
     return out

@@ -14,8 +14,9 @@ from b2i.sim.elf import (
     SHT_RELA,
 )
 from b2i.sim.errors import LinkError
-from elftools.common.exceptions import ELFError
 from elftools.elf.elffile import ELFFile
+
+MAX_SECTION_BYTES = 1 << 30
 
 
 @dataclass(eq=False)
@@ -64,9 +65,18 @@ def read_object(data: bytes, name: str) -> InputFile:
             raise LinkError(f"{name}: not a relocatable object")
         if elf["e_machine"] not in ("EM_RISCV", EM_RISCV) or elf.elfclass != 64:
             raise LinkError(f"{name}: not an ELF64 RISC-V object")
-        return _read(elf, name)
-    except (ELFError, ValueError, KeyError) as e:
-        raise LinkError(f"{name}: bad ELF object: {e}") from None
+        file = _read(elf, name)
+    except LinkError:
+        raise
+    except Exception as e:  # noqa: BLE001 - any parse failure of a damaged file is the file's fault
+        raise LinkError(f"{name}: malformed ELF object ({type(e).__name__}: {e})") from None
+    for sec in file.sections:
+        for offset, _, sym_index, _ in sec.relocs if sec is not None else ():
+            if sym_index >= len(file.symbols) or offset >= max(sec.size, 1):
+                raise LinkError(f"{name}: malformed relocation in {sec.name} at {offset:#x}")
+        if sec is not None and sec.size > MAX_SECTION_BYTES:
+            raise LinkError(f"{name}: section {sec.name} is too large ({sec.size} bytes)")
+    return file
 
 
 def _read(elf: ELFFile, name: str) -> InputFile:
