@@ -88,14 +88,15 @@ STORES = {"sb": 1, "sh": 2, "sw": 4, "sd": 8}
 AMOS = ["amoswap", "amoadd", "amoxor", "amoand", "amoor", "amomin", "amomax", "amominu", "amomaxu"]
 BRANCHES = ["beq", "bne", "blt", "bge", "bltu", "bgeu"]
 
-reg = st.integers(1, 30).map(lambda n: f"x{n}")  # x31 holds the address of buf
+reg = st.integers(1, 29).map(lambda n: f"x{n}")  # x30 counts loops, x31 holds the address of buf
 values = st.one_of(st.sampled_from([0, 1, -1, 2**63, 2**63 - 1, 2**31, 2**31 - 1, -2**31, 0xFFFFFFFF]),
                    st.integers(-2**63, 2**64 - 1), st.integers(-100, 100))
 
 
 @st.composite
-def instruction(draw) -> str:
-    kind = draw(st.sampled_from(["r", "r", "r", "i", "shift", "lui", "load", "store", "amo", "lrsc", "branch"]))
+def instruction(draw, loops: bool = True) -> str:
+    kinds = ["r", "r", "r", "i", "shift", "lui", "auipc", "load", "store", "amo", "lrsc", "branch", "jump", "fence"]
+    kind = draw(st.sampled_from(kinds + (["loop"] if loops else [])))
     rd, rs1, rs2 = draw(reg), draw(reg), draw(reg)
     if kind == "r":
         return f"{draw(st.sampled_from(R_OPS))} {rd}, {rs1}, {rs2}"
@@ -106,6 +107,18 @@ def instruction(draw) -> str:
         return f"{op} {rd}, {rs1}, {draw(st.integers(0, SHIFT_OPS[op]))}"
     if kind == "lui":
         return f"lui {rd}, {draw(st.integers(0, 2**20 - 1))}"
+    if kind == "auipc":
+        return f"auipc {rd}, {draw(st.integers(0, 2**20 - 1))}"
+    if kind == "jump":  # jal or jalr over the next instruction
+        if draw(st.booleans()):
+            return f"jal {rd}, 1f\n    addi {rs1}, {rs1}, 1\n1:"
+        return f"la {rs1}, 1f\n    jalr {rd}, 0({rs1})\n    addi {rs2}, {rs2}, 1\n1:"
+    if kind == "fence":
+        return draw(st.sampled_from(["fence", "fence.i", "fence rw, rw"]))
+    if kind == "loop":  # a short counted loop: the branch is taken, then falls through (BTB hits and misses)
+        body = draw(st.lists(instruction(loops=False), min_size=1, max_size=3))
+        lines = [f"li x30, {draw(st.integers(1, 5))}", "2:", *body, "addi x30, x30, -1", "bnez x30, 2b"]
+        return "\n    ".join(lines)
     if kind == "load":
         op = draw(st.sampled_from(sorted(LOADS)))
         return f"{op} {rd}, {LOADS[op] * draw(st.integers(0, 256 // LOADS[op] - 1))}(x31)"
