@@ -12,6 +12,7 @@ from b2i.sim.elf import (
     PF_X,
     PT_GNU_STACK,
     PT_LOAD,
+    PT_TLS,
     SHF_ALLOC,
     SHF_EXECINSTR,
     SHF_TLS,
@@ -38,11 +39,11 @@ from b2i.sim.link.objects import InputFile, InputSection, InputSymbol, read_obje
 from b2i.sim.link.relocate import Relocator
 from b2i.sim.link.script import PAGE, SIZEOF_HEADERS, Assign, InputPattern, OutputSpec, Script
 
-PT_TLS = 7
-
 
 @dataclass(eq=False)
 class OutputSection:
+    """A section of the executable: the input sections placed in it, its address and size."""
+
     name: str
     inputs: list[InputSection] = field(default_factory=list)
     address: int = 0
@@ -69,6 +70,8 @@ class Definition:
 
 
 class Linker:
+    """One link: the inputs read so far, the global symbols, and the output sections laid out by a script."""
+
     def __init__(self, script: Script, entry: str | None) -> None:
         self.script = script
         self.entry = entry or script.entry or "_start"
