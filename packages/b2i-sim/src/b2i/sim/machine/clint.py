@@ -1,7 +1,8 @@
 """The core-local interruptor (CLINT): software interrupt (msip), timer compare (mtimecmp) and time (mtime).
 
 mtime is the hart's deterministic clock (one 10 MHz tick per retired instruction); the timer interrupt MTIP
-is pending while mtime >= mtimecmp. 64-bit registers may be accessed whole or as two 32-bit halves.
+is pending while mtime >= mtimecmp (so from reset, where mtimecmp is 0 as on QEMU). 64-bit registers may
+be accessed whole or as two 32-bit halves.
 """
 
 from b2i.sim.machine.csr import MIP_MSIP, MIP_MTIP
@@ -21,7 +22,7 @@ class Clint:
     def __init__(self, hart) -> None:
         self.hart = hart
         self.msip = 0
-        self.mtimecmp = M64
+        self.mtimecmp = 0  # as on QEMU: the timer interrupt is pending from reset until software sets it
 
     def pending(self) -> int:
         """The mip bits this device raises now."""
