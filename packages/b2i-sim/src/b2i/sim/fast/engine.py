@@ -24,6 +24,7 @@ from typing import TextIO
 
 from b2i.sim.fast.flatmem import PAGES, FlatMemory
 from b2i.sim.fast.translate import (
+    ENDS_BLOCK,
     EXIT,
     EXIT_FENCE_I,
     FFLAGS,
@@ -42,6 +43,7 @@ from b2i.sim.fast.translate import (
 )
 from b2i.sim.machine.linux import Process
 from b2i.sim.machine.memory import PAGE_SHIFT
+from b2i.sim.machine.trap import Trap
 
 HOT = 100  # visits of a block's first pc before it is translated: cold code stays with the reference
 NO_TAG = 1  # no pc is odd, so this tag matches nothing
@@ -132,8 +134,7 @@ class FastEngine:
         """Interpret one block's worth of cold code (straight-line, so exactly that block)."""
         known = self.cold_lengths.get(pc)
         if known is None:
-            insns = scan(self.memory.fetch, pc)
-            known = self.cold_lengths[pc] = (max(1, len(insns)), bool(insns) and insns[-1].name == "fence.i")
+            known = self.cold_lengths[pc] = self._cold_block(pc)
         length, fence_i = known
         before = self.hart.instret
         try:
@@ -142,6 +143,25 @@ class FastEngine:
             self.stats.reference_instructions += self.hart.instret - before
         if fence_i and self.hart.instret - before == length:
             self.flush()
+
+    def _cold_block(self, pc: int) -> tuple[int, bool]:
+        """(instructions up to and including the next control transfer, whether that is fence.i), decoded
+        through the reference's own decode cache: cheaper than `scan`, and only a hint of where to count heat."""
+        hart, length, name = self.hart, 0, ""
+        while length < MAX_BLOCK:
+            try:
+                word = self.memory.fetch(pc)
+            except Trap:
+                break
+            entry = hart.decode_cache.get(word) or hart.decode(word)
+            if entry[3] is None:
+                break
+            length += 1
+            name = entry[3].op.name
+            if name in ENDS_BLOCK:
+                break
+            pc += entry[2]
+        return max(1, length), name == "fence.i"
 
     def _run_native(self, end: int, one_pass: bool = False) -> None:
         """Run native code until a miss or an exit; with one_pass, run exactly one pass through one block."""
