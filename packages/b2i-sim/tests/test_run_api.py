@@ -46,7 +46,7 @@ def test_bytes_stdin_argv_and_env(oracle, folder):
 def test_instruction_limit_and_trace(oracle, folder):
     exe = compile_c(oracle, folder, "recursion")
     trace = io.StringIO()
-    result = run_program(str(exe), max_insns=500, trace=trace)
+    result = run_program(exe, max_insns=500, trace=trace)  # a pathlib.Path works as well as a str
     assert result.exit_code == 124 and result.instret == 500
     assert "instruction limit" in result.fault
     assert len(trace.getvalue().splitlines()) == 500

@@ -35,10 +35,11 @@ class RunResult:
     fault: str | None = None  # why the run stopped, when it was not the guest's own exit
 
 
-def read_program(elf: bytes | str) -> tuple[Image, str]:
+def read_program(elf: bytes | str | os.PathLike) -> tuple[Image, str]:
     """(image, name) from ELF bytes or a path; LoadError if it cannot be read or is not a RISC-V executable."""
     if isinstance(elf, (bytes, bytearray)):
         return read_image(bytes(elf)), "program"
+    elf = os.fspath(elf)
     try:
         with open(elf, "rb") as file:
             data = file.read()
@@ -82,7 +83,7 @@ def drive(h: Hart, max_insns: int | None) -> tuple[int, str | None]:
     return EXIT_LIMIT, f"stopped after {h.instret} instructions (instruction limit)"
 
 
-def run_program(elf: bytes | str, argv: list[str] | None = None, *, stdin: bytes = b"", root: str = ".",
+def run_program(elf: bytes | str | os.PathLike, argv: list[str] | None = None, *, stdin: bytes = b"", root: str = ".",
                 max_insns: int | None = None, trace: TextIO | None = None, env: list[str] | None = None,
                 strace: TextIO | None = None) -> RunResult:
     """Run a static Linux riscv64 executable in user mode and capture its output.
@@ -111,7 +112,7 @@ def run_program(elf: bytes | str, argv: list[str] | None = None, *, stdin: bytes
     return RunResult(code, bytes(out), bytes(err), process.hart.instret, message)
 
 
-def run_machine(elf: bytes | str, *, stdin: bytes = b"", max_insns: int | None = None,
+def run_machine(elf: bytes | str | os.PathLike, *, stdin: bytes = b"", max_insns: int | None = None,
                 trace: TextIO | None = None, ram_size: int | None = None) -> RunResult:
     """Boot a bare-metal executable on the b2i machine (system mode); stdout is what it wrote to the UART.
 
