@@ -170,3 +170,17 @@ def test_user_mode_privilege_like_qemu(oracle, tmp_path, instruction):
         assert ours.exit_code == 126 and "illegal instruction" in ours.fault
     else:
         assert (ours.exit_code, ours.fault) == (qemu.returncode, None)
+
+
+def test_machine_mode_console_is_stdin_and_stdout(oracle, tmp_path):
+    """--machine: the UART reads the command's stdin and writes its stdout; the test device sets the status."""
+    machine = PROGRAMS / "machine"
+    exe = tmp_path / "uart_echo"
+    subprocess.run([oracle("riscv64-unknown-elf-gcc"), "-nostdlib", "-march=rv64g", "-mabi=lp64d", "-mcmodel=medany",
+                    "-Wl,-Ttext=0x80000000", f"-I{machine}", "-o", str(exe), str(machine / "uart_echo.S")], check=True)
+    proc = b2i_run("--machine", "--stats", str(exe), stdin=b"typed here\n")
+    qemu = subprocess.run([oracle("qemu-system-riscv64"), "-machine", "virt", "-bios", "none", "-nographic",
+                           "-kernel", str(exe)], input=b"typed here\n", capture_output=True, timeout=30)
+    assert (proc.stdout, proc.returncode) == (qemu.stdout, qemu.returncode)
+    assert b"TYPED HERE" in proc.stdout
+    assert "instructions retired" in proc.stderr.decode()
