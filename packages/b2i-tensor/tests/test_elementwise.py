@@ -74,6 +74,8 @@ def test_python_scalars_are_weak(op, dtype, data):
         with np.errstate(all="ignore"):
             ref = theirs(x, y)
     except (TypeError, OverflowError, ValueError) as e:
+        # documented: an integer tensor of negative exponents gives 0 where numpy raises
+        assume(not (op == "pow" and reverse and isinstance(e, ValueError)))
         for device in DEVICES:
             t = Tensor(a, device=device)
             with pytest.raises(type(e)):

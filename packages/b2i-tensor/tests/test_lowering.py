@@ -46,7 +46,7 @@ def test_debug_levels_print_the_schedule_and_the_c(tmp_path):
 def _kernels(t: Tensor) -> list[str]:
     s = Scheduler()
     s.schedule(t.node)
-    return [render(item.kernel)[len(PRELUDE):].strip() for item in s.items]
+    return [render(item.kernel)[0][len(PRELUDE):].strip() for item in s.items]
 
 
 def test_the_lowering_page_shows_the_c_we_generate():

@@ -85,7 +85,7 @@ class CBackend:
         return path
 
     def compile(self, kernel: Kernel) -> Program:
-        source = render(kernel)
+        source, numbers = render(kernel)
         fn = self.loaded.get(source)
         if fn is None:
             fn = ctypes.CDLL(str(self.library(source))).kernel
@@ -99,7 +99,8 @@ class CBackend:
 
         def run(buffers: list[Buffer], params: list[int]) -> None:
             ptrs = (ctypes.c_void_p * len(buffers))(*[_address(b) for b in buffers])
-            args = (ctypes.c_uint64 * max(1, len(params)))(*params)
+            values = [*params, *numbers]
+            args = (ctypes.c_uint64 * max(1, len(values)))(*values)
             fn(ptrs, args)
 
         return run

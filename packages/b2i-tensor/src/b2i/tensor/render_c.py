@@ -3,8 +3,9 @@
 The function is `void kernel(void **bufs, const uint64_t *params)`: bufs[0] is the output, bufs[1..] the
 inputs. Loops run over the kernel's shape; each load's position is `offset + i0*s0 + i1*s1 + ...` from its
 View, with adjacent axes merged first whenever every view allows it (so a contiguous elementwise chain is a
-single flat loop that the C compiler vectorizes). Shapes, strides and constants are literals: each distinct
-kernel is its own small C file, cached by its hash.
+single flat loop that the C compiler vectorizes). Sizes, strides and offsets are arguments (q0, q1, ...), except
+0 and 1, which shape the code; constants are literals. So one compiled kernel serves every shape with the same
+structure, and each distinct structure is its own small C file, cached by its hash.
 """
 
 from __future__ import annotations
@@ -121,10 +122,27 @@ def collapse(shape: list[int], strides: list[list[int]]) -> tuple[list[int], lis
     return out_shape, out_strides
 
 
+class _Numbers:
+    """Sizes, strides and offsets become kernel arguments (`q0`, `q1`, ... read from params), so one compiled
+    kernel serves every shape with the same structure. 0 and 1 stay literals: they decide what the C compiler
+    can vectorize (a contiguous or broadcast access), so they are part of the kernel's identity."""
+
+    def __init__(self) -> None:
+        self.values: list[int] = []
+
+    def __call__(self, value: int) -> str:
+        if value in (0, 1):
+            return str(value)
+        self.values.append(value)
+        return f"q{len(self.values) - 1}"
+
+
 class _Loops:
     """Loop nests over groups of axes; gives each view's index expression in the loop variables."""
 
-    def __init__(self, shape: tuple[int, ...], groups: list[tuple[str, list[int]]], views: list[View]) -> None:
+    def __init__(self, shape: tuple[int, ...], groups: list[tuple[str, list[int]]], views: list[View],
+                 nums: _Numbers) -> None:
+        self.nums = nums
         self.vars: list[list[tuple[str, int]]] = []  # per group, the loops (name, trip count)
         self.strides: list[list[list[int]]] = []  # per group, per view, the collapsed strides
         self.headers: list[list[str]] = []
@@ -138,15 +156,15 @@ class _Loops:
             self.strides.append(g_strides)
             for k, n in enumerate(g_shape):
                 name = f"{prefix}{k}"
-                header.append(f"for (int64_t {name} = 0; {name} < {n}; {name}++)")
+                header.append(f"for (int64_t {name} = 0; {name} < {nums(n)}; {name}++)")
                 for v, st in zip(views, g_strides, strict=True):
                     if st[k] == 1:
                         terms[id(v)].append(name)
                     elif st[k] != 0:
-                        terms[id(v)].append(f"{name}*{st[k]}")
+                        terms[id(v)].append(f"{name}*{nums(st[k])}")
             self.headers.append(header)
         for v in views:
-            parts = ([str(v.offset)] if v.offset else []) + terms[id(v)]
+            parts = ([nums(v.offset)] if v.offset else []) + terms[id(v)]
             self.index[id(v)] = " + ".join(parts) or "0"
 
 
@@ -176,7 +194,7 @@ class _Body:
             idx = self.loops.index[id(e.view)]
             if e.dyn is not None:
                 stride, index = e.dyn
-                idx = f"{idx} + (int64_t){self.names[id(index)]}*{stride}"
+                idx = f"{idx} + (int64_t){self.names[id(index)]}*{self.loops.nums(stride)}"
             return f"d{e.buf}[{idx}]"
         if isinstance(e, Const):
             return literal(e.value, e.dtype)
@@ -235,11 +253,13 @@ def _alu(e: Alu, a: list[str]) -> str:
     raise NotImplementedError(f"no C for op {op}")
 
 
-def _signature(kernel: Kernel, name: str) -> list[str]:
+def _signature(kernel: Kernel, name: str, nums: _Numbers) -> list[str]:
     lines = [f"void {name}(void **bufs, const uint64_t *params) {{", "  (void)params;"]
     for i, d in enumerate(kernel.dtypes):
         const = "" if i == 0 else "const "
         lines.append(f"  {const}{ctype(d)} *restrict d{i} = ({const}{ctype(d)} *)bufs[{i}];")
+    for i in range(len(nums.values)):
+        lines.append(f"  const int64_t q{i} = (int64_t)params[{kernel.nparams + i}];")
     return lines
 
 
@@ -256,24 +276,27 @@ def _views(expr: Expr) -> list[View]:
     return [e.view for e in walk(expr) if isinstance(e, Load | Rand)]
 
 
-def render(kernel: Kernel, name: str = "kernel") -> str:
-    """The C source of one kernel (with the prelude), ready for `cc -shared`."""
+def render(kernel: Kernel, name: str = "kernel") -> tuple[str, list[int]]:
+    """The C source of one kernel (with the prelude), ready for `cc -shared`, and the numbers it takes after
+    the kernel's own params (sizes, strides and offsets, as two's-complement 64-bit values)."""
+    nums = _Numbers()
     if kernel.kind == "matmul":
-        body = _render_matmul(kernel, name)
+        body = _render_matmul(kernel, nums)
     elif kernel.kind == "reduce":
-        body = _render_reduce(kernel, name)
+        body = _render_reduce(kernel, nums)
     else:
-        body = _render_elementwise(kernel, name)
-    return PRELUDE + "\n".join(body) + "\n"
+        body = _render_elementwise(kernel, nums)
+    lines = _signature(kernel, name, nums) + body + ["}"]
+    return PRELUDE + "\n".join(lines) + "\n", [v & 0xFFFFFFFFFFFFFFFF for v in nums.values]
 
 
-def _render_elementwise(kernel: Kernel, name: str) -> list[str]:
+def _render_elementwise(kernel: Kernel, nums: _Numbers) -> list[str]:
     views = [kernel.out, *_views(kernel.expr)]
-    loops = _Loops(kernel.shape, [("i", list(range(len(kernel.shape))))], views)
+    loops = _Loops(kernel.shape, [("i", list(range(len(kernel.shape))))], views, nums)
     body = _Body(loops)
     value = body.emit(kernel.expr)
     stmt = body.lines + [f"d0[{loops.index[id(kernel.out)]}] = {value};"]
-    return _signature(kernel, name) + _nest(loops.headers[0], stmt, 1) + ["}"]
+    return _nest(loops.headers[0], stmt, 1)
 
 
 def _reduce_parts(op: str, src: DType, dst: DType, value: str, acc: str) -> tuple[str, str, str, str]:
@@ -299,7 +322,7 @@ def _reduce_parts(op: str, src: DType, dst: DType, value: str, acc: str) -> tupl
 COLUMNS = 256  # accumulators per block when reducing across rows
 
 
-def _render_reduce(kernel: Kernel, name: str) -> list[str]:
+def _render_reduce(kernel: Kernel, nums: _Numbers) -> list[str]:
     """Row mode: one accumulator per output, the reduced loops innermost (vectorized with `omp simd`).
     Column mode, when the reduced axes are strided but the kept innermost axis is contiguous: a block of
     accumulators walks the rows, so every load is contiguous (sum over axis 0 of a row-major matrix)."""
@@ -308,7 +331,7 @@ def _render_reduce(kernel: Kernel, name: str) -> list[str]:
     out = View(shape, tuple(0 if a in axes else s for a, s in enumerate(kernel.out.strides)), kernel.out.offset)
     inputs = _views(kernel.expr)
     views = [out, *inputs]
-    loops = _Loops(shape, [("i", kept), ("r", list(axes))], views)
+    loops = _Loops(shape, [("i", kept), ("r", list(axes))], views, nums)
     body = _Body(loops)
     value = body.emit(kernel.expr)
     src, dst = kernel.expr.dtype, kernel.dtypes[0]
@@ -319,7 +342,7 @@ def _render_reduce(kernel: Kernel, name: str) -> list[str]:
     columns = (op in ("sum", "prod", "max", "min") and kept_vars and red_vars and all(s in (0, 1) for s in kept_inner)
                and kept_inner[0] == 1 and not any(s == 1 for s in red_inner))
     if columns:
-        return _signature(kernel, name) + _render_columns(loops, body, value, op, src, dst, out) + ["}"]
+        return _render_columns(loops, body, value, op, src, dst, out)
     acc_t, init, fold, result = _reduce_parts(op, src, dst, value, "acc")
     pre = [f"{acc_t} acc = {init};"]
     if op in ("argmax", "argmin"):
@@ -339,11 +362,12 @@ def _render_reduce(kernel: Kernel, name: str) -> list[str]:
         headers[-1] = f"_Pragma(\"omp simd reduction({op}:acc) reduction(|:nan)\") " + headers[-1]
     inner = _nest(headers, body.lines + [fold], 0)
     stmt = pre + inner + [f"d0[{loops.index[id(out)]}] = {result};"]
-    return _signature(kernel, name) + _nest(loops.headers[0], stmt, 1) + ["}"]
+    return _nest(loops.headers[0], stmt, 1)
 
 
 def _render_columns(loops: _Loops, body: _Body, value: str, op: str, src: DType, dst: DType, out: View) -> list[str]:
     last, count = loops.vars[0][-1]
+    count = loops.nums(count)
     acc_t, init, fold, result = _reduce_parts(op, src, dst, value, "acc[j]")
     block = [
         f"for (int64_t j0 = 0; j0 < {count}; j0 += {COLUMNS}) {{",
@@ -369,7 +393,7 @@ def _render_columns(loops: _Loops, body: _Body, value: str, op: str, src: DType,
 MR, KC, NC = 6, 256, 512  # micro-tile rows, k-block, column block
 
 
-def _render_matmul(kernel: Kernel, name: str) -> list[str]:
+def _render_matmul(kernel: Kernel, nums: _Numbers) -> list[str]:
     """Blocked C = A @ B per batch element (GotoBLAS style, written for the C compiler to vectorize).
 
     A block of B (KC x NC) is packed into NR-wide panels (zero padded) and a block of A (MR x KC) into one
@@ -386,10 +410,11 @@ def _render_matmul(kernel: Kernel, name: str) -> list[str]:
     out = kernel.out
     batch_views = [View(shape[:nb], out.strides[:nb], 0), View(shape[:nb], a.strides[:nb], a.offset),
                    View(shape[:nb], b.strides[:nb], b.offset)]
-    loops = _Loops(shape[:nb], [("n", list(range(nb)))], batch_views)
+    loops = _Loops(shape[:nb], [("n", list(range(nb)))], batch_views, nums)
     oc, oa, ob = (loops.index[id(v)] for v in batch_views)
-    asi, ask = a.strides[-2:]
-    bsk, bsj = b.strides[-2:]
+    asi, ask = (nums(s) for s in a.strides[-2:])
+    bsk, bsj = (nums(s) for s in b.strides[-2:])
+    m, n, k = nums(m), nums(n), nums(k)
     if d is bool_:
         fma = "acc[r][c] |= av & bp[c]"
     elif d is float32:
@@ -453,4 +478,4 @@ def _render_matmul(kernel: Kernel, name: str) -> list[str]:
         "}",
         "free(pack);",
     ]
-    return _signature(kernel, name) + _nest(loops.headers[0], body, 1) + ["}"]
+    return _nest(loops.headers[0], body, 1)
