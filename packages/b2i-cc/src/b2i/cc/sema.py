@@ -281,9 +281,7 @@ class Analyzer(Expressions):
         if tag is not None:
             self.scopes[-1].tags[tag] = ty
         value = 0
-        for e in tree.children[1:]:
-            if e is None:
-                continue
+        for e in tree.children[1].children:
             name = e.children[0]
             if e.children[1] is not None:
                 value = self.const_int(e.children[1])
