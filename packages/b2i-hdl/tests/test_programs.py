@@ -326,6 +326,10 @@ def test_traps_modes_and_interrupts_match_qemu(build_program, qemu):
     assert status == 0 and causes[-2:] == ["8000000000000007", "8000000000000003"]
     assert result.finished and result.exit_code == 0
     assert result.uart == uart
+    # the trap port reports the traps the handlers saw, in order, with their epc
+    assert [f"{t.cause:016x}" for t in result.traps] == causes
+    offsets = [line[1:] for line in uart.splitlines() if line[0] == "e"]
+    assert [f"{t.epc - 0x8000_0000:016x}" for t in result.traps if not t.interrupt] == offsets
 
 
 ACCESS_FAULTS = TRAPS.split("_start:")[0] + r"""_start:
@@ -403,7 +407,13 @@ def test_trap_program_commit_log_matches_reference_until_it_reads_the_timer(buil
     """Exceptions, delegation and xRET retire the same instructions; mtime and interrupts are each board's own."""
     elf = build_program(TRAPS)
     reference = reference_trace(elf)
-    rtl = run(elf, trace=True).trace
+    result = run(elf, trace=True)
+    rtl = result.trace
+    # the instruction retired right after each trap is the first of a handler: csrr a0, mcause / scause
+    assert len(result.traps) == 11
+    for trap in result.traps:
+        assert rtl[trap.retired].endswith(("(0x34202573) x10 " + f"0x{trap.cause:016x}",
+                                           "(0x14202573) x10 " + f"0x{trap.cause:016x}"))
     read_mtime = next(n for n, line in enumerate(reference) if "(0x00033383)" in line)  # ld t2, 0(t1)
     assert read_mtime > 1000
     assert_same_commits(rtl[:read_mtime], reference[:read_mtime])

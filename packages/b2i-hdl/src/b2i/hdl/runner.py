@@ -21,6 +21,24 @@ from b2i.hdl.toolchain import ToolError, cache_dir, need, verilator_env
 ENGINES = ("verilator", "icarus")
 DEFAULT_MAX_CYCLES = 10_000_000
 SUMMARY = re.compile(r"^b2i-hdl: cycles=(\d+) instret=(\d+) finished=(\d) exit=(\d+)$", re.M)
+TRAP_LINE = re.compile(r"^trap (\d+) cause=0x([0-9a-f]+) epc=0x([0-9a-f]+) tval=0x([0-9a-f]+)$")
+
+
+@dataclass(frozen=True)
+class TrapRecord:
+    """One trap the core took: after `retired` instructions had retired, with these CSR values.
+
+    A lockstep runner uses it to make the reference take the same interrupt at the same instruction.
+    """
+
+    retired: int
+    cause: int     # as mcause/scause: bit 63 set for interrupts
+    epc: int
+    tval: int
+
+    @property
+    def interrupt(self) -> bool:
+        return bool(self.cause >> 63)
 
 
 @dataclass
@@ -33,6 +51,7 @@ class RunResult:
     cycles: int               # clock cycles until the test device was written
     instret: int              # instructions retired
     trace: list[str] | None   # commit log lines (stack.md section 4) when asked for
+    traps: list[TrapRecord]   # every trap taken, in order
 
     @property
     def cpi(self) -> float:
@@ -103,10 +122,11 @@ def run(program: str | Path | bytes, *, engine: str = "verilator", max_cycles: i
     command = [str(build_verilator())] if engine == "verilator" else [need("vvp"), "-n", str(build_icarus())]
     with tempfile.TemporaryDirectory(prefix="b2i-hdl-") as tmp:
         hex_path, uart_path, trace_path = Path(tmp, "ram.hex"), Path(tmp, "uart.out"), Path(tmp, "trace.log")
+        traps_path = Path(tmp, "traps.log")
         hex_text = image_to_hex(image)
         hex_path.write_text(hex_text)
         command += [f"+hex={hex_path}", f"+hex_words={max(1, hex_text.count(chr(10)))}", f"+uart={uart_path}",
-                    f"+max_cycles={max_cycles + 3}"]
+                    f"+max_cycles={max_cycles + 3}", f"+traps={traps_path}"]
         if trace:
             command.append(f"+trace={trace_path}")
         proc = subprocess.run(command, capture_output=True, text=True)
@@ -122,4 +142,6 @@ def run(program: str | Path | bytes, *, engine: str = "verilator", max_cycles: i
             cycles=int(summary.group(1)),
             instret=int(summary.group(2)),
             trace=trace_path.read_text().splitlines() if trace else None,
+            traps=[TrapRecord(int(m[1]), int(m[2], 16), int(m[3], 16), int(m[4], 16))
+                   for m in map(TRAP_LINE.match, traps_path.read_text().splitlines()) if m],
         )

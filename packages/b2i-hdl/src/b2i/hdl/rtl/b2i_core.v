@@ -48,7 +48,12 @@ module b2i_core #(
     output reg  [31:0] retire_instr,
     output reg  [1:0]  retire_priv,
     output reg  [4:0]  retire_rd,      // 0 when the instruction writes no register
-    output reg  [63:0] retire_rd_value
+    output reg  [63:0] retire_rd_value,
+    // a trap was taken (exception or interrupt): reported after the instructions older than it have retired
+    output reg         trap_out_valid,
+    output reg  [63:0] trap_out_cause,     // mcause/scause encoding: interrupt bit 63, code below
+    output reg  [63:0] trap_out_epc,
+    output reg  [63:0] trap_out_tval
 );
 `include "b2i_ops.vh"
 
@@ -434,7 +439,7 @@ module b2i_core #(
         if (rst) begin
             pc_f <= RESET_PC;
             id_valid <= 1'b0; ex_valid <= 1'b0; mem_valid <= 1'b0; wb_valid <= 1'b0;
-            retire_valid <= 1'b0; amo_phase <= 1'b0; resv_valid <= 1'b0; mem_waiting <= 1'b0;
+            retire_valid <= 1'b0; trap_out_valid <= 1'b0; amo_phase <= 1'b0; resv_valid <= 1'b0; mem_waiting <= 1'b0;
         end else begin
             // ---- WB and the retire port (the register file writes from wb_* combinationally above)
             retire_valid <= wb_valid;
@@ -443,6 +448,10 @@ module b2i_core #(
             retire_priv <= wb_priv;
             retire_rd <= wb_writes_rd ? wb_rd : 5'd0;
             retire_rd_value <= wb_result;
+            trap_out_valid <= trap;
+            trap_out_cause <= {take_irq, 59'b0, trap_code};
+            trap_out_epc <= mem_pc;
+            trap_out_tval <= trap_tval;
 
             // ---- MEM -> WB
             wb_valid <= mem_valid && !trap && !stall_mem;

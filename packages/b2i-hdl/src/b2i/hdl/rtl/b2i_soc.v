@@ -6,7 +6,7 @@
 // The core's data bus request goes to the one device its address selects; every device answers in the same
 // cycle (ready is always high here), and an address that selects nothing raises err (decoded from the
 // address alone, so the core can trap with an access fault instead of making the access). Instructions are fetched through the RAM's second port. The run's observable outputs are the
-// UART's transmitted bytes, the test device's finished/exit_code and the core's retire port.
+// UART's transmitted bytes, the test device's finished/exit_code and the core's retire and trap ports.
 `timescale 1ns/1ps
 module b2i_soc #(
     parameter [63:0] RAM_BYTES = 64'd1 << 20,
@@ -25,7 +25,11 @@ module b2i_soc #(
     output wire [31:0] retire_instr,
     output wire [1:0]  retire_priv,
     output wire [4:0]  retire_rd,
-    output wire [63:0] retire_rd_value
+    output wire [63:0] retire_rd_value,
+    output wire        trap_valid,
+    output wire [63:0] trap_cause,
+    output wire [63:0] trap_epc,
+    output wire [63:0] trap_tval
 );
     wire        ibus_valid, ibus_err;
     wire [63:0] ibus_addr;
@@ -45,7 +49,8 @@ module b2i_soc #(
         .dbus_wdata(dbus_wdata), .dbus_ready(1'b1), .dbus_rdata(dbus_rdata), .dbus_err(dbus_err),
         .mtip(mtip), .msip(msip), .meip(ext_irq), .seip(1'b0), .mtime(mtime),
         .retire_valid(retire_valid), .retire_pc(retire_pc), .retire_instr(retire_instr),
-        .retire_priv(retire_priv), .retire_rd(retire_rd), .retire_rd_value(retire_rd_value)
+        .retire_priv(retire_priv), .retire_rd(retire_rd), .retire_rd_value(retire_rd_value),
+        .trap_out_valid(trap_valid), .trap_out_cause(trap_cause), .trap_out_epc(trap_epc), .trap_out_tval(trap_tval)
     );
 
     // address decoding
