@@ -10,8 +10,11 @@ The dispatcher is native too, so that a hot loop spanning several blocks never r
     while state[INSTRET] < state[LIMIT]:
         slot = (pc >> 1) & MASK                  # a direct-mapped jump cache
         if tags[slot] != pc: break               # not translated (yet): Python decides
-        pc = functions[slot](state, mem, pagemap)
+        pc = functions[slot](state, mem, pagemap, tags, functions)
         if state[EXIT]: break                    # the block wants the reference or a flush
+
+Blocks also chain among themselves: a block's normal exit looks its successor up in the same jump cache and
+tail-calls it (see `translate.CHAIN`), so the loop above runs once per chain, not once per block.
     state[PC] = pc
 """
 
@@ -21,11 +24,9 @@ import pathlib
 import time
 
 import llvmlite.binding as llvm
-from b2i.sim.fast.translate import DECLARATIONS, EXIT, INSTRET, LIMIT, PC
+from b2i.sim.fast.translate import DECLARATIONS, EXIT, INSTRET, JUMP_CACHE, LIMIT, PC
 
-CODE_VERSION = 1
-JUMP_CACHE_BITS = 16
-JUMP_CACHE = 1 << JUMP_CACHE_BITS
+CODE_VERSION = 2
 
 DISPATCHER = f"""
 define i64 @dispatch(ptr %state, ptr %mem, ptr %pagemap, ptr %tags, ptr %functions) {{
@@ -53,7 +54,7 @@ run:
   %function.p = getelementptr i64, ptr %functions, i64 %slot
   %function.i = load i64, ptr %function.p
   %function = inttoptr i64 %function.i to ptr
-  %next = call i64 %function(ptr %state, ptr %mem, ptr %pagemap)
+  %next = call i64 %function(ptr %state, ptr %mem, ptr %pagemap, ptr %tags, ptr %functions)
   %reason = load i64, ptr %exit.p
   %normal = icmp eq i64 %reason, 0
   br i1 %normal, label %ran, label %out

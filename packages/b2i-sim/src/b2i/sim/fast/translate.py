@@ -680,8 +680,7 @@ def build(block: Block) -> None:
         _edge(e, last.pc + last.size, len(insns) - segment, len(insns), leaders)
     body = e.lines
 
-    head = ["define i64 @block(ptr noalias %state, ptr noalias %mem, ptr noalias %pagemap) nounwind {",
-            "entry:"]
+    head = [f"define i64 @block({PARAMETERS}) nounwind {{", "entry:"]
 
     def slot(index: int) -> str:
         return f"getelementptr i64, ptr %state, i64 {index}"
@@ -708,11 +707,39 @@ def build(block: Block) -> None:
              "  store i64 %reason, ptr %reason.p"]
     if e.f_written:
         tail += [f"  %dirty.p = {slot(FP_DIRTY)}", "  store i64 1, ptr %dirty.p"]
-    tail += ["  %pc = load i64, ptr %exit_pc", "  ret i64 %pc", "}"]
+    tail += ["  %pc = load i64, ptr %exit_pc", *CHAIN, "}"]
     block.ir = "\n".join(head + body + tail) + "\n"
     block.pages = {page for insn in block.insns for page in
                    range(insn.pc >> PAGE_SHIFT, ((insn.pc + insn.size - 1) >> PAGE_SHIFT) + 1)}
 
+
+PARAMETERS = "ptr noalias %state, ptr noalias %mem, ptr noalias %pagemap, ptr noalias %tags, ptr noalias %functions"
+JUMP_CACHE_BITS = 16
+JUMP_CACHE = 1 << JUMP_CACHE_BITS
+# Threaded dispatch: a block that leaves normally, under the instruction limit, looks its successor up in the
+# jump cache itself and tail-calls it; only a miss or an exit for the reference returns to the dispatcher.
+CHAIN = [
+    "  %normal = icmp eq i64 %reason, 0",
+    "  %room = icmp ult i64 %instret.out, %limit",
+    "  %go_on = and i1 %normal, %room",
+    "  br i1 %go_on, label %chain.lookup, label %chain.done",
+    "chain.lookup:",
+    "  %chain.half = lshr i64 %pc, 1",
+    f"  %chain.slot = and i64 %chain.half, {JUMP_CACHE - 1}",
+    "  %chain.tag.p = getelementptr i64, ptr %tags, i64 %chain.slot",
+    "  %chain.tag = load i64, ptr %chain.tag.p",
+    "  %chain.hit = icmp eq i64 %chain.tag, %pc",
+    "  br i1 %chain.hit, label %chain.call, label %chain.done",
+    "chain.call:",
+    "  %chain.function.p = getelementptr i64, ptr %functions, i64 %chain.slot",
+    "  %chain.function.i = load i64, ptr %chain.function.p",
+    "  %chain.function = inttoptr i64 %chain.function.i to ptr",
+    "  %chain.next = musttail call i64 %chain.function(ptr %state, ptr %mem, ptr %pagemap, ptr %tags, "
+    "ptr %functions)",
+    "  ret i64 %chain.next",
+    "chain.done:",
+    "  ret i64 %pc",
+]
 
 DECLARATIONS = """declare double @llvm.fma.f64(double, double, double)
 declare double @llvm.fabs.f64(double)
