@@ -260,10 +260,7 @@ class FunctionGen:
         if node.ty.is_flonum():
             self.x_fnum(node, float(v))
             return
-        v &= (1 << 64) - 1
-        if v >> 63:
-            v -= 1 << 64
-        self.emit(f"li a0, {v}")
+        self.emit(f"li a0, {register_value(v, node.ty)}")
 
     def x_fnum(self, node, value=None):
         value = node.fval if value is None else value
@@ -450,7 +447,7 @@ class FunctionGen:
             return
         if node.rhs.kind == "num":
             self.gen_expr(node.lhs)
-            self.emit(f"li a1, {signed64(node.rhs.val)}")
+            self.emit(f"li a1, {register_value(node.rhs.val, node.rhs.ty)}")
         elif node.rhs.kind == "var" and self.is_local_scalar(node.rhs):
             self.gen_expr(node.lhs)
             self.load_local(node.rhs, "a1")
@@ -883,6 +880,14 @@ class FunctionGen:
 def signed64(v):
     v &= (1 << 64) - 1
     return v - (1 << 64) if v >> 63 else v
+
+
+def register_value(v, ty):
+    """How a constant of type ty sits in a register: 32-bit values sign-extended, even unsigned ones."""
+    if ty.size == 4 and ty.is_integer():
+        v &= 0xFFFFFFFF
+        return v - (1 << 32) if v >> 31 else v
+    return signed64(v)
 
 
 def load_op(ty):
