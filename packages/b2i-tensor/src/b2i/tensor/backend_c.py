@@ -41,8 +41,15 @@ def _cpu_identity() -> str:
 
 
 def cache_dir() -> pathlib.Path:
+    """$B2I_CACHE/tensor, else ~/.cache/b2i/tensor; a temporary folder when neither can be written."""
     root = os.environ.get("B2I_CACHE") or os.path.join(os.path.expanduser("~"), ".cache", "b2i")
-    return pathlib.Path(root) / "tensor"
+    folder = pathlib.Path(root) / "tensor"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        folder = pathlib.Path(tempfile.gettempdir()) / f"b2i-tensor-{os.getuid()}"
+        folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def _address(buf: Buffer) -> int | None:
@@ -70,7 +77,6 @@ class CBackend:
         if path.exists():
             debug.stats.cache_hits += 1
             return path
-        folder.mkdir(parents=True, exist_ok=True)
         debug.log(3, source)
         with tempfile.TemporaryDirectory(dir=folder) as tmp:
             c_file = pathlib.Path(tmp) / "kernel.c"

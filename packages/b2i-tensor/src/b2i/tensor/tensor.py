@@ -241,15 +241,14 @@ class Tensor:
     @staticmethod
     def arange(start: Scalar, stop: Scalar | None = None, step: Scalar = 1, dtype=None,
                device: str | None = None) -> Tensor:
+        """start, start+step, ... up to (not including) stop; integers give int64, as numpy."""
         if stop is None:
             start, stop = 0, start
         if step == 0:
             raise ValueError("Maximum allowed size exceeded")
         dtype = result_type(start, stop, step) if dtype is None else to_dtype(dtype)
         n = max(0, math.ceil((stop - start) / step))
-        values = [start + i * step for i in range(n)]
-        return Tensor(values if values else [], dtype=dtype, device=device) if values else \
-            Tensor.zeros(0, dtype=dtype, device=device)
+        return Tensor([start + i * step for i in range(n)], dtype=dtype, device=device)
 
     @staticmethod
     def linspace(start: float, stop: float, num: int = 50, endpoint: bool = True, dtype=None,
