@@ -94,7 +94,7 @@ class Hart:
         cached = self.decode_cache.get
         fetch, decode, system, trace = self.fetch, self.decode, self.system, self.trace
         while self.instret < limit:
-            pc = self.pc
+            pc, priv = self.pc, self.priv
             try:
                 if system and self.interrupt_pending():
                     continue
@@ -111,7 +111,7 @@ class Hart:
             self.pc = self.next_pc
             self.instret += 1
             if trace is not None:
-                trace.write(commit_line(self, pc, word, entry[2], entry[3]))
+                trace.write(commit_line(self, priv, pc, word, entry[2], entry[3]))
 
     # ---- hooks the handlers call ---------------------------------------------------------------------------
     def ecall(self) -> None:

@@ -2,9 +2,10 @@
 
     core   0: 3 0x0000000080000000 (0x00000297) x5  0x0000000080000000
 
-Fields: privilege level, pc, the instruction word (4 hex digits for a compressed one), then the register the
-instruction wrote, if any (`x5 ` or `f10`, value after the write). Writes to x0 are not shown. The RTL runner
-prints the same lines, so a lockstep comparison names the first instruction where the two differ.
+Fields: the privilege level the instruction ran in (as Spike logs it: an mret shows 3), the pc, the
+instruction word (4 hex digits for a compressed one), then the register the instruction wrote, if any (`x5 `
+or `f10`, value after the write). Writes to x0 are not shown. The RTL runner prints the same lines, so a
+lockstep comparison names the first instruction where the two differ.
 """
 
 from b2i.sim.isa import Decoded
@@ -22,9 +23,9 @@ def destination(decoded: Decoded | None) -> tuple[str, int] | None:
     return None
 
 
-def commit_line(h, pc: int, word: int, size: int, decoded: Decoded | None) -> str:
-    """The commit-log line for the instruction at pc that just retired on hart h."""
-    text = f"core   0: {h.priv} 0x{pc:016x} (0x{word:0{2 * size}x})"
+def commit_line(h, priv: int, pc: int, word: int, size: int, decoded: Decoded | None) -> str:
+    """The commit-log line for the instruction at pc that just retired on hart h, in privilege level priv."""
+    text = f"core   0: {priv} 0x{pc:016x} (0x{word:0{2 * size}x})"
     dest = destination(decoded)
     if dest is not None:
         kind, reg = dest
