@@ -25,6 +25,8 @@ INVALID = {
     "missing_paren": "int main(void) { return (1 + 2; }\n",
     "duplicate_case": "int main(int c, char **v) { switch (c) { case 1: case 1: return 0; } return 1; }\n",
     "unknown_type": "int main(void) { foo_t x; return 0; }\n",
+    "stray_character": "int main(void) {\n  return 1 @ 2;\n}\n",
+    "void_value": "void f(void);\nint main(void) { int x = f(); return x; }\n",
 }
 
 LOCATION = re.compile(r"^(\S+?):(\d+):(\d+): error: (.*)$", re.M)

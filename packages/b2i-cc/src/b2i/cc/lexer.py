@@ -39,7 +39,7 @@ class Token:
     __slots__ = ("kind", "text", "file", "line", "col", "bol", "space", "hideset")
 
     def __init__(self, kind, text, file, line, col, bol=False, space=False, hideset=frozenset()):
-        self.kind = kind  # ident, num, char, str, punct, eof
+        self.kind = kind  # ident, num, char, str, punct, other, eof
         self.text = text
         self.file = file
         self.line = line
@@ -74,7 +74,11 @@ def tokenize(file: SourceFile) -> list[Token]:
             if ch in "\"'":
                 what = "string literal" if ch == '"' else "character constant"
                 raise CompileError(f"missing terminating {ch} character in {what}", file, line, pos - line_start + 1)
-            raise CompileError(f"stray '{ch}' in program", file, line, pos - line_start + 1)
+            # any other character is a preprocessing token of its own (C11 6.4); the parser rejects it
+            tokens.append(Token("other", ch, file, line, pos - line_start + 1, bol, space))
+            bol, space = False, False
+            pos += 1
+            continue
         kind = m.lastgroup
         value = m.group()
         if kind == "newline":
