@@ -1,4 +1,4 @@
-// b2i_muldiv: the M extension, one bit per cycle (shift-and-add multiply, restoring divide).
+// b2i_muldiv: the M extension, two bits per cycle (shift-and-add multiply, restoring divide): 34 cycles.
 //
 // Handshake: hold `start` with the operands until `done`; the result stays valid while `done` is high, and
 // `kill` (the pipeline took the result and moved on, or was flushed) returns the unit to idle.
@@ -43,11 +43,26 @@ module b2i_muldiv (
     wire [63:0] a_mag = a_neg ? -a_ext : a_ext;
     wire [63:0] b_mag = b_neg ? -b_ext : b_ext;
 
-    // One step of the restoring divider: shift {rem, quo} left, try to subtract the divisor.
-    wire [127:0] shifted = {acc[126:0], 1'b0};
-    wire [65:0]  trial = {1'b0, acc[127], shifted[127:64]} - {2'b0, mcand};  // acc[127]: the bit shifted out
-    // One step of the multiplier: add the multiplicand at the current bit of the multiplier (acc[63:0]).
-    wire [64:0]  psum = {1'b0, acc[127:64]} + (acc[0] ? {1'b0, mcand} : 65'b0);
+    // One step of the restoring divider: shift {rem, quo} left, try to subtract the divisor; the bit shifted
+    // out of the remainder (x[127]) takes part in the comparison.
+    function [127:0] div_step(input [127:0] x, input [63:0] d);
+        reg [127:0] shifted;
+        reg [65:0]  trial;
+        begin
+            shifted = {x[126:0], 1'b0};
+            trial = {1'b0, x[127], shifted[127:64]} - {2'b0, d};
+            div_step = trial[65] ? shifted : {trial[63:0], shifted[63:1], 1'b1};
+        end
+    endfunction
+    // One step of the multiplier: {product so far, multiplier bits left}; add the multiplicand if the next
+    // multiplier bit is set, shift right.
+    function [127:0] mul_step(input [127:0] x, input [63:0] m);
+        reg [64:0] psum;
+        begin
+            psum = {1'b0, x[127:64]} + (x[0] ? {1'b0, m} : 65'b0);
+            mul_step = {psum, x[63:1]};
+        end
+    endfunction
 
     wire [127:0] signed_acc = negate ? -acc : acc;
     reg  [63:0]  raw;
@@ -68,7 +83,7 @@ module b2i_muldiv (
             case (state)
                 IDLE: if (start) begin
                     state <= BUSY;
-                    count <= 7'd64;
+                    count <= 7'd32;
                     op_q <= op;
                     word_q <= word;
                     mcand <= b_mag;
@@ -79,12 +94,7 @@ module b2i_muldiv (
                     negate <= (is_div && op[1]) ? a_neg : (a_neg ^ b_neg);
                 end
                 BUSY: begin
-                    if (op_q[2]) begin
-                        if (!trial[65]) acc <= {trial[63:0], shifted[63:1], 1'b1};
-                        else acc <= shifted;
-                    end else begin
-                        acc <= {psum, acc[63:1]};
-                    end
+                    acc <= op_q[2] ? div_step(div_step(acc, mcand), mcand) : mul_step(mul_step(acc, mcand), mcand);
                     count <= count - 7'd1;
                     if (count == 7'd1) state <= DONE;
                 end
