@@ -45,8 +45,10 @@ from b2i.sim.machine.linux import Process
 from b2i.sim.machine.memory import PAGE_SHIFT
 from b2i.sim.machine.trap import Trap
 
-HOT = 100  # visits of a block's first pc before it is translated: cold code stays with the reference
-NO_TAG = 1  # no pc is odd, so this tag matches nothing
+HOT = 100  # visits of a block's first pc before it is compiled: cold code stays with the reference
+WARM = 16  # visits before the disk cache is asked for the block's code (no compiling yet)
+SLICE = 100_000_000  # instructions native code runs at most before returning to Python (about 0.2 s)
+NO_TAG = (1 << 64) - 1  # no pc is odd, so this tag matches nothing
 DispatchFunction = ctypes.CFUNCTYPE(ctypes.c_uint64, *[ctypes.c_void_p] * 5)
 
 
@@ -76,7 +78,8 @@ class Stats:
 class FastEngine:
     """Runs a Linux process's hart; `run(max_insns)` behaves as `Hart.run` does (same exceptions)."""
 
-    def __init__(self, process: Process, cache_dir: pathlib.Path | None = None, hot: int = HOT) -> None:
+    def __init__(self, process: Process, cache_dir: pathlib.Path | None = None, hot: int = HOT,
+                 warm: int = WARM) -> None:
         from b2i.sim.fast.native import JUMP_CACHE, native  # noqa: PLC0415 - llvmlite is optional
 
         self.process = process
@@ -88,12 +91,13 @@ class FastEngine:
         self.native = native(cache_dir)
         self.jump_cache_mask = JUMP_CACHE - 1
         self.state = (ctypes.c_uint64 * SLOTS)()
-        self.tags = (ctypes.c_uint64 * JUMP_CACHE)(*[NO_TAG] * JUMP_CACHE)
+        self.tags = (ctypes.c_uint64 * JUMP_CACHE)()
+        ctypes.memset(self.tags, 0xFF, ctypes.sizeof(self.tags))  # every tag NO_TAG
         self.functions = (ctypes.c_uint64 * JUMP_CACHE)()
         self.dispatch = DispatchFunction(self.native.dispatch)
         self.arguments = (ctypes.addressof(self.state), self.memory.base, self.memory.page_map_base,
                           ctypes.addressof(self.tags), ctypes.addressof(self.functions))
-        self.hot = hot
+        self.hot, self.warm = hot, min(warm, hot)
         self.blocks: dict[int, tuple[Block, int]] = {}
         self.by_page: dict[int, set[int]] = defaultdict(set)
         self.heat: Counter[int] = Counter()
@@ -168,7 +172,8 @@ class FastEngine:
         state = self.state
         self._to_native()
         # A block never retires more than MAX_BLOCK per pass, so stopping MAX_BLOCK early never passes `end`.
-        state[LIMIT] = state[INSTRET] + 1 if one_pass else end - MAX_BLOCK
+        # Slices of SLICE instructions give Python a chance to see Ctrl-C in a guest's endless loop.
+        state[LIMIT] = state[INSTRET] + 1 if one_pass else min(end - MAX_BLOCK, state[INSTRET] + SLICE)
         started = state[INSTRET]
         while True:
             self.dispatch(*self.arguments)
@@ -208,19 +213,21 @@ class FastEngine:
 
     # ---- translation ---------------------------------------------------------------------------------------------
     def _consider(self, pc: int) -> bool:
-        """Count a visit; translate the block once it is hot. True if pc now has native code."""
+        """Count a visit; translate the block once it is warm and its code is in the disk cache, or once it is
+        hot (then compiling it). True if pc now has native code."""
         if pc in self.untranslatable:
             return False
-        self.heat[pc] += 1
-        if self.heat[pc] < self.hot:
+        heat = self.heat[pc] = self.heat[pc] + 1
+        if heat < self.warm or (self.warm < heat < self.hot):
             return False
-        insns = scan(self.memory.fetch, pc)
-        block = Block(pc, insns)
-        if not insns or block.end >> PAGE_SHIFT >= PAGES:
+        block = Block(pc, scan(self.memory.fetch, pc))  # scanned again when hot: the bytes may have changed
+        if not block.insns or block.end >> PAGE_SHIFT >= PAGES:
             self.untranslatable.add(pc)
             return False
         build(block)
-        address = self.native.compile_block(block.ir)
+        address = self.native.compile_block(block.ir, cached_only=heat < self.hot)
+        if address is None:  # warm, and not in the disk cache: wait until it is hot
+            return False
         self.blocks[pc] = (block, address)
         for page in block.pages:
             self.by_page[page].add(pc)

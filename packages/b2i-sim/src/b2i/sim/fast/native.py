@@ -102,15 +102,19 @@ class Native:
         builder = llvm.create_pass_builder(self.machine, options)
         builder.getModulePassManager().run(module, builder)
 
-    def compile_block(self, ir: str) -> int:
-        """The address of a block's function (`@block` in the IR), renamed by its hash: equal code, one copy."""
+    def compile_block(self, ir: str, cached_only: bool = False) -> int | None:
+        """The address of a block's function (`@block` in the IR), renamed by its hash: equal code, one copy.
+        With cached_only, None unless the code is loaded already or on disk (no LLVM work)."""
         key = hashlib.sha256(ir.encode()).hexdigest()[:24]
         if key not in self.loaded:
             name = f"block_{key}"
-            self.loaded[key] = self.compile(ir.replace("@block(", f"@{name}("), [name])[name]
+            addresses = self.compile(ir.replace("@block(", f"@{name}("), [name], cached_only)
+            if addresses is None:
+                return None
+            self.loaded[key] = addresses[name]
         return self.loaded[key]
 
-    def compile(self, ir: str, names: list[str]) -> dict[str, int]:
+    def compile(self, ir: str, names: list[str], cached_only: bool = False) -> dict[str, int] | None:
         """Addresses of the named functions of a module (IR text without the shared declarations)."""
         started = time.perf_counter()
         text = ir + DECLARATIONS
@@ -120,6 +124,8 @@ class Native:
             data = path.read_bytes()
             self.cache_hits += 1
         except OSError:
+            if cached_only:
+                return None
             module = llvm.parse_assembly(text)
             module.verify()
             self._optimise(module)
