@@ -65,8 +65,9 @@ class CTokens(lark.lexer.Lexer):
 
     def lex(self, data):
         toks: list[Token] = data
-        scopes: list[set[str]] = [set()]
-        hidden: list[set[str]] = [set()]  # typedef names shadowed by ordinary declarations (not tracked yet)
+        scopes: list[dict[str, bool]] = [{}]  # per brace level: name -> is a typedef (False: shadowed by a variable)
+        prev = self.prev = ["", ""]  # the texts of the last two tokens handed to the parser
+        params_shadow: list[str] = []
         typedef_mode = None  # [brace depth, paren depth, want_name, seen_type]
         braces = 0
         parens = 0
@@ -123,12 +124,19 @@ class CTokens(lark.lexer.Lexer):
                     after_tag_keyword = text in ("struct", "union", "enum")
                     yield self.make(kind, text, t, i - 1)
                     continue
-                is_type = any(text in s for s in scopes) and not after_tag_keyword
+                is_type = lookup(scopes, text) and not after_tag_keyword
+                if is_type and typedef_mode is None and self._declarator_follows_type(prev):
+                    # `unsigned T;` or `T *T;`: after a complete type, a typedef name is being redeclared
+                    is_type = False
+                    if parens == 0:
+                        scopes[-1][text] = False
+                    else:
+                        params_shadow.append(text)  # a parameter: shadows the name in the function body
                 if typedef_mode is not None and typedef_mode[2] and typedef_mode[0] == braces and not after_tag_keyword:
                     if is_type and not typedef_mode[3]:
                         typedef_mode[3] = True  # typedef T U;: T is the type
                     elif typedef_mode[1] <= parens:
-                        scopes[-1].add(text)
+                        scopes[-1][text] = True
                         typedef_mode[2] = False
                         is_type = False
                 after_tag_keyword = False
@@ -149,30 +157,39 @@ class CTokens(lark.lexer.Lexer):
                 raise error_at(t, f"stray '{text}' in program")
             if text == "{":
                 braces += 1
-                scopes.append(set())
-                hidden.append(set())
+                scopes.append(dict.fromkeys(params_shadow, False))
+                params_shadow = []
             elif text == "}":
                 braces -= 1
                 if len(scopes) > 1:
                     scopes.pop()
-                    hidden.pop()
             elif text == "(":
                 parens += 1
             elif text == ")":
                 parens -= 1
-            elif typedef_mode is not None and typedef_mode[0] == braces:
+            elif text == ";" and parens == 0:
+                params_shadow = []
+            if typedef_mode is not None and typedef_mode[0] == braces and text not in "{}()":
                 if text == ";":
                     typedef_mode = None
                 elif text == "," and parens == typedef_mode[1]:
                     typedef_mode[2] = True
             yield self.make(kind, text, t, i - 1)
 
+    BASIC_TYPES = {"void", "char", "short", "int", "long", "float", "double", "signed", "unsigned", "_Bool"}
+
+    def _declarator_follows_type(self, prev):
+        last, before = prev[1], prev[0]
+        if last in self.BASIC_TYPES or last == "\0typedef":
+            return True
+        return last == "*" and (before in self.BASIC_TYPES or before == "\0typedef")
+
     @staticmethod
     def _in_declarator(toks, i):
         return i >= 2 and toks[i - 2].text in (")", "]") or (i >= 2 and toks[i - 2].kind == "ident")
 
-    @staticmethod
-    def make(kind, text, t, index):
+    def make(self, kind, text, t, index):
+        self.prev[0], self.prev[1] = self.prev[1], "\0typedef" if kind == "TYPEDEF_NAME" else text
         tok = lark.Token(kind, text)
         tok.start_pos = index
         tok.end_pos = index + 1
@@ -181,6 +198,13 @@ class CTokens(lark.lexer.Lexer):
         tok.end_line = t.line
         tok.end_column = t.col + len(t.text)
         return tok
+
+
+def lookup(scopes, name) -> bool:
+    for scope in reversed(scopes):
+        if name in scope:
+            return scope[name]
+    return False
 
 
 @functools.cache
