@@ -134,7 +134,7 @@ def reference(exe: pathlib.Path, args: list[str], limit: int | None) -> tuple[by
 
 def row(name: str, instructions: int, qemu_seconds: float, fast_seconds: float, reference_mips: float) -> str:
     qm, fm = instructions / qemu_seconds / 1e6, instructions / fast_seconds / 1e6
-    return (f"{name:<22} {instructions:>12,} {qm:>9.0f} {fm:>9.0f} {fm / qm:>8.2f}x {reference_mips:>8.2f} "
+    return (f"{name:<22} {instructions:>12,} {qm:>9.1f} {fm:>9.1f} {fm / qm:>8.2f}x {reference_mips:>8.2f} "
             f"{reference_mips / qm:>9.4f}x")
 
 

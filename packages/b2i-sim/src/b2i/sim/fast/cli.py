@@ -24,5 +24,3 @@ def attach(process: Process, options: Namespace, error: Callable[[str], NoReturn
         error("--engine fast needs llvmlite: pip install 'b2i-sim[fast]'")
     return FastEngine(process)
 
-
-MACHINE_MODE = "--engine fast runs Linux user-mode programs; --machine needs --engine ref"

@@ -190,7 +190,7 @@ class Emitter:
     # ---- leaving the block --------------------------------------------------------------------------------
     def exit(self, pc: str | int, retired: int, reason: int = EXIT_NONE) -> None:
         """Return to the dispatcher at pc, with `retired` instructions of this pass through the block done."""
-        self.emit(f"store i64 {pc}, ptr %exit_pc")
+        self.emit(f"store i64 {_signed(pc) if isinstance(pc, int) else pc}, ptr %exit_pc")
         self.emit(f"store i64 {retired}, ptr %exit_retired")
         self.emit(f"store i64 {reason}, ptr %exit_reason")
         self.emit("br label %exit")
