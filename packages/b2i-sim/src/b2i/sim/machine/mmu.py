@@ -1,6 +1,7 @@
 """Sv39 address translation: a three-level page-table walk, with permission checks and A/D bits.
 
-Like QEMU, the walker sets the Accessed bit (and Dirty, on a store) in the PTE itself instead of faulting.
+Like QEMU, the walker sets the Accessed bit (and Dirty, on a store) in the PTE itself instead of faulting,
+and takes a page fault on bits the spec reserves: PTE bits 63..54, and A, D or U in a pointer to a next level.
 Translations are cached per 4 KiB page in a small TLB that sfence.vma, satp and mstatus writes, traps and
 trap returns clear. PMP is absent: every physical address is allowed (as with QEMU virt's defaults).
 """
@@ -67,9 +68,11 @@ class Mmu:
                 pte = self.phys_load(pte_addr, 8)
             except Trap:
                 raise Trap(ACCESS_FAULT[access], vaddr) from None
-            if not pte & PTE_V or (pte & (PTE_R | PTE_W)) == PTE_W:
+            if not pte & PTE_V or (pte & (PTE_R | PTE_W)) == PTE_W or pte >> 54:  # bits 63..54: reserved
                 raise fault
-            if not pte & (PTE_R | PTE_X):
+            if not pte & (PTE_R | PTE_X):  # a pointer to the next level; its A, D and U bits are reserved
+                if pte & (PTE_A | PTE_D | PTE_U):
+                    raise fault
                 table = ((pte >> 10) & PPN_MASK) << 12
                 continue
             if priv == 0 and not pte & PTE_U:
