@@ -11,7 +11,7 @@ import struct
 from b2i.cc import abi
 from b2i.cc import ctype as T
 from b2i.cc.diagnostics import error_at
-from b2i.cc.nodes import Obj
+from b2i.cc.nodes import Node, Obj
 
 INT_OPS = {"add": "add", "sub": "sub", "mul": "mul", "and": "and", "or": "or", "xor": "xor", "shl": "sll"}
 
@@ -23,9 +23,12 @@ def fits12(n):
 class FunctionGen:
     """Generates one function body."""
 
-    def __init__(self, gen, fn: Obj):
+    def __init__(self, gen, fn: Obj, optimize: int = 0):
         self.gen = gen
         self.fn = fn
+        self.optimize = optimize
+        self.regs: dict[Obj, str] = {}  # locals kept in callee-saved registers (-O1 and above)
+        self.saved: list[tuple[str, int]] = []  # (register, frame offset) saved by the prologue
         self.out: list[str] = []
         self.depth = 0
         self.frame = 0  # bytes of locals below the saved registers
@@ -162,6 +165,8 @@ class FunctionGen:
         k = node.kind
         if k == "var":
             v = node.obj
+            if v in self.regs:  # pragma: no cover - choose_registers excludes variables whose address is used
+                raise AssertionError(f"address of register variable {v.name}")
             if v.is_local:
                 self.addi("a0", "s0", v.offset)
             else:
@@ -283,6 +288,9 @@ class FunctionGen:
         """Loads a scalar local straight from its frame slot (one instruction); False if it is not one."""
         v = node.obj
         ty = node.ty
+        if v in self.regs:
+            self.emit(f"mv {reg}, {self.regs[v]}")
+            return True
         if not v.is_local or not ty.is_scalar() or not fits12(v.offset):
             return False
         if ty.is_flonum():
@@ -341,6 +349,9 @@ class FunctionGen:
             # across a call in the right-hand side (which keeps `r = setjmp(env)` working)
             self.gen_expr(node.rhs)
             v = lhs.obj
+            if v in self.regs:
+                self.emit(f"mv {self.regs[v]}, a0")
+                return
             if v.is_local and lhs.ty.is_scalar() and fits12(v.offset):
                 if lhs.ty.is_flonum():
                     self.emit(f"{'fsw' if lhs.ty.kind == 'float' else 'fsd'} fa0, {v.offset}(s0)")
@@ -805,7 +816,11 @@ class FunctionGen:
     def generate(self):
         fn = self.fn
         self.layout()
+        self.choose_registers()
         self.store_params()
+        for param in fn.params:
+            if param in self.regs:
+                self.mem(load_op(param.ty), self.regs[param], param.offset, "s0")
         self.gen_stmt(fn.body)
         if fn.name == "main":
             self.emit("li a0, 0")
@@ -833,7 +848,11 @@ class FunctionGen:
             else:
                 head.append(f"\tli t0, {rest}")
                 head.append("\tsub sp, sp, t0")
+        for reg, offset in self.saved:
+            head.append(f"\tsd {reg}, {offset}(s0)")
         tail = [f"{self.return_label}:"]
+        for reg, offset in self.saved:
+            tail.append(f"\tld {reg}, {offset}(s0)")
         tail.append(f"\taddi sp, s0, -{16 + self.save}")
         tail.append("\tld ra, 8(sp)")
         tail.append("\tld s0, 0(sp)")
@@ -841,6 +860,26 @@ class FunctionGen:
         tail.append("\tret")
         tail.append(f"\t.size {fn.name}, .-{fn.name}")
         return head + self.out + tail
+
+    def choose_registers(self):
+        """-O1 and above: the most used scalar integer locals whose address is never taken live in s1-s11."""
+        if not self.optimize:
+            return
+        uses: dict[Obj, int] = {}
+        pinned: set[Obj] = {self.fn.sret, getattr(self.fn, "va_area", None)}
+        visit(self.fn.body, uses, pinned)
+        candidates = [
+            v for v in self.fn.locals if v in uses and v not in pinned and (v.ty.is_integer() or v.ty.kind == "ptr")
+        ]
+        candidates.sort(key=lambda v: -uses[v])
+        for i, v in enumerate(candidates[:11]):
+            reg = f"s{i + 1}"
+            self.regs[v] = reg
+            offset = self.allocate(8, 8)
+            if not fits12(offset):
+                del self.regs[v]
+                break
+            self.saved.append((reg, offset))
 
     def store_params(self):
         fn = self.fn
@@ -875,6 +914,27 @@ class FunctionGen:
                     self.emit(f"{'fsw' if size == 4 else 'fsd'} fa{p.index}, {p.offset}(t4)")
                 else:
                     self.store_partial(f"a{p.index}", "t4", p.offset, size)
+
+
+def visit(node, uses, pinned):
+    """Counts uses of local variables and collects those whose address is taken (they stay in memory)."""
+    if isinstance(node, (list, tuple)):
+        for n in node:
+            visit(n, uses, pinned)
+        return
+    if not isinstance(node, Node):
+        return
+    if node.kind == "var" and node.obj.is_local:
+        uses[node.obj] = uses.get(node.obj, 0) + 1
+    elif node.kind == "addr" and node.lhs.kind == "var":
+        pinned.add(node.lhs.obj)
+    elif node.kind == "asm":
+        for _, _, e in node.outputs + node.inputs:
+            if e.kind == "var":
+                pinned.add(e.obj)
+    for name, value in vars(node).items():
+        if name not in ("tok", "ty", "obj", "member"):
+            visit(value, uses, pinned)
 
 
 def signed64(v):
@@ -939,8 +999,9 @@ def substitute_operands(template, text, operands, tok):
 class Generator:
     """Generates a whole translation unit."""
 
-    def __init__(self):
+    def __init__(self, optimize: int = 0):
         self.labels = 0
+        self.optimize = optimize
 
     def new_label(self):
         self.labels += 1
@@ -957,7 +1018,7 @@ class Generator:
         for v in objs:
             if v.ty.kind == "func":
                 if v.is_definition:
-                    out += FunctionGen(self, v).generate()
+                    out += FunctionGen(self, v, self.optimize).generate()
                 continue
             if not v.is_definition:
                 continue
@@ -1009,6 +1070,6 @@ class Generator:
         return lines
 
 
-def generate(objs: list[Obj], source_name: str = "") -> str:
+def generate(objs: list[Obj], source_name: str = "", optimize: int = 0) -> str:
     """Assembly text for a translation unit's objects."""
-    return Generator().program(objs, source_name)
+    return Generator(optimize).program(objs, source_name)

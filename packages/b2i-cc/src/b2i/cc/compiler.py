@@ -44,4 +44,4 @@ def compile_c(
     objs = analyze(tree, toks)
     if optimize:
         objs = optimize_pass(objs)
-    return generate(objs, os.path.basename(path))
+    return generate(objs, os.path.basename(path), optimize)
