@@ -41,8 +41,7 @@ def gnu_disassemble(oracle, tmp_path, words: list[int], size: int) -> list[str]:
 
 
 BASE_OPS = [op for op in OPS if op.size == 4]
-# c.nop is GNU's alias of c.addi zero,0 even with -M no-aliases; we keep the spec's name.
-C_OPS = [op for op in OPS if op.size == 2 and op.name != "c.nop"]
+C_OPS = [op for op in OPS if op.size == 2]
 # CSRs: the ones we name, and custom numbers nobody names (GNU also names hypervisor and RV32 CSRs we omit).
 CSR_NUMBERS = sorted(CSRS.values()) + [0x5C0, 0x7C0, 0x8C0, 0xBC0, 0xFC0]
 

@@ -1,8 +1,10 @@
 """The stretch goal: b2i-ld links a whole static glibc program from gcc's own objects (crt1.o, crti.o,
 crtbeginT.o, libgcc.a, libc.a with its TLS, GOT and compressed code) and it runs under qemu-riscv64 like
-`gcc -static`'s link."""
+`gcc -static`'s link; b2i-objdump prints it as GNU objdump does."""
 
 import subprocess
+
+from b2i.sim.objdump import objdump
 
 PROGRAM = r"""
 #include <stdio.h>
@@ -43,3 +45,10 @@ def test_static_glibc_program_runs(oracle, tmp_path):
     readelf = subprocess.run([oracle("riscv64-linux-gnu-readelf"), "-a", "-W", tmp_path / "ours"],
                              capture_output=True, text=True)
     assert readelf.returncode == 0 and readelf.stderr == ""
+    # and b2i-objdump reads the whole program (glibc's compressed code included) as GNU objdump does
+    exe = (tmp_path / "ours").read_bytes()
+    for options in (["-d"], ["-h", "-t"]):
+        gnu = subprocess.run([oracle("riscv64-linux-gnu-objdump"), *options, "-M", "no-aliases", "ours"],
+                             cwd=tmp_path, capture_output=True, text=True, check=True).stdout
+        assert objdump(exe, "ours", disassemble="-d" in options, section_headers="-h" in options,
+                       syms="-t" in options) == gnu

@@ -60,6 +60,8 @@ def mnemonic(d: Decoded) -> str:
 def format_instruction(d: Decoded, pc: int | None = None) -> str:
     """`mnemonic<TAB>operands` as objdump prints it. With pc=None, branch targets are written `.+N` so
     the text assembles back to the same word anywhere."""
+    if d.op.name == "c.nop":
+        return "c.addi\tzero,0"  # GNU's name for it, even with -M no-aliases
     operands = [text for kind in d.op.operands if (text := format_operand(kind, d, pc)) is not None]
     return f"{mnemonic(d)}\t{','.join(operands)}" if operands else mnemonic(d)
 
@@ -67,6 +69,8 @@ def format_instruction(d: Decoded, pc: int | None = None) -> str:
 def disassemble(word: int, pc: int | None = None) -> str:
     """The text of one instruction word; `.insn` form for a word that is no instruction."""
     d = decode(word)
+    if d is None and word & 0xFFFF == 0:
+        return "c.unimp"  # the all-zero parcel: reserved, and GNU's name for it
     if d is None:
         size = 2 if word & 3 != 3 else 4
         return f".{size}byte\t{hex(word & ((1 << (8 * size)) - 1))}"

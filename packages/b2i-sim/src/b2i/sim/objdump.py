@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from b2i.sim.disasm import format_instruction
 from b2i.sim.elf import R_RISCV_NAME
-from b2i.sim.isa import BY_NAME, decode
+from b2i.sim.isa import BY_NAME, decode, expand
 from elftools.common.exceptions import ELFError
 from elftools.elf.elffile import ELFFile
 from elftools.elf.relocation import RelocationSection
@@ -25,6 +25,7 @@ class ObjdumpError(Exception):
 
 @dataclass
 class Sym:
+    index: int
     name: str
     value: int
     size: int
@@ -47,12 +48,12 @@ class ElfView:
         self.relocatable = self.elf["e_type"] == "ET_REL"
         symtab = self.elf.get_section_by_name(".symtab")
         self.symbols = []
-        for s in symtab.iter_symbols() if symtab is not None else ():
+        for number, s in enumerate(symtab.iter_symbols() if symtab is not None else ()):
             name = s.name
             if s["st_info"]["type"] == "STT_SECTION" and isinstance(s["st_shndx"], int):
                 name = self.sections[s["st_shndx"]].name
-            self.symbols.append(Sym(name, s["st_value"], s["st_size"], s["st_info"]["bind"], s["st_info"]["type"],
-                                    s["st_other"]["visibility"], s["st_shndx"]))
+            self.symbols.append(Sym(number, name, s["st_value"], s["st_size"], s["st_info"]["bind"],
+                                    s["st_info"]["type"], s["st_other"]["visibility"], s["st_shndx"]))
         self.relocs: dict[int, list] = {}
         for sec in self.sections:
             if isinstance(sec, RelocationSection) and sec["sh_info"]:
@@ -61,7 +62,8 @@ class ElfView:
         self.gp = gp.value if gp is not None else None
 
     def shown_sections(self) -> list[tuple[int, object]]:
-        return [(i, s) for i, s in enumerate(self.sections) if s["sh_type"] not in HIDDEN_SECTION_TYPES]
+        return [(i, s) for i, s in enumerate(self.sections)
+                if s["sh_type"] not in HIDDEN_SECTION_TYPES or s["sh_flags"] & SHF_ALLOC and i]
 
     def section_name(self, shndx) -> str:
         if shndx == "SHN_UNDEF":
@@ -109,7 +111,7 @@ def headers(view: ElfView) -> str:
 def symbol_table(view: ElfView) -> str:
     lines = ["SYMBOL TABLE:"]
     for s in view.symbols[1:]:
-        if s.name.startswith("$") or s.bind == "STB_LOCAL" and s.name.startswith(".L"):
+        if s.name.startswith("$") or s.bind == "STB_LOCAL" and s.name.startswith(".L") or not s.name:
             continue  # mapping symbols and local labels, which objdump leaves out
         undefined = s.section in ("SHN_UNDEF", "SHN_COMMON")
         bind = " " if undefined else {"STB_LOCAL": "l", "STB_GLOBAL": "g"}.get(s.bind, " ")
@@ -117,7 +119,8 @@ def symbol_table(view: ElfView) -> str:
         debug = "d" if s.type in ("STT_SECTION", "STT_FILE") else " "
         kind = {"STT_FUNC": "F", "STT_OBJECT": "O", "STT_FILE": "f"}.get(s.type, " ")
         value, size = (s.size, s.value) if s.section == "SHN_COMMON" else (s.value, s.size)  # common: size, align
-        name = (".hidden " if s.visibility == "STV_HIDDEN" else "") + printable(s.name)
+        visibility = {"STV_HIDDEN": ".hidden ", "STV_PROTECTED": ".protected ", "STV_INTERNAL": ".internal "}
+        name = visibility.get(s.visibility, "") + printable(s.name)
         lines.append(f"{value:016x} {bind}{weak}   {debug}{kind} {view.section_name(s.section)}\t{size:016x} {name}")
     return "\n".join(lines) + "\n\n\n"
 
@@ -153,18 +156,20 @@ class Symbolizer:
         sec = view.sections[section_index]
         self.base, self.end = sec["sh_addr"], sec["sh_addr"] + sec["sh_size"]
         self.section_name = sec.name
-        named = [s for s in view.symbols[1:] if isinstance(s.section, int) and s.name and s.name != ".L0 "
-                 and not s.name.startswith("$") and s.type not in ("STT_FILE", "STT_SECTION")]
+        placed = ("SHN_ABS",) if not view.relocatable else ()  # an executable's absolute symbols count too
+        named = [s for s in view.symbols[1:] if (isinstance(s.section, int) or s.section in placed) and s.name
+                 and s.name != ".L0 " and not s.name.startswith("$") and s.type not in ("STT_FILE", "STT_SECTION")]
         self.own = [s for s in named if s.section == section_index]
         self.all = named
         self.relocatable = view.relocatable
 
     def labels(self) -> dict[int, str]:
-        out: dict[int, str] = {}
-        for s in sorted(self.own, key=lambda s: s.bind == "STB_LOCAL"):
-            if self.base <= s.value < self.end:
-                out.setdefault(s.value, s.name)
-        return out
+        """Address -> the symbol objdump names a block after (its favourite among equals)."""
+        out: dict[int, Sym] = {}
+        for s in self.own:
+            if self.base <= s.value < self.end and (s.value not in out or preference(s) < preference(out[s.value])):
+                out[s.value] = s
+        return {address: s.name for address, s in out.items()}
 
     @staticmethod
     def closest(symbols: list[Sym], address: int) -> Sym | None:
@@ -192,8 +197,11 @@ class Symbolizer:
         return f"<{printable(best.name)}>"
 
 
-def preference(s: Sym) -> tuple[bool, bool, bool]:
-    return (s.type != "STT_FUNC", s.type != "STT_OBJECT", s.bind == "STB_LOCAL")
+def preference(s: Sym) -> tuple[bool, bool, bool, bool, bool, str]:
+    """Smaller is preferred among symbols at one address: functions, objects, thread-local objects, globals
+    over locals and weaks, then by name (how GNU objdump chooses among aliases, nearly always)."""
+    return (s.type != "STT_FUNC", s.type != "STT_OBJECT", s.type != "STT_TLS", s.bind == "STB_LOCAL",
+            s.bind == "STB_WEAK", s.name)
 
 
 def offset_text(name: str, offset: int) -> str:
@@ -215,6 +223,7 @@ def disassemble_section(view: ElfView, index: int, with_relocs: bool) -> list[st
     data, base = sec.data(), sec["sh_addr"]
     symbolize = Symbolizer(view, index)
     labels = symbolize.labels()
+    label_addresses = sorted(labels)
     relocs: dict[int, list] = {}
     for r in view.relocs.get(index, []) if with_relocs else []:
         relocs.setdefault(r["r_offset"], []).append(r)
@@ -230,6 +239,12 @@ def disassemble_section(view: ElfView, index: int, with_relocs: bool) -> list[st
         pc = base + pos
         if pc in labels:
             lines.append(f"\n{pc:016x} <{printable(labels[pc])}>:")
+        chunk_end = next((a - base for a in label_addresses if a > pc), len(data))  # objdump works label to label
+        zeros = zero_run(data, pos, chunk_end)
+        if zeros >= SKIP_ZEROES or (pos + zeros == chunk_end and 0 < zeros < SKIP_ZEROES_AT_END):
+            lines.append("\t...")  # objdump's elision of zero bytes (padding)
+            pos += zeros if pos + zeros == chunk_end else zeros & ~3
+            continue
         half = int.from_bytes(data[pos:pos + 2], "little")
         size = 4 if half & 3 == 3 else 2
         if pos + size > len(data):
@@ -239,6 +254,8 @@ def disassemble_section(view: ElfView, index: int, with_relocs: bool) -> list[st
         raw = f"{word:0{2 * size}x}"
         if d is None:
             text = f".{size}byte\t0x{word:x}" if size in (2, 4) else f".byte\t0x{word:x}"
+            if size == 2 and word == 0:
+                text = "c.unimp"  # GNU's name for the all-zero (reserved) parcel
         else:
             text = format_instruction(d, pc)
             if "target" in d.op.operands:
@@ -255,6 +272,17 @@ def disassemble_section(view: ElfView, index: int, with_relocs: bool) -> list[st
     return lines
 
 
+SKIP_ZEROES, SKIP_ZEROES_AT_END = 8, 3
+
+
+def zero_run(data: bytes, pos: int, end: int) -> int:
+    """How many zero bytes start at `pos`, before `end`."""
+    run = pos
+    while run < end and data[run] == 0:
+        run += 1
+    return run - pos
+
+
 def address_text(address: int, skip: int) -> str:
     digits = f"{address:016x}"[skip:]
     stripped = digits.lstrip("0") or "0"
@@ -263,6 +291,10 @@ def address_text(address: int, skip: int) -> str:
 
 def address_comment(d, pc: int, hi_addr: dict[int, int], gp: int | None) -> int | None:
     """GNU's `# address` after an instruction whose base register holds a lui/auipc value."""
+    if d.op.name in ("c.addi", "c.addiw"):  # the compressed forms GNU follows; other C ops it ignores
+        d = expand(d)
+    elif d.op.size == 2 and d.op not in HI_OPS:
+        return None
     f, op = d.fields, d.op
     if op in HI_OPS:
         hi_addr[f["rd"]] = (pc if op.name == "auipc" else 0) + f["imm"]
