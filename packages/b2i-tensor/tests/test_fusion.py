@@ -56,8 +56,24 @@ def test_a_reduction_fuses_with_its_elementwise_input(device):
     s = ((x * 2 + 1).exp() * x.T.T).sum(axis=0)
     assert kernels(s) == 1
     check(s, (np.exp(a * 2 + 1) * a).sum(axis=0))
-    m = (x - 1).mean()  # sum then one division kernel
-    assert kernels(m) == 2
+    m = (x - 1).mean()  # the division by n runs in the sum's kernel, after the sum (an epilogue)
+    assert kernels(m) == 1
+    check(m, (a - 1).mean())
+    s = x.std(axis=1)  # the mean, then the sum of squares with its division and sqrt
+    assert kernels(s) == 2
+    check(s, a.std(axis=1))
+
+
+@pytest.mark.parametrize("device", ["numpy", "c"])
+def test_epilogues_see_the_reduced_value_only_where_it_is_theirs(device):
+    a = np.arange(12.0).reshape(3, 4)
+    x = Tensor(a, device=device)
+    r = x.sum(axis=1, keepdims=True)
+    assert kernels(r.sqrt() + x.max(axis=1, keepdims=True)) == 2  # two reductions: one keeps its kernel
+    assert kernels(r.T.reshape(3, 1) * 2 + x[:, :1]) == 1  # a reshape of r is still r, element by element
+    y = x.sum(axis=0)
+    check((y.flip(0) * 1.0), a.sum(axis=0)[::-1])  # read in another order: not an epilogue, still right
+    check(((x * x).max(axis=0) - x[0]) / 2, ((a * a).max(axis=0) - a[0]) / 2)
 
 
 @pytest.mark.parametrize("device", ["numpy", "c"])
@@ -90,3 +106,14 @@ def test_very_long_chains_are_split_not_crashed(device):
         ref = ref * 1.001 - 0.0005
     assert 2 <= kernels(t) <= 40
     check(t, ref)
+
+
+@pytest.mark.parametrize("device", ["numpy", "c"])
+def test_logsumexp_is_two_kernels(device):
+    a = np.random.default_rng(1).standard_normal((4, 6))
+    x = Tensor(a, device=device)
+    m = x.max(axis=1, keepdims=True)
+    lse = (x - m).exp().sum(axis=1, keepdims=True).log() + m
+    assert kernels(lse) == 2  # the max; the sum of exps with log(.) + max as its epilogue
+    ref = np.log(np.exp(a - a.max(axis=1, keepdims=True)).sum(axis=1, keepdims=True)) + a.max(axis=1, keepdims=True)
+    check(lse, ref)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from b2i.tensor.device import Buffer, Program
 from b2i.tensor.dtype import DType
-from b2i.tensor.kernel import Alu, Const, Expr, Kernel, Load, Rand, walk
+from b2i.tensor.kernel import Acc, Alu, Const, Expr, Kernel, Load, Rand, walk
 from b2i.tensor.random import GOLDEN, MIX1, MIX2
 from b2i.tensor.view import View
 
@@ -93,23 +93,32 @@ def _alu(e: Alu, args: list[np.ndarray]) -> np.ndarray:
     return np.asarray(fn(*args)).astype(dt)
 
 
-def evaluate(expr: Expr, arrays: list[np.ndarray], params: list[int]) -> np.ndarray:
+def evaluate(expr: Expr, arrays: list[np.ndarray], params: list[int], acc: np.ndarray | None = None,
+             shape: tuple[int, ...] | None = None) -> np.ndarray:
+    """The expression's value over its loop shape. For a reduce kernel's epilogue, `acc` is the reduced array
+    and `shape` the output shape: loads then read only at the output elements (their reduced axes have
+    stride 0, so keeping the strides and shrinking the shape does it)."""
     values: dict[int, np.ndarray] = {}
+
+    def view_of(e: Load | Rand) -> View:
+        return e.view if shape is None else View(shape, e.view.strides, e.view.offset)
+
     with np.errstate(all="ignore"):
         for e in walk(expr):
-            if isinstance(e, Load):
+            if isinstance(e, Acc):
+                v = acc
+            elif isinstance(e, Load):
                 if e.dyn is None:
-                    v = strided(arrays[e.buf], e.view)
+                    v = strided(arrays[e.buf], view_of(e))
                 else:
                     stride, index = e.dyn
-                    pos = positions(e.view) + values[id(index)].astype(np.int64) * stride
+                    pos = positions(view_of(e)) + values[id(index)].astype(np.int64) * stride
                     v = arrays[e.buf][pos]
             elif isinstance(e, Const):
                 v = np.array(e.value, dtype=np.dtype(e.dtype.name))
             elif isinstance(e, Rand):
-                counter = positions(e.view)
                 fn = uniform if e.kind == "uniform" else normal
-                v = fn(params[e.param], counter, e.dtype)
+                v = fn(params[e.param], positions(view_of(e)), e.dtype)
             else:
                 v = _alu(e, [values[id(s)] for s in e.srcs])
             values[id(e)] = v
@@ -132,7 +141,12 @@ class NumpyBackend:
                 else:
                     value = np.broadcast_to(evaluate(kernel.expr, arrays, params), kernel.shape)
                     if kernel.kind == "reduce":
-                        value = _reduce(kernel, value, arrays[0].dtype)
+                        acc = next((e for e in walk(kernel.epilogue) if isinstance(e, Acc)), None) \
+                            if kernel.epilogue is not None else None
+                        dt = np.dtype(acc.dtype.name) if acc is not None else arrays[0].dtype
+                        value = _reduce(kernel, value, dt)
+                        if kernel.epilogue is not None:
+                            value = evaluate(kernel.epilogue, arrays, params, value, kernel.out.shape)
             if out is not None:
                 out[...] = value
 

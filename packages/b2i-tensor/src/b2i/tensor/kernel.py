@@ -54,13 +54,21 @@ class Alu:
     dtype: DType
 
 
-Expr = Load | Const | Rand | Alu
+@dataclass(eq=False)
+class Acc:
+    """In a reduce kernel's epilogue: the reduced value of the current output element."""
+
+    dtype: DType
+
+
+Expr = Load | Const | Rand | Alu | Acc
 
 
 @dataclass(eq=False)
 class Kernel:
     """One kernel. kind 'elementwise': out[view(i)] = expr(i) for i over shape.
-    kind 'reduce': expr over `shape`, combined with `reduce_op` over `axes`, stored through `out` (keepdims).
+    kind 'reduce': expr over `shape`, combined with `reduce_op` over `axes`, stored through `out` (keepdims),
+    after the `epilogue` (if any) has turned the reduced value into the output (a mean's division).
     kind 'matmul': out[..., i, j] = sum_k A[..., i, k] * B[..., k, j] with A = buffer 1 via `a`, B = 2 via `b`.
     """
 
@@ -75,6 +83,7 @@ class Kernel:
     b: View | None = None
     nparams: int = 0
     label: str = field(default="")
+    epilogue: Expr | None = None  # reduce only: computed from Acc and loads at the output element, then stored
 
 
 def walk(expr: Expr) -> list[Expr]:

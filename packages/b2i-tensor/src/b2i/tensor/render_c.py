@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 
 from b2i.tensor.dtype import DType, bool_, float32, float64, int32, int64, uint8
-from b2i.tensor.kernel import Alu, Const, Expr, Kernel, Load, Rand, walk
+from b2i.tensor.kernel import Acc, Alu, Const, Expr, Kernel, Load, Rand, walk
 from b2i.tensor.view import View
 
 PRELUDE = r"""#include <math.h>
@@ -148,6 +148,7 @@ class _Loops:
         self.headers: list[list[str]] = []
         self.index: dict[int, str] = {}
         views = list({id(v): v for v in views}.values())  # a View object shared by two loads is indexed once
+        self.views = views
         terms: dict[int, list[str]] = {id(v): [] for v in views}
         for prefix, axes in groups:
             g_shape, g_strides = collapse([shape[a] for a in axes], [[v.strides[a] for a in axes] for v in views])
@@ -171,8 +172,9 @@ class _Loops:
 class _Body:
     """Emits one C statement per expression node (each computed once) and remembers its variable."""
 
-    def __init__(self, loops: _Loops) -> None:
+    def __init__(self, loops: _Loops, prefix: str = "t") -> None:
         self.loops = loops
+        self.prefix = prefix
         self.names: dict[int, str] = {}
         self.lines: list[str] = []
 
@@ -184,7 +186,7 @@ class _Body:
             if isinstance(e, Const):
                 self.names[id(e)] = value
                 continue
-            name = f"t{len(self.names)}"
+            name = f"{self.prefix}{len(self.names)}"
             self.lines.append(f"{ctype(e.dtype)} {name} = {value};")
             self.names[id(e)] = name
         return self.names[id(expr)]
@@ -329,20 +331,30 @@ def _render_reduce(kernel: Kernel, nums: _Numbers) -> list[str]:
     shape, axes, op = kernel.shape, kernel.axes, kernel.reduce_op
     kept = [a for a in range(len(shape)) if a not in axes]
     out = View(shape, tuple(0 if a in axes else s for a, s in enumerate(kernel.out.strides)), kernel.out.offset)
-    inputs = _views(kernel.expr)
-    views = [out, *inputs]
+    epilogue = kernel.epilogue
+    views = [out, *_views(kernel.expr), *(_views(epilogue) if epilogue is not None else [])]
     loops = _Loops(shape, [("i", kept), ("r", list(axes))], views, nums)
     body = _Body(loops)
     value = body.emit(kernel.expr)
-    src, dst = kernel.expr.dtype, kernel.dtypes[0]
+    acc_node = next((e for e in walk(epilogue) if isinstance(e, Acc)), None) if epilogue is not None else None
+    src, dst = kernel.expr.dtype, (acc_node.dtype if acc_node is not None else kernel.dtypes[0])
+
+    def store(result: str) -> list[str]:
+        """Write one output element: the reduced value, or what the epilogue makes of it."""
+        if epilogue is None:
+            return [f"d0[{loops.index[id(out)]}] = {result};"]
+        tail = _Body(loops, prefix="e")
+        tail.names[id(acc_node)] = "red"
+        value = tail.emit(epilogue)
+        return [f"{ctype(dst)} red = {result};", *tail.lines, f"d0[{loops.index[id(out)]}] = {value};"]
+
     kept_vars, red_vars = loops.vars
-    unique = list({id(v): i for i, v in enumerate(views)}.values())
-    kept_inner = [loops.strides[0][i][-1] for i in unique] if kept_vars else []
-    red_inner = [loops.strides[1][i][-1] for i in unique[1:]] if red_vars else []
+    kept_inner = [st[-1] for st in loops.strides[0]] if kept_vars else []  # loops.views[0] is `out`
+    red_inner = [st[-1] for st in loops.strides[1][1:]] if red_vars else []
     columns = (op in ("sum", "prod", "max", "min") and kept_vars and red_vars and all(s in (0, 1) for s in kept_inner)
                and kept_inner[0] == 1 and not any(s == 1 for s in red_inner))
     if columns:
-        return _render_columns(loops, body, value, op, src, dst, out)
+        return _render_columns(loops, body, value, op, src, dst, store)
     acc_t, init, fold, result = _reduce_parts(op, src, dst, value, "acc")
     pre = [f"{acc_t} acc = {init};"]
     if op in ("argmax", "argmin"):
@@ -361,11 +373,11 @@ def _render_reduce(kernel: Kernel, nums: _Numbers) -> list[str]:
         result = f"(nan ? ({acc_t})NAN : acc)" if src.is_float else "acc"
         headers[-1] = f"_Pragma(\"omp simd reduction({op}:acc) reduction(|:nan)\") " + headers[-1]
     inner = _nest(headers, body.lines + [fold], 0)
-    stmt = pre + inner + [f"d0[{loops.index[id(out)]}] = {result};"]
+    stmt = pre + inner + store(result)
     return _nest(loops.headers[0], stmt, 1)
 
 
-def _render_columns(loops: _Loops, body: _Body, value: str, op: str, src: DType, dst: DType, out: View) -> list[str]:
+def _render_columns(loops: _Loops, body: _Body, value: str, op: str, src: DType, dst: DType, store) -> list[str]:
     last, count = loops.vars[0][-1]
     count = loops.nums(count)
     acc_t, init, fold, result = _reduce_parts(op, src, dst, value, "acc[j]")
@@ -383,7 +395,7 @@ def _render_columns(loops: _Loops, body: _Body, value: str, op: str, src: DType,
         ], 0)),
         "  for (int64_t j = 0; j < jn; j++) {",
         f"    int64_t {last} = j0 + j;",
-        f"    d0[{loops.index[id(out)]}] = {result};",
+        *("    " + line for line in store(result)),
         "  }",
         "}",
     ]

@@ -16,7 +16,7 @@ from b2i.tensor import debug
 from b2i.tensor.device import Buffer, get_backend
 from b2i.tensor.dtype import DType
 from b2i.tensor.graph import Node, dump
-from b2i.tensor.kernel import ELEMENTWISE, Alu, Const, Expr, Kernel, Load, Rand
+from b2i.tensor.kernel import ELEMENTWISE, Acc, Alu, Const, Expr, Kernel, Load, Rand
 from b2i.tensor.view import View, merge
 
 MAX_INLINE_DEPTH = 200  # longer elementwise chains are split, which bounds kernel size and recursion
@@ -40,6 +40,9 @@ class _KernelBuilder:
         self.params: list[int] = []
         self.memo: dict[tuple[int, View], Expr] = {}
         self.depth = 0
+        self.acc: tuple[Node, View] | None = None  # the reduction an epilogue reads, and through which view
+        self.acc_used = False
+        self.acc_missed = False
 
     def buffer_index(self, node: Node) -> int:
         for i, n in enumerate(self.inputs):
@@ -69,6 +72,11 @@ class _KernelBuilder:
     def _build(self, node: Node, view: View) -> Expr:
         if node.realized or node in self.scheduler.done:
             return Load(self.buffer_index(node), view, node.dtype)
+        if self.acc is not None and node is self.acc[0]:
+            if view == self.acc[1]:
+                self.acc_used = True
+                return Acc(node.dtype)
+            self.acc_missed = True
         if node.op == "CONST":
             return Const(node.arg, node.dtype)
         if node.op == "RAND":
@@ -139,6 +147,8 @@ class Scheduler:
             (src, view), (value, value_view) = node.srcs
             self._copy(node, src, view, out, allocates=True)
             self._copy(node, value, value_view, node.arg, allocates=False)
+        elif node.op in ELEMENTWISE and self._epilogue(node):
+            pass
         else:  # elementwise, CONST, RAND, GATHER: one elementwise kernel
             b = _KernelBuilder(self)
             expr = b._build(node, out)
@@ -147,6 +157,46 @@ class Scheduler:
             self._emit(Kernel("elementwise", node.shape, out, self._dtypes(node, b), expr, nparams=len(b.params),
                               label=node.op.lower()), node, b, True)
         self.done.add(node)
+
+    def _epilogue(self, node: Node) -> bool:
+        """Compute an elementwise node over one reduction of its own size (x.sum() / n, sqrt(var + eps)) in the
+        reduction's kernel, right after the reduced value, instead of in a kernel of its own."""
+        found: list[Node] = []
+        seen: set[int] = set()
+        stack = [node]
+        while stack:
+            n = stack.pop()
+            for src, _ in n.srcs:
+                if src.id in seen or src.realized or src in self.done:
+                    continue
+                seen.add(src.id)
+                if src.op == "REDUCE":
+                    found.append(src)
+                elif src.op in ELEMENTWISE:
+                    stack.append(src)
+        # With several reductions, the newest that fits is fused (an older one may feed it: log(sum(exp(x - max)))
+        # + max); the others are computed by their own kernels first.
+        fits = [r for r in found if r.size == node.size and r.arg[0] in ("sum", "prod", "max", "min")]
+        if not fits:
+            return False
+        reduce = max(fits, key=lambda r: r.id)
+        (src, src_view), = reduce.srcs
+        op, axes = reduce.arg
+        full = src_view.shape
+        # the output element seen from the reduction's loop: stride 0 along the reduced axes. The node may see
+        # the reduction through a reshape (keepdims=False); its elements are then still in the same order.
+        out = View.contiguous(reduce.shape)
+        at_output = View(full, tuple(0 if a in axes else s for a, s in enumerate(out.strides)))
+        b = _KernelBuilder(self)
+        b.acc = (reduce, at_output)
+        epilogue = b.build(node, at_output)
+        if not b.acc_used or b.acc_missed:
+            return False
+        b.acc = None
+        expr = b.build(src, src_view)
+        self._emit(Kernel("reduce", full, out, self._dtypes(node, b), expr, op, axes,
+                          nparams=len(b.params), label=f"{op}{list(axes)}+{node.op}", epilogue=epilogue), node, b, True)
+        return True
 
     def _copy(self, node: Node, src: Node, view: View, target: View, allocates: bool) -> None:
         b = _KernelBuilder(self)
