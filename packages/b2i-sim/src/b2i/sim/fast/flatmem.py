@@ -22,7 +22,8 @@ SPAN_BITS = 38
 SPAN = 1 << SPAN_BITS
 PAGES = SPAN >> PAGE_SHIFT
 UNMAPPED, DATA, CODE = 0, 1, 2
-MAP_NORESERVE = 0x4000  # Linux: commit host pages only when touched
+MAP_NORESERVE = 0x4000
+ZERO_PAGE = bytes(PAGE)  # Linux: commit host pages only when touched
 
 
 def _reserve(size: int) -> mmap.mmap:
@@ -52,7 +53,8 @@ class FlatMemory(PagedMemory):
         memory = cls()
         for number, page in old.pages.items():
             memory.map(number << PAGE_SHIFT, PAGE)
-            memory.pages[number][:] = page
+            if page != ZERO_PAGE:  # the flat mapping starts zeroed: most of the 8 MiB stack needs no copy
+                memory.pages[number][:] = page
         return memory
 
     def map(self, addr: int, size: int) -> None:
