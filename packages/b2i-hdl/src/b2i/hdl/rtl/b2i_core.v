@@ -184,6 +184,11 @@ module b2i_core #(
     wire [1:0] size_log2 = mem_funct3[1:0];
     wire misaligned = (size_log2 == 2'd1 && mem_addr[0]) || (size_log2 == 2'd2 && mem_addr[1:0] != 2'b0)
                    || (size_log2 == 2'd3 && mem_addr[2:0] != 3'b0);
+    // Misaligned loads and stores are done in hardware, as QEMU and b2i-sim do: inside one doubleword in one
+    // access, across two doublewords in two (low part, then high part). Under translation an access that
+    // crosses a page boundary traps instead, as do misaligned LR/SC/AMOs.
+    wire [3:0] size_bytes = 4'd1 << size_log2;
+    wire split = (mem_is_load || mem_is_store) && ({1'b0, mem_addr[2:0]} + size_bytes > 4'd8);
     wire [4:0] amo_op = mem_instr[31:27];
     wire is_lr = mem_is_amo && amo_op == 5'b00010;
     wire is_sc = mem_is_amo && amo_op == 5'b00011;
@@ -209,6 +214,9 @@ module b2i_core #(
                                                         : (mem_access == 2'd1 ? 4'd13 : 4'd15);
     wire        mem_needs_walk = mem_vm && !mem_tlb_ok && !mem_pf;
     wire [63:0] mem_pa = mem_vm ? tlb_pa_b : mem_addr;
+    wire        split_crosses_page = split && mem_vm && mem_addr[11:3] == 9'h1FF;
+    reg         split_phase;   // a split access: 0 the low doubleword, 1 the high one
+    reg  [63:0] split_low;     // what the low doubleword read
     wire        ptw_busy, ptw_mem_valid, ptw_mem_we;
     reg         resv_valid;   // LR's reservation
     reg  [63:0] resv_addr;
@@ -225,9 +233,9 @@ module b2i_core #(
         sys_exc = 1'b1; sys_code = 4'd2; sys_tval = {32'b0, mem_instr};
         if (mem_exc) begin
             sys_code = mem_exc_code; sys_tval = mem_exc_tval;
-        end else if ((mem_is_load || is_lr) && misaligned) begin
+        end else if ((is_lr && misaligned) || (mem_is_load && split_crosses_page)) begin
             sys_code = 4'd4; sys_tval = mem_addr;
-        end else if ((mem_is_store || is_sc || is_rmw) && misaligned) begin
+        end else if (((is_sc || is_rmw) && misaligned) || (mem_is_store && split_crosses_page)) begin
             sys_code = 4'd6; sys_tval = mem_addr;
         end else if (mem_pf) begin
             sys_code = mem_pf_code; sys_tval = mem_addr;
@@ -258,7 +266,9 @@ module b2i_core #(
     reg [63:0] amo_old;       // the value read in phase 0, as the instruction sees it
 
     // the loaded value, shifted down from its byte lane and extended
-    wire [63:0] lane_data = dbus_rdata >> {mem_addr[2:0], 3'b0};
+    wire [127:0] both_words = {dbus_rdata, split_phase ? split_low : dbus_rdata};
+    wire [63:0]  lane_data = split_phase ? both_words[{1'b0, mem_addr[2:0], 3'b0} +: 64]
+                                         : dbus_rdata >> {mem_addr[2:0], 3'b0};
     reg  [63:0] load_value;
     always @(*) begin
         case (mem_funct3)
@@ -302,13 +312,17 @@ module b2i_core #(
     wire mem_bus_req = mem_valid && !trap && (mem_writes_bus || mem_reads_bus) && !mem_needs_walk;
     wire mem_bus_go = mem_bus_req && !ptw_busy && dbus_ready;   // the memory stage's access completes now
     assign dbus_valid = ptw_busy ? ptw_mem_valid : mem_bus_req;
-    assign dbus_addr = ptw_busy ? ptw_mem_addr : mem_pa;
+    // bytes and strobes of the access across two doublewords; a split access sends the high half in phase 1
+    wire [15:0]  strobes = {8'b0, size_mask} << mem_addr[2:0];
+    wire [127:0] store_lanes = {64'b0, store_value} << {mem_addr[2:0], 3'b0};
+    assign dbus_addr = ptw_busy ? ptw_mem_addr : split_phase ? {mem_pa[63:3] + 61'd1, 3'b0} : mem_pa;
     assign dbus_we = ptw_busy ? ptw_mem_we : mem_writes_bus;
-    assign dbus_wstrb = ptw_busy ? (ptw_mem_we ? 8'hFF : 8'h00) : mem_writes_bus ? (size_mask << mem_addr[2:0]) : 8'b0;
-    assign dbus_wdata = ptw_busy ? ptw_mem_wdata : store_value << {mem_addr[2:0], 3'b0};
+    assign dbus_wstrb = ptw_busy ? (ptw_mem_we ? 8'hFF : 8'h00) : !mem_writes_bus ? 8'b0
+                      : split_phase ? strobes[15:8] : strobes[7:0];
+    assign dbus_wdata = ptw_busy ? ptw_mem_wdata : split_phase ? store_lanes[127:64] : store_lanes[63:0];
 
     wire stall_mem = (mem_valid && !trap && mem_needs_walk) || (mem_bus_req && !mem_bus_go)
-                  || (mem_bus_go && is_rmw && !amo_phase);
+                  || (mem_bus_go && is_rmw && !amo_phase) || (mem_bus_go && split && !split_phase);
 
     reg [63:0] mem_final;
     always @(*) begin
@@ -439,7 +453,7 @@ module b2i_core #(
         if (rst) begin
             pc_f <= RESET_PC;
             id_valid <= 1'b0; ex_valid <= 1'b0; mem_valid <= 1'b0; wb_valid <= 1'b0;
-            retire_valid <= 1'b0; trap_out_valid <= 1'b0; amo_phase <= 1'b0; resv_valid <= 1'b0; mem_waiting <= 1'b0;
+            retire_valid <= 1'b0; trap_out_valid <= 1'b0; amo_phase <= 1'b0; split_phase <= 1'b0; resv_valid <= 1'b0; mem_waiting <= 1'b0;
         end else begin
             // ---- WB and the retire port (the register file writes from wb_* combinationally above)
             retire_valid <= wb_valid;
@@ -463,6 +477,12 @@ module b2i_core #(
             wb_result <= mem_final;
             mem_waiting <= mem_valid && !trap && stall_mem;
 
+            if (mem_bus_go && split && !split_phase) begin
+                split_phase <= 1'b1;
+                split_low <= dbus_rdata;
+            end else if (!stall_mem || trap) begin
+                split_phase <= 1'b0;
+            end
             if (mem_bus_go && is_rmw && !amo_phase) begin
                 amo_phase <= 1'b1;
                 amo_old <= load_value;
