@@ -32,7 +32,8 @@ MEMORY = ["lb", "lh", "lw", "ld", "lbu", "lhu", "lwu", "sb", "sh", "sw", "sd", "
 FLOAT = ["fadd.d", "fsub.d", "fmul.d", "fdiv.d", "fsqrt.d", "fmadd.d", "fmsub.d", "fnmsub.d", "fnmadd.d",
          "fsgnj.d", "fsgnjn.d", "fsgnjx.d", "fmin.d", "fmax.d", "feq.d", "flt.d", "fle.d", "fcvt.w.d",
          "fcvt.wu.d", "fcvt.l.d", "fcvt.lu.d", "fcvt.d.w", "fcvt.d.wu", "fcvt.d.l", "fcvt.d.lu", "fmv.x.d",
-         "fmv.d.x", "fmv.x.w", "fmv.w.x", "fadd.s", "fmul.s", "fcvt.s.d", "fcvt.d.s", "fclass.d"]
+         "fmv.d.x", "fmv.x.w", "fmv.w.x", "fadd.s", "fsub.s", "fmul.s", "fdiv.s", "fsqrt.s", "fmadd.s",
+         "fmsub.s", "fnmsub.s", "fnmadd.s", "feq.s", "fcvt.s.d", "fcvt.d.s", "fclass.d"]
 SYSTEM = ["csrrw", "csrrs", "csrrc", "csrrwi", "csrrsi", "csrrci"]  # fflags, frm, fcsr (instret: reference)
 BRANCH = ["beq", "bne", "blt", "bge", "bltu", "bgeu", "jal"]  # forward, inside the body or to its end
 OPS = INTEGER + MEMORY + FLOAT + SYSTEM + BRANCH
@@ -87,7 +88,9 @@ def load(code: bytes, data: bytes, seed: int, passes: int) -> Process:
     for r in range(32):
         value = rng.choice(SPECIAL) * rng.choice([1, 1, 1, 3.7, -0.1])
         bits = struct.unpack("<Q", struct.pack("<d", value))[0]
-        hart.f[r] = rng.choice([bits, bits, bits, rng.getrandbits(64), 0xFFFF_FFFF_0000_0000 | rng.getrandbits(32)])
+        single = struct.unpack("<I", struct.pack("<f", max(-3e38, min(3e38, value))))[0]
+        hart.f[r] = rng.choice([bits, bits, rng.getrandbits(64), 0xFFFF_FFFF_0000_0000 | rng.getrandbits(32),
+                                0xFFFF_FFFF_0000_0000 | single, 0xFFFF_FFFF_0000_0000 | single])
     hart.fflags, hart.frm = rng.choice([0, 1, rng.randrange(32)]), rng.choice([0, 0, 0, rng.randrange(5)])
     return process
 

@@ -35,6 +35,9 @@ NX = 1
 INF = "0x7FF0000000000000"
 SMALL = "0x0360000000000000"  # 2**-969: results at least this big have exactly representable rounding errors
 BIG = "0x7E70000000000000"  # 2**1000: far enough from overflow that no intermediate can reach it
+# the same bounds for single precision (2**-100, 2**120), written as LLVM writes float constants (as doubles)
+LIMITS = {"double": (SMALL, BIG), "float": ("0x39B0000000000000", "0x4770000000000000")}
+BITS = {"double": "f64", "float": "f32"}
 TWO53 = 1 << 53
 
 BRANCHES = {"beq": "eq", "bne": "ne", "blt": "slt", "bge": "sge", "bltu": "ult", "bgeu": "uge"}
@@ -52,6 +55,7 @@ DIVIDES = {"div": ("sdiv", True, False), "divu": ("udiv", False, False), "rem": 
            "remu": ("urem", False, True)}
 MULH = {"mulh": ("sext", "sext"), "mulhu": ("zext", "zext"), "mulhsu": ("sext", "zext")}
 FP_ARITH = {"fadd.d", "fsub.d", "fmul.d", "fdiv.d", "fsqrt.d", "fmadd.d", "fmsub.d", "fnmsub.d", "fnmadd.d",
+            "fadd.s", "fsub.s", "fmul.s", "fdiv.s", "fsqrt.s", "fmadd.s", "fmsub.s", "fnmsub.s", "fnmadd.s",
             "fcvt.d.w", "fcvt.d.wu", "fcvt.d.l", "fcvt.d.lu"}
 FP_TO_INT = {"fcvt.w.d": (32, True), "fcvt.wu.d": (32, False), "fcvt.l.d": (64, True), "fcvt.lu.d": (64, False)}
 FP_COMPARE = {"feq.d": "oeq", "flt.d": "olt", "fle.d": "ole"}
@@ -367,18 +371,36 @@ def _rounding_ok(e: Emitter, insn: Insn) -> list[str]:
     return ["%frm_rne"] if insn.fields.get("rm", 0) == DYN else []
 
 
-def _magnitude(e: Emitter, v: str) -> str:
-    return e.op(f"call double @llvm.fabs.f64(double {v})")
+def _magnitude(e: Emitter, v: str, t: str = "double") -> str:
+    return e.op(f"call {t} @llvm.fabs.{BITS[t]}({t} {v})")
 
 
-def _in_range(e: Emitter, v: str) -> str:
-    """|v| in [2**-969, 2**1000): no overflow, no underflow, and exact error terms."""
-    m = _magnitude(e, v)
-    return e.op(f"and i1 {e.op(f'fcmp oge double {m}, {SMALL}')}, {e.op(f'fcmp olt double {m}, {BIG}')}")
+def _in_range(e: Emitter, v: str, t: str = "double") -> str:
+    """|v| in [SMALL, BIG) of its format: no overflow, no underflow, and exact error terms."""
+    m = _magnitude(e, v, t)
+    small, big = LIMITS[t]
+    return e.op(f"and i1 {e.op(f'fcmp oge {t} {m}, {small}')}, {e.op(f'fcmp olt {t} {m}, {big}')}")
 
 
-def _is_zero(e: Emitter, v: str) -> str:
-    return e.op(f"fcmp oeq double {v}, 0.0")
+def _is_zero(e: Emitter, v: str, t: str = "double") -> str:
+    return e.op(f"fcmp oeq {t} {v}, 0.0")
+
+
+def _operand(e: Emitter, r: int, t: str, conditions: list[str]) -> str:
+    """A float register as `t`; a single must be NaN-boxed (else it reads as NaN: the reference's case)."""
+    if t == "double":
+        return e.f(r)
+    bits = e.f_bits(r)
+    conditions.append(e.op(f"icmp eq i64 {e.op(f'lshr i64 {bits}, 32')}, 4294967295"))
+    return e.op(f"bitcast i32 {e.op(f'trunc i64 {bits} to i32')} to float")
+
+
+def _set_result(e: Emitter, r: int, value: str, t: str) -> None:
+    if t == "double":
+        e.set_f(r, value)
+        return
+    low = e.op(f"zext i32 {e.op(f'bitcast float {value} to i32')} to i64")
+    e.set_f_bits(r, e.op(f"or i64 {low}, {_signed(0xFFFF_FFFF_0000_0000)}"))
 
 
 def _raise_nx(e: Emitter, inexact: str) -> None:
@@ -387,8 +409,8 @@ def _raise_nx(e: Emitter, inexact: str) -> None:
     e.emit(f"store i64 {e.op(f'or i64 {flags}, {bit}')}, ptr %fflags")
 
 
-def _nonzero(e: Emitter, v: str) -> str:
-    return e.op(f"fcmp une double {v}, 0.0")
+def _nonzero(e: Emitter, v: str, t: str = "double") -> str:
+    return e.op(f"fcmp une {t} {v}, 0.0")
 
 
 def _fp_arith(e: Emitter, insn: Insn, index: int) -> None:
@@ -410,81 +432,82 @@ def _fp_arith(e: Emitter, insn: Insn, index: int) -> None:
             e.guard(e.all_true(*conditions), insn, index)
         e.set_f(f["rd"], result)
         return
-    a = e.f(f["rs1"])
-    if name == "fsqrt.d":
-        result = e.op(f"call double @llvm.sqrt.f64(double {a})")
-        square = e.op(f"call double @llvm.fma.f64(double {result}, double {result}, double {e.op(f'fneg double {a}')})")
-        positive = e.op(f"and i1 {_in_range(e, a)}, {e.op(f'fcmp ogt double {a}, 0.0')}")
-        conditions.append(e.op(f"or i1 {positive}, {_is_zero(e, a)}"))
+    t = "float" if name.endswith(".s") else "double"
+    a = _operand(e, f["rs1"], t, conditions)
+    if name.startswith("fsqrt."):
+        result = e.op(f"call {t} @llvm.sqrt.{BITS[t]}({t} {a})")
+        square = e.op(f"call {t} @llvm.fma.{BITS[t]}({t} {result}, {t} {result}, {t} {e.op(f'fneg {t} {a}')})")
+        positive = e.op(f"and i1 {_in_range(e, a, t)}, {e.op(f'fcmp ogt {t} {a}, 0.0')}")
+        conditions.append(e.op(f"or i1 {positive}, {_is_zero(e, a, t)}"))
         e.guard(e.all_true(*conditions), insn, index)
-        _raise_nx(e, e.op(f"and i1 {positive}, {_nonzero(e, square)}"))
-        e.set_f(f["rd"], result)
+        _raise_nx(e, e.op(f"and i1 {positive}, {_nonzero(e, square, t)}"))
+        _set_result(e, f["rd"], result, t)
         return
-    b = e.f(f["rs2"])
-    if name in ("fadd.d", "fsub.d"):
-        if name == "fsub.d":
-            b = e.op(f"fneg double {b}")
-        result = e.op(f"fadd double {a}, {b}")
+    b = _operand(e, f["rs2"], t, conditions)
+    if name[:5] in ("fadd.", "fsub."):
+        if name.startswith("fsub."):
+            b = e.op(f"fneg {t} {b}")
+        result = e.op(f"fadd {t} {a}, {b}")
         # TwoSum: the exact rounding error of a + b
-        b_part = e.op(f"fsub double {result}, {a}")
-        a_part = e.op(f"fsub double {result}, {b_part}")
-        error = e.op(f"fadd double {e.op(f'fsub double {a}, {a_part}')}, {e.op(f'fsub double {b}, {b_part}')}")
+        b_part = e.op(f"fsub {t} {result}, {a}")
+        a_part = e.op(f"fsub {t} {result}, {b_part}")
+        error = e.op(f"fadd {t} {e.op(f'fsub {t} {a}, {a_part}')}, {e.op(f'fsub {t} {b}, {b_part}')}")
         for v in (a, b, result):
-            conditions.append(e.op(f"fcmp olt double {_magnitude(e, v)}, {BIG}"))
+            conditions.append(e.op(f"fcmp olt {t} {_magnitude(e, v, t)}, {LIMITS[t][1]}"))
         e.guard(e.all_true(*conditions), insn, index)
-        _raise_nx(e, _nonzero(e, error))
-    elif name == "fmul.d":
-        result = e.op(f"fmul double {a}, {b}")
-        error = e.op(f"call double @llvm.fma.f64(double {a}, double {b}, double {e.op(f'fneg double {result}')})")
-        zero_operand = e.op(f"or i1 {_is_zero(e, a)}, {_is_zero(e, b)}")
-        exact_zero = e.op(f"and i1 {zero_operand}, {_is_zero(e, result)}")
-        conditions.append(e.op(f"or i1 {_in_range(e, result)}, {exact_zero}"))
+        _raise_nx(e, _nonzero(e, error, t))
+    elif name.startswith("fmul."):
+        result = e.op(f"fmul {t} {a}, {b}")
+        error = e.op(f"call {t} @llvm.fma.{BITS[t]}({t} {a}, {t} {b}, {t} {e.op(f'fneg {t} {result}')})")
+        zero_operand = e.op(f"or i1 {_is_zero(e, a, t)}, {_is_zero(e, b, t)}")
+        exact_zero = e.op(f"and i1 {zero_operand}, {_is_zero(e, result, t)}")
+        conditions.append(e.op(f"or i1 {_in_range(e, result, t)}, {exact_zero}"))
         e.guard(e.all_true(*conditions), insn, index)
-        _raise_nx(e, _nonzero(e, error))
-    elif name == "fdiv.d":
-        result = e.op(f"fdiv double {a}, {b}")
-        rest = e.op(f"call double @llvm.fma.f64(double {e.op(f'fneg double {result}')}, double {b}, double {a})")
-        normal = e.all_true(_in_range(e, a), _in_range(e, b), _in_range(e, result))
-        zero = e.op(f"and i1 {_is_zero(e, a)}, {_is_zero(e, result)}")
+        _raise_nx(e, _nonzero(e, error, t))
+    elif name.startswith("fdiv."):
+        result = e.op(f"fdiv {t} {a}, {b}")
+        rest = e.op(f"call {t} @llvm.fma.{BITS[t]}({t} {e.op(f'fneg {t} {result}')}, {t} {b}, {t} {a})")
+        normal = e.all_true(_in_range(e, a, t), _in_range(e, b, t), _in_range(e, result, t))
+        zero = e.op(f"and i1 {_is_zero(e, a, t)}, {_is_zero(e, result, t)}")
         conditions.append(e.op(f"or i1 {normal}, {zero}"))
         e.guard(e.all_true(*conditions), insn, index)
-        _raise_nx(e, e.op(f"and i1 {normal}, {_nonzero(e, rest)}"))
+        _raise_nx(e, e.op(f"and i1 {normal}, {_nonzero(e, rest, t)}"))
     else:
-        result = _fused(e, insn, a, b, conditions, index)
-    e.set_f(f["rd"], result)
+        result = _fused(e, insn, a, b, conditions, index, t)
+    _set_result(e, f["rd"], result, t)
 
 
-def _two_sum(e: Emitter, x: str, y: str) -> tuple[str, str]:
+def _two_sum(e: Emitter, x: str, y: str, t: str = "double") -> tuple[str, str]:
     """(x + y rounded, its exact rounding error): Knuth's TwoSum, exact unless something overflows."""
-    total = e.op(f"fadd double {x}, {y}")
-    y_part = e.op(f"fsub double {total}, {x}")
-    x_part = e.op(f"fsub double {total}, {y_part}")
-    error = e.op(f"fadd double {e.op(f'fsub double {x}, {x_part}')}, {e.op(f'fsub double {y}, {y_part}')}")
+    total = e.op(f"fadd {t} {x}, {y}")
+    y_part = e.op(f"fsub {t} {total}, {x}")
+    x_part = e.op(f"fsub {t} {total}, {y_part}")
+    error = e.op(f"fadd {t} {e.op(f'fsub {t} {x}, {x_part}')}, {e.op(f'fsub {t} {y}, {y_part}')}")
     return total, error
 
 
-def _fused(e: Emitter, insn: Insn, a: str, b: str, conditions: list[str], index: int) -> str:
+def _fused(e: Emitter, insn: Insn, a: str, b: str, conditions: list[str], index: int, t: str) -> str:
     """fmadd/fmsub/fnmsub/fnmadd: r = fma(a, b, c) on the host, and NX from an exact check that
     a*b + c - r = (s - r) + e2 + e1 is zero, where p = a*b (rounded), e1 = a*b - p, s = p + c, e2 = p + c - s."""
-    c = e.f(insn.fields["rs3"])
-    if insn.name in ("fnmsub.d", "fnmadd.d"):
-        a = e.op(f"fneg double {a}")
-    if insn.name in ("fmsub.d", "fnmadd.d"):
-        c = e.op(f"fneg double {c}")
-    result = e.op(f"call double @llvm.fma.f64(double {a}, double {b}, double {c})")
-    product = e.op(f"fmul double {a}, {b}")
-    product_error = e.op(f"call double @llvm.fma.f64(double {a}, double {b}, double {e.op(f'fneg double {product}')})")
-    total, sum_error = _two_sum(e, product, c)
-    distance, distance_error = _two_sum(e, total, e.op(f"fneg double {result}"))
-    errors, errors_error = _two_sum(e, product_error, sum_error)
-    zero_factor = e.op(f"or i1 {_is_zero(e, a)}, {_is_zero(e, b)}")
-    exact = e.op(f"fcmp oeq double {e.op(f'fadd double {distance}, {errors}')}, 0.0")
-    exact_zero = e.op(f"and i1 {_is_zero(e, result)}, {exact}")  # 0*x + 0 and cancellations, not underflow
-    conditions += [e.op(f"or i1 {_in_range(e, result)}, {exact_zero}"),
-                   e.op(f"or i1 {_in_range(e, product)}, {zero_factor}"),
-                   e.op(f"fcmp olt double {_magnitude(e, c)}, {BIG}"),
-                   e.op(f"fcmp olt double {_magnitude(e, total)}, {BIG}"),
-                   e.op(f"fcmp oeq double {distance_error}, 0.0"), e.op(f"fcmp oeq double {errors_error}, 0.0")]
+    c = _operand(e, insn.fields["rs3"], t, conditions)
+    if insn.name[:7] in ("fnmsub.", "fnmadd."):
+        a = e.op(f"fneg {t} {a}")
+    if insn.name[:6] == "fmsub." or insn.name.startswith("fnmadd."):
+        c = e.op(f"fneg {t} {c}")
+    result = e.op(f"call {t} @llvm.fma.{BITS[t]}({t} {a}, {t} {b}, {t} {c})")
+    product = e.op(f"fmul {t} {a}, {b}")
+    product_error = e.op(f"call {t} @llvm.fma.{BITS[t]}({t} {a}, {t} {b}, {t} {e.op(f'fneg {t} {product}')})")
+    total, sum_error = _two_sum(e, product, c, t)
+    distance, distance_error = _two_sum(e, total, e.op(f"fneg {t} {result}"), t)
+    errors, errors_error = _two_sum(e, product_error, sum_error, t)
+    zero_factor = e.op(f"or i1 {_is_zero(e, a, t)}, {_is_zero(e, b, t)}")
+    exact = e.op(f"fcmp oeq {t} {e.op(f'fadd {t} {distance}, {errors}')}, 0.0")
+    exact_zero = e.op(f"and i1 {_is_zero(e, result, t)}, {exact}")  # 0*x + 0 and cancellations, not underflow
+    conditions += [e.op(f"or i1 {_in_range(e, result, t)}, {exact_zero}"),
+                   e.op(f"or i1 {_in_range(e, product, t)}, {zero_factor}"),
+                   e.op(f"fcmp olt {t} {_magnitude(e, c, t)}, {LIMITS[t][1]}"),
+                   e.op(f"fcmp olt {t} {_magnitude(e, total, t)}, {LIMITS[t][1]}"),
+                   e.op(f"fcmp oeq {t} {distance_error}, 0.0"), e.op(f"fcmp oeq {t} {errors_error}, 0.0")]
     e.guard(e.all_true(*conditions), insn, index)
     _raise_nx(e, e.op(f"xor i1 {exact}, true"))
     return result
@@ -744,6 +767,9 @@ CHAIN = [
 DECLARATIONS = """declare double @llvm.fma.f64(double, double, double)
 declare double @llvm.fabs.f64(double)
 declare double @llvm.sqrt.f64(double)
+declare float @llvm.fma.f32(float, float, float)
+declare float @llvm.fabs.f32(float)
+declare float @llvm.sqrt.f32(float)
 !0 = !{!"branch_weights", i32 1000, i32 1}
 """
 
