@@ -13,6 +13,7 @@ from b2i.cc import ctype as T
 from b2i.cc.diagnostics import error_at
 from b2i.cc.nodes import Node, Obj
 
+COMPARISONS = {"eq", "ne", "lt", "le", "gt", "ge"}
 INT_OPS = {"add": "add", "sub": "sub", "mul": "mul", "and": "and", "or": "or", "xor": "xor", "shl": "sll"}
 
 
@@ -405,18 +406,28 @@ class FunctionGen:
         self.emit("not a0, a0")
 
     def x_not(self, node):
-        self.gen_expr(node.lhs)
-        self.cast(node.lhs.ty, T.BOOL)
-        self.emit("xori a0, a0, 1")
+        self.gen_test(node.lhs)
+        self.emit("seqz a0, a0")
+
+    def gen_test(self, node):
+        """Evaluates a condition for a branch: a0 is nonzero exactly when it is true."""
+        self.gen_expr(node)
+        if node.ty.is_flonum():
+            self.cast(node.ty, T.BOOL)
+
+    def gen_bool(self, node):
+        """Evaluates a condition to the int 0 or 1."""
+        self.gen_expr(node)
+        boolean = node.kind in ("not", "logand", "logor") or node.kind == "binop" and node.op in COMPARISONS
+        if not boolean:
+            self.cast(node.ty, T.BOOL)
 
     def x_logand(self, node):
         false = self.gen.new_label()
         end = self.gen.new_label()
-        self.gen_expr(node.lhs)
-        self.cast(node.lhs.ty, T.BOOL)
+        self.gen_test(node.lhs)
         self.branch("beqz", "a0", false)
-        self.gen_expr(node.rhs)
-        self.cast(node.rhs.ty, T.BOOL)
+        self.gen_bool(node.rhs)
         self.emit(f"j {end}")
         self.label(false)
         self.emit("li a0, 0")
@@ -425,11 +436,9 @@ class FunctionGen:
     def x_logor(self, node):
         true = self.gen.new_label()
         end = self.gen.new_label()
-        self.gen_expr(node.lhs)
-        self.cast(node.lhs.ty, T.BOOL)
+        self.gen_test(node.lhs)
         self.branch("bnez", "a0", true)
-        self.gen_expr(node.rhs)
-        self.cast(node.rhs.ty, T.BOOL)
+        self.gen_bool(node.rhs)
         self.emit(f"j {end}")
         self.label(true)
         self.emit("li a0, 1")
@@ -438,8 +447,7 @@ class FunctionGen:
     def x_cond(self, node):
         els = self.gen.new_label()
         end = self.gen.new_label()
-        self.gen_expr(node.cond)
-        self.cast(node.cond.ty, T.BOOL)
+        self.gen_test(node.cond)
         self.branch("beqz", "a0", els)
         self.gen_expr(node.then)
         self.emit(f"j {end}")
@@ -673,7 +681,7 @@ class FunctionGen:
             for s in node.body:
                 self.gen_stmt(s)
         elif k == "expr_stmt":
-            self.gen_expr(node.lhs)
+            self.gen_expr(getattr(node.lhs, "as_statement", node.lhs))
         elif k == "return":
             if node.lhs is not None:
                 self.gen_expr(node.lhs)
@@ -682,8 +690,7 @@ class FunctionGen:
         elif k == "if":
             els = self.gen.new_label()
             end = self.gen.new_label()
-            self.gen_expr(node.cond)
-            self.cast(node.cond.ty, T.BOOL)
+            self.gen_test(node.cond)
             self.branch("beqz", "a0", els)
             self.gen_stmt(node.then)
             self.emit(f"j {end}")
@@ -697,13 +704,12 @@ class FunctionGen:
                 self.gen_stmt(node.init)
             self.label(top)
             if node.cond is not None:
-                self.gen_expr(node.cond)
-                self.cast(node.cond.ty, T.BOOL)
+                self.gen_test(node.cond)
                 self.branch("beqz", "a0", node.brk)
             self.gen_stmt(node.body)
             self.label(node.cont)
             if node.inc is not None:
-                self.gen_expr(node.inc)
+                self.gen_expr(getattr(node.inc, "as_statement", node.inc))
             self.emit(f"j {top}")
             self.label(node.brk)
         elif k == "do":
@@ -711,8 +717,7 @@ class FunctionGen:
             self.label(top)
             self.gen_stmt(node.body)
             self.label(node.cont)
-            self.gen_expr(node.cond)
-            self.cast(node.cond.ty, T.BOOL)
+            self.gen_test(node.cond)
             self.branch("bnez", "a0", top)
             self.label(node.brk)
         elif k == "switch":

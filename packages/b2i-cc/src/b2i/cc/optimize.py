@@ -45,6 +45,8 @@ class Optimizer:
             node.args = [self.expr(a) for a in node.args]
         if node.kind == "stmt_expr":
             self.stmt(node.body)
+        if getattr(node, "as_statement", None) is not None:
+            node.as_statement = self.expr(node.as_statement)
         k = node.kind
         if k == "cast":
             return self.fold_cast(node)

@@ -442,6 +442,8 @@ class Expressions:
         node = old
         for p in reversed(parts):
             node = Node("comma", tok, node.ty, lhs=p, rhs=node)
+        # where the value is not used (a statement, a for loop's step) x++ is just x += 1
+        node.as_statement = self.compound_assign(e, "+", self.num(tok, delta), tok)
         return node
 
     def e_post_inc(self, tree, tok):
