@@ -40,14 +40,14 @@ def build_program(tmp_path, oracle):
 
 @pytest.fixture
 def qemu(oracle):
-    """qemu(elf) -> (uart output, exit status) of the program on qemu-system-riscv64 -machine virt -bios none."""
+    """qemu(elf, stdin=b"") -> (uart output, exit status) on qemu-system-riscv64 -machine virt -bios none."""
     path = oracle("qemu-system-riscv64")
 
-    def run(elf: Path) -> tuple[str, int]:
+    def run(elf: Path, stdin: bytes = b"") -> tuple[str, int]:
         # -icount: QEMU's clock follows the instruction count, so timer interrupts do not depend on host load
         proc = subprocess.run([path, "-machine", "virt", "-bios", "none", "-nographic", "-monitor", "none",
                                "-icount", "shift=0", "-serial", "stdio", "-kernel", str(elf)],
-                              capture_output=True, timeout=120)
+                              input=stdin, capture_output=True, timeout=120)
         return proc.stdout.decode("latin-1"), proc.returncode
 
     return run

@@ -35,6 +35,7 @@ _start:
     (["run", "/no/such.elf"], "No such file"),
     (["run", "--max-cycles", "0", "x.elf"], "--max-cycles"),
     (["synth", "--target", "asic"], "invalid choice"),
+    (["run", "--input", "/no/such/input", "x.elf"], "/no/such/input"),
 ])
 def test_user_mistakes_are_one_line_errors(args, message, tmp_path):
     proc = subprocess.run(["b2i-hdl", *args], capture_output=True, text=True, cwd=tmp_path)

@@ -422,3 +422,35 @@ def test_trap_program_commit_log_matches_reference_until_it_reads_the_timer(buil
     read_mtime = next(n for n, line in enumerate(reference) if "(0x00033383)" in line)  # ld t2, 0(t1)
     assert read_mtime > 1000
     assert_same_commits(rtl[:read_mtime], reference[:read_mtime])
+
+
+ECHO = r"""
+    .section .text.init
+    .globl _start
+_start:
+    li s0, 0x10000000
+1:  lbu t0, 5(s0)             # LSR: wait for data ready
+    andi t0, t0, 1
+    beqz t0, 1b
+    lbu t1, 0(s0)             # RBR
+    li t2, 10
+    beq t1, t2, 3f
+    li t2, 'a'
+    blt t1, t2, 2f
+    addi t1, t1, -32          # lower case to upper case
+2:  sb t1, 0(s0)
+    j 1b
+3:  li t0, 0x100000
+    li t1, 0x5555
+    sw t1, 0(t0)
+4:  j 4b
+"""
+
+
+def test_uart_input_matches_qemu(build_program, qemu):
+    """The program reads the UART (LSR.DR, RBR) and echoes upper case: the same on the RTL and on QEMU."""
+    elf = build_program(ECHO)
+    uart, status = qemu(elf, stdin=b"risc five\n")
+    result = run(elf, stdin=b"risc five\n")
+    assert status == 0 and uart == "RISC FIVE"
+    assert result.finished and result.uart == uart

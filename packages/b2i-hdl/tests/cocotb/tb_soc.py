@@ -9,7 +9,7 @@ from cocotb.triggers import ClockCycles, RisingEdge
 @cocotb.test()
 async def external_interrupt_reaches_the_program(dut):
     cocotb.start_soon(Clock(dut.clk, 10, unit="ns").start())
-    dut.rst.value, dut.ext_irq.value = 1, 0
+    dut.rst.value, dut.ext_irq.value, dut.uart_rx_valid.value, dut.uart_rx_byte.value = 1, 0, 0, 0
     await ClockCycles(dut.clk, 3)
     dut.rst.value = 0
     uart = bytearray()

@@ -1,4 +1,5 @@
-"""cocotb bench of b2i_uart: THR writes go out, LSR says ready, DLAB switches to the divisor latches."""
+"""cocotb bench of b2i_uart: THR writes go out, LSR says ready, DLAB switches to the divisor latches, RBR reads
+pop received bytes."""
 
 import cocotb
 from cocotb.clock import Clock
@@ -27,7 +28,7 @@ async def read(dut, offset):
 @cocotb.test()
 async def uart_transmits_and_reports_ready(dut):
     cocotb.start_soon(Clock(dut.clk, 10, unit="ns").start())
-    dut.rst.value, dut.valid.value, dut.we.value = 1, 0, 0
+    dut.rst.value, dut.valid.value, dut.we.value, dut.rx_valid.value, dut.rx_byte.value = 1, 0, 0, 0, 0
     await RisingEdge(dut.clk)
     dut.rst.value = 0
     sent = [await write(dut, 0, b) for b in b"b2i\n"]
@@ -40,3 +41,12 @@ async def uart_transmits_and_reports_ready(dut):
     assert await read(dut, 0) == 0x0C
     await write(dut, 3, 0x03)
     assert await read(dut, 3) == 0x03 and (await write(dut, 0, 0x41))[0] == 1
+    # receiving: LSR.DR shows a waiting byte; reading RBR returns it and pops it
+    assert await read(dut, 5) & 1 == 0 and await read(dut, 0) == 0 and dut.rx_pop.value == 0
+    dut.rx_valid.value, dut.rx_byte.value = 1, ord("q")
+    assert await read(dut, 5) & 1 == 1
+    await FallingEdge(dut.clk)
+    dut.valid.value, dut.we.value, dut.offset.value = 1, 0, 0
+    await Timer(1, unit="ns")
+    assert dut.rdata.value.to_unsigned() == ord("q") and dut.rx_pop.value == 1
+    dut.valid.value = 0

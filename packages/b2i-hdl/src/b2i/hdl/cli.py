@@ -17,7 +17,16 @@ class _Parser(argparse.ArgumentParser):
 def _run(args: argparse.Namespace) -> int:
     from b2i.hdl.runner import run
 
-    result = run(args.program, engine=args.engine, max_cycles=args.max_cycles, trace=args.trace)
+    stdin = b""
+    if args.input == "-":
+        stdin = sys.stdin.buffer.read()
+    elif args.input:
+        try:
+            with open(args.input, "rb") as file:
+                stdin = file.read()
+        except OSError as error:
+            raise ToolError(f"{args.input}: {error.strerror}") from None
+    result = run(args.program, engine=args.engine, max_cycles=args.max_cycles, trace=args.trace, stdin=stdin)
     sys.stdout.write(result.uart)
     if result.trace is not None:
         for line in result.trace:
@@ -61,6 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     run_p.add_argument("--engine", choices=["verilator", "icarus"], default="verilator")
     run_p.add_argument("--trace", action="store_true", help="print the commit log (stack.md section 4) on stderr")
     run_p.add_argument("--max-cycles", type=int, default=10_000_000)
+    run_p.add_argument("--input", metavar="FILE", help="bytes the UART receives ('-' for stdin)")
     run_p.set_defaults(handler=_run)
 
     synth_p = commands.add_parser("synth", help="synthesize the core with Yosys and print its cell counts")

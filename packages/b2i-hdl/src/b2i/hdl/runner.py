@@ -114,19 +114,23 @@ def build_verilator() -> Path:
 
 
 def run(program: str | Path | bytes, *, engine: str = "verilator", max_cycles: int = DEFAULT_MAX_CYCLES,
-        trace: bool = False) -> RunResult:
-    """Runs a program (ELF/.bin/.hex path, or the bytes of RAM from 0x8000_0000) on the b2i SoC."""
+        trace: bool = False, stdin: bytes = b"") -> RunResult:
+    """Runs a program (ELF/.bin/.hex path, or the bytes of RAM from 0x8000_0000) on the b2i SoC.
+
+    `stdin` is what the UART receives, a byte each time the program reads RBR (LSR.DR tells it one is there).
+    """
     if engine not in ENGINES:
         raise ToolError(f"unknown engine {engine!r} (choose from {', '.join(ENGINES)})")
     image = program if isinstance(program, bytes) else load_program(program)
     command = [str(build_verilator())] if engine == "verilator" else [need("vvp"), "-n", str(build_icarus())]
     with tempfile.TemporaryDirectory(prefix="b2i-hdl-") as tmp:
         hex_path, uart_path, trace_path = Path(tmp, "ram.hex"), Path(tmp, "uart.out"), Path(tmp, "trace.log")
-        traps_path = Path(tmp, "traps.log")
+        traps_path, input_path = Path(tmp, "traps.log"), Path(tmp, "uart.in")
+        input_path.write_bytes(stdin)
         hex_text = image_to_hex(image)
         hex_path.write_text(hex_text)
         command += [f"+hex={hex_path}", f"+hex_words={max(1, hex_text.count(chr(10)))}", f"+uart={uart_path}",
-                    f"+max_cycles={max_cycles + 3}", f"+traps={traps_path}"]
+                    f"+max_cycles={max_cycles + 3}", f"+traps={traps_path}", f"+uart_in={input_path}"]
         if trace:
             command.append(f"+trace={trace_path}")
         proc = subprocess.run(command, capture_output=True, text=True)

@@ -18,6 +18,9 @@ module b2i_soc #(
     input  wire        ext_irq,          // machine external interrupt (there is no PLIC yet)
     output wire        uart_tx_valid,
     output wire [7:0]  uart_tx_byte,
+    input  wire        uart_rx_valid,    // a received byte is waiting (the testbench's input)
+    input  wire [7:0]  uart_rx_byte,
+    output wire        uart_rx_pop,      // the program read it
     output wire        finished,
     output wire [15:0] exit_code,
     output wire        retire_valid,
@@ -72,7 +75,8 @@ module b2i_soc #(
     b2i_uart uart (
         .clk(clk), .rst(rst), .valid(dbus_valid && sel_uart), .offset(dbus_addr[2:0]), .we(dbus_we),
         .wdata(dbus_wdata[{dbus_addr[2:0], 3'b0} +: 8]), .rdata(uart_rdata),
-        .tx_valid(uart_tx_valid), .tx_byte(uart_tx_byte)
+        .tx_valid(uart_tx_valid), .tx_byte(uart_tx_byte), .rx_valid(uart_rx_valid), .rx_byte(uart_rx_byte),
+        .rx_pop(uart_rx_pop)
     );
 
     b2i_clint #(.TICK_CYCLES(TICK_CYCLES)) clint (

@@ -1,8 +1,10 @@
-// b2i_uart: the transmit side of a 16550 UART, the console of QEMU's virt board.
+// b2i_uart: a 16550 UART as software sees it, the console of QEMU's virt board (polled: no interrupt line yet).
 //
 // Byte registers at offsets 0..7 (THR/RBR, IER, IIR/FCR, LCR, MCR, LSR, MSR, SCR; DLL/DLM when LCR.DLAB is
 // set). A write to THR sends the byte out on tx_valid/tx_byte in the same cycle; the line never busies, so
-// LSR always reads THRE|TEMT (0x60) and no received data. The SoC passes the byte offset and the byte.
+// LSR always has THRE|TEMT (0x60). Received bytes wait outside (rx_valid/rx_byte, the testbench's input
+// stream): LSR.DR says one is there, and a read of RBR returns it and pops it (rx_pop).
+// The SoC passes the byte offset and the byte.
 `timescale 1ns/1ps
 module b2i_uart (
     input  wire       clk,
@@ -13,22 +15,26 @@ module b2i_uart (
     input  wire [7:0] wdata,
     output reg  [7:0] rdata,
     output wire       tx_valid,
-    output wire [7:0] tx_byte
+    output wire [7:0] tx_byte,
+    input  wire       rx_valid,
+    input  wire [7:0] rx_byte,
+    output wire       rx_pop
 );
     reg [7:0] ier, lcr, mcr, scr, dll, dlm;
     wire dlab = lcr[7];
 
     assign tx_valid = valid && we && offset == 3'd0 && !dlab;
     assign tx_byte = wdata;
+    assign rx_pop = valid && !we && offset == 3'd0 && !dlab && rx_valid;
 
     always @(*) begin
         case (offset)
-            3'd0: rdata = dlab ? dll : 8'h00;
+            3'd0: rdata = dlab ? dll : rx_valid ? rx_byte : 8'h00;
             3'd1: rdata = dlab ? dlm : ier;
-            3'd2: rdata = 8'hC1;             // IIR: FIFOs enabled, no interrupt pending
+            3'd2: rdata = (ier[0] && rx_valid) ? 8'hC4 : 8'hC1;   // IIR: FIFOs on; data ready, or nothing
             3'd3: rdata = lcr;
             3'd4: rdata = mcr;
-            3'd5: rdata = 8'h60;             // LSR: transmitter empty, holding register empty
+            3'd5: rdata = {7'b0110000, rx_valid};   // LSR: transmitter empty, THR empty, data ready
             3'd6: rdata = 8'h00;
             default: rdata = scr;
         endcase

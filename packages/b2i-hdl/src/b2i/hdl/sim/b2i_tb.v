@@ -3,6 +3,7 @@
 // Plusargs:  +hex=FILE         $readmemh image of 64-bit words loaded into RAM (word 0 at 0x8000_0000)
 //            +hex_words=N      how many words the file holds
 //            +uart=FILE        where transmitted UART bytes go (default: stdout)
+//            +uart_in=FILE     bytes the UART receives, one by one as the program reads them
 //            +trace=FILE       commit log, one Spike-style line per retired instruction (stack.md section 4)
 //            +traps=FILE       one line per trap taken: "trap N cause=0x.. epc=0x.. tval=0x..", N = instructions
 //                              retired before it (so a lockstep run can take the same interrupt at the same point)
@@ -17,7 +18,9 @@ module b2i_tb #(
     input wire clk
 );
     reg rst = 1'b1;
-    wire uart_tx_valid, finished, retire_valid;
+    wire uart_tx_valid, uart_rx_pop, finished, retire_valid;
+    reg rx_valid = 1'b0;
+    reg [7:0] rx_byte = 8'h00;
     wire [7:0] uart_tx_byte;
     wire [15:0] exit_code;
     wire [63:0] retire_pc, retire_rd_value;
@@ -29,14 +32,15 @@ module b2i_tb #(
 
     b2i_soc #(.RAM_BYTES(RAM_BYTES)) soc (
         .clk(clk), .rst(rst), .ext_irq(1'b0),
-        .uart_tx_valid(uart_tx_valid), .uart_tx_byte(uart_tx_byte), .finished(finished), .exit_code(exit_code),
+        .uart_tx_valid(uart_tx_valid), .uart_tx_byte(uart_tx_byte), .uart_rx_valid(rx_valid), .uart_rx_byte(rx_byte),
+        .uart_rx_pop(uart_rx_pop), .finished(finished), .exit_code(exit_code),
         .retire_valid(retire_valid), .retire_pc(retire_pc), .retire_instr(retire_instr),
         .retire_priv(retire_priv), .retire_rd(retire_rd), .retire_rd_value(retire_rd_value),
         .trap_valid(trap_valid), .trap_cause(trap_cause), .trap_epc(trap_epc), .trap_tval(trap_tval)
     );
 
-    reg [1023:0] hex_file, uart_file, trace_file, traps_file;
-    integer uart_fd, trace_fd, traps_fd, hex_words;
+    reg [1023:0] hex_file, uart_file, trace_file, traps_file, input_file;
+    integer uart_fd, trace_fd, traps_fd, input_fd, input_char, hex_words;
     reg [63:0] max_cycles, cycles, instret, finish_cycle;
     reg [1:0] drain;
 
@@ -50,6 +54,13 @@ module b2i_tb #(
         if ($value$plusargs("uart=%s", uart_file)) uart_fd = $fopen(uart_file, "w");
         if ($value$plusargs("trace=%s", trace_file)) trace_fd = $fopen(trace_file, "w");
         if ($value$plusargs("traps=%s", traps_file)) traps_fd = $fopen(traps_file, "w");
+        input_fd = 0;
+        if ($value$plusargs("uart_in=%s", input_file)) begin
+            input_fd = $fopen(input_file, "rb");
+            input_char = (input_fd != 0) ? $fgetc(input_fd) : -1;
+            rx_valid = input_char >= 0;
+            rx_byte = input_char[7:0];
+        end
         if (!$value$plusargs("max_cycles=%d", max_cycles)) max_cycles = 64'd10_000_000;
         cycles = 0; instret = 0; drain = 0; finish_cycle = 0;
     end
@@ -57,6 +68,11 @@ module b2i_tb #(
     always @(posedge clk) begin
         cycles <= cycles + 64'd1;
         if (cycles == 64'd2) rst <= 1'b0;
+        if (uart_rx_pop) begin   // the program took the byte: offer the next one
+            input_char = $fgetc(input_fd);
+            rx_valid <= input_char >= 0;
+            rx_byte <= input_char[7:0];
+        end
         if (uart_tx_valid) begin
             $fwrite(uart_fd, "%c", uart_tx_byte);
             $fflush(uart_fd);
