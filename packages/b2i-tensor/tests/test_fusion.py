@@ -117,3 +117,14 @@ def test_logsumexp_is_two_kernels(device):
     assert kernels(lse) == 2  # the max; the sum of exps with log(.) + max as its epilogue
     ref = np.log(np.exp(a - a.max(axis=1, keepdims=True)).sum(axis=1, keepdims=True)) + a.max(axis=1, keepdims=True)
     check(lse, ref)
+
+
+@pytest.mark.parametrize("device", ["numpy", "c"])
+def test_reductions_read_back_through_views_that_do_not_compose(device):
+    a = np.arange(24.0).reshape(4, 6)
+    x = Tensor(a, device=device)
+    s, r = x.sum(axis=1, keepdims=True), a.sum(axis=1, keepdims=True)
+    check((s.reshape(2, 2).T + 1).reshape(4, 1) * 2, (r.reshape(2, 2).T + 1).reshape(4, 1) * 2)
+    check((s.T * 3).reshape(2, 2).T.reshape(4) - 1, (r.T * 3).reshape(2, 2).T.reshape(4) - 1)
+    m, mr = x.max(axis=0), a.max(axis=0)
+    check((m.reshape(2, 3).T.reshape(6) + m) / 2, (mr.reshape(2, 3).T.reshape(6) + mr) / 2)

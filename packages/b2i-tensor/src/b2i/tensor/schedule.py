@@ -106,6 +106,7 @@ class Scheduler:
     def __init__(self) -> None:
         self.items: list[ScheduleItem] = []
         self.done: set[Node] = set()  # nodes that already have (or will have) a buffer
+        self.trying: set[Node] = set()  # nodes whose epilogue fusion is being tried
 
     def schedule(self, node: Node) -> None:
         if node.realized or node in self.done:
@@ -147,8 +148,10 @@ class Scheduler:
             (src, view), (value, value_view) = node.srcs
             self._copy(node, src, view, out, allocates=True)
             self._copy(node, value, value_view, node.arg, allocates=False)
-        elif node.op in ELEMENTWISE and self._epilogue(node):
+        elif node.op in ELEMENTWISE and node not in self.trying and self._epilogue(node):
             pass
+        elif node in self.done:  # scheduled while an epilogue was tried for it
+            return
         else:  # elementwise, CONST, RAND, GATHER: one elementwise kernel
             b = _KernelBuilder(self)
             expr = b._build(node, out)
@@ -189,8 +192,12 @@ class Scheduler:
         at_output = View(full, tuple(0 if a in axes else s for a, s in enumerate(out.strides)))
         b = _KernelBuilder(self)
         b.acc = (reduce, at_output)
-        epilogue = b.build(node, at_output)
-        if not b.acc_used or b.acc_missed:
+        self.trying.add(node)  # reading `node` through a view that does not compose schedules it plainly
+        try:
+            epilogue = b.build(node, at_output)
+        finally:
+            self.trying.discard(node)
+        if not b.acc_used or b.acc_missed or node in self.done:
             return False
         b.acc = None
         expr = b.build(src, src_view)
