@@ -9,6 +9,7 @@ import os
 import select
 import sys
 import time
+from typing import NoReturn
 
 from b2i.sim import __version__
 from b2i.sim.machine.board import Board
@@ -22,7 +23,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--machine", action="store_true",
                         help="system mode: boot a bare-metal ELF on the b2i machine (UART on the terminal)")
-    parser.add_argument("--engine", choices=["ref"], default="ref", help="simulator engine (default: ref)")
+    parser.add_argument("--engine", choices=["ref", "fast"], default="ref",
+                        help="ref: this interpreter (default); fast: hot blocks compiled to native code (user mode, "
+                             "needs the [fast] extra)")
     parser.add_argument("--root", default=".", help="folder the guest's files are confined to (default: .)")
     parser.add_argument("--max-insns", type=int, metavar="N", help="stop after N instructions (exit 124)")
     parser.add_argument("--trace", action="store_true", help="print the commit log (one line per instruction)")
@@ -67,6 +70,12 @@ def _stdin_wait() -> bool:
         return False
 
 
+def usage_error(message: str) -> NoReturn:
+    """A mistake on the command line: one line, exit status 2."""
+    print(f"b2i-run: error: {message}", file=sys.stderr)
+    sys.exit(2)
+
+
 def run_main(argv: list[str] | None = None) -> int:
     """Entry point of the `b2i-run` command."""
     own, guest_args = split_arguments(sys.argv[1:] if argv is None else argv)
@@ -82,11 +91,13 @@ def run_main(argv: list[str] | None = None) -> int:
         print(f"b2i-run: error: {error}", file=sys.stderr)
         return EXIT_LOAD_ERROR
     if not os.path.isdir(options.root):
-        parser.error(f"--root {options.root}: not a folder")
+        usage_error(f"--root {options.root}: not a folder")
+    if options.engine == "fast" and options.machine:
+        usage_error("--engine fast runs user-mode programs; use --engine ref with --machine")
     try:
         trace_file = open(options.trace_file, "w") if options.trace_file else None  # noqa: SIM115
     except OSError as error:
-        parser.error(f"--trace-file {options.trace_file}: {error.strerror}")
+        usage_error(f"--trace-file {options.trace_file}: {error.strerror}")
     trace = trace_file or (sys.stderr if options.trace else None)
     if options.machine:
         output = host_stream_out(sys.stdout.buffer)
@@ -105,6 +116,10 @@ def run_main(argv: list[str] | None = None) -> int:
                           strace=sys.stderr if options.strace else None, exe_name=name)
         hart = process.hart
     hart.trace = trace
+    if options.engine == "fast":  # the fast engine drives the process's hart itself
+        from b2i.sim.fast.cli import attach  # noqa: PLC0415 - optional engine
+
+        hart = attach(process, options, usage_error)
     start = time.perf_counter()
     try:
         code, message = drive(hart, options.max_insns)
