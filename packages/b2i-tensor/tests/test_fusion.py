@@ -128,3 +128,28 @@ def test_reductions_read_back_through_views_that_do_not_compose(device):
     check((s.T * 3).reshape(2, 2).T.reshape(4) - 1, (r.T * 3).reshape(2, 2).T.reshape(4) - 1)
     m, mr = x.max(axis=0), a.max(axis=0)
     check((m.reshape(2, 3).T.reshape(6) + m) / 2, (mr.reshape(2, 3).T.reshape(6) + mr) / 2)
+
+
+POSTS = [
+    lambda v: v * 2 + 1,
+    lambda v: abs(v) ** 0.5,
+    lambda v: v.reshape(-1) - v.reshape(-1)[::-1],
+    lambda v: v.T * v.T,
+    lambda v: (v - 1) / (abs(v) + 1),
+]
+
+
+@settings(max_examples=30)
+@given(st.sampled_from(["sum", "max", "min", "mean"]), st.lists(st.integers(0, len(POSTS) - 1), min_size=1,
+                                                                   max_size=3), st.data())
+def test_random_work_after_reductions_matches_numpy(op, posts, data):
+    shape = data.draw(st.lists(st.integers(1, 4), min_size=1, max_size=3).map(tuple))
+    axis = data.draw(st.integers(0, len(shape) - 1))
+    keepdims = data.draw(st.booleans())
+    a = np.linspace(-3, 5, int(np.prod(shape))).reshape(shape)
+    for device in ("numpy", "c"):
+        t, r = getattr(Tensor(a, device=device), op)(axis=axis, keepdims=keepdims), getattr(a, op)(axis=axis,
+                                                                                                  keepdims=keepdims)
+        for p in posts:
+            t, r = POSTS[p](t), POSTS[p](r)
+        check(t, r)
