@@ -42,6 +42,8 @@ ACCESS_FAULT = {FETCH: INSN_ACCESS_FAULT, LOAD: LOAD_ACCESS_FAULT, STORE: STORE_
 
 
 class Board:
+    """The whole machine: RAM, devices, the bus between them and one hart behind an MMU."""
+
     def __init__(self, ram_size: int | None = None, uart_input: bytes | Callable[[], bytes] = b"",
                  uart_output: Callable[[bytes], None] = lambda data: None,
                  wait_input: Callable[[], bool] | None = None) -> None:

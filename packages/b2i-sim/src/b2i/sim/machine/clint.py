@@ -19,6 +19,8 @@ def _merge(old: int, offset: int, size: int, value: int) -> int:
 
 
 class Clint:
+    """msip, mtimecmp and mtime of one hart; `pending` gives the mip bits it raises."""
+
     def __init__(self, hart) -> None:
         self.hart = hart
         self.msip = 0

@@ -9,6 +9,8 @@ from b2i.sim.machine.trap import GuestExit
 
 
 class Finisher:
+    """Ends the run (GuestExit) when software writes the pass or fail code."""
+
     def read(self, offset: int, size: int) -> int:
         return 0
 

@@ -20,6 +20,8 @@ class LoadError(Exception):
 
 @dataclass(frozen=True)
 class Segment:
+    """A PT_LOAD segment: its bytes and where they go (memsize beyond the data is zero-filled)."""
+
     vaddr: int
     data: bytes
     memsize: int

@@ -19,6 +19,8 @@ UNPACK_WORD = UNPACK[4]
 
 
 class PagedMemory:
+    """Pages (number -> 4 KiB bytearray) of a user process; what is not mapped faults."""
+
     def __init__(self) -> None:
         self.pages: dict[int, bytearray] = {}
 

@@ -15,6 +15,8 @@ CONTEXT_MIP = (MIP_MEIP, MIP_SEIP)
 
 
 class Plic:
+    """Priorities, enables, thresholds and claim/complete for two contexts of one hart."""
+
     def __init__(self, sources: dict[int, Callable[[], bool]]):
         self.sources = sources
         self.priority = {number: 0 for number in sources}

@@ -15,6 +15,8 @@ IIR_NONE, IIR_TX, IIR_RX, IIR_FIFO = 0x01, 0x02, 0x04, 0xC0
 
 
 class Uart16550:
+    """The register file of a 16550 with instant transmit and a receive queue fed by `input_source`."""
+
     def __init__(self, output: Callable[[bytes], None], input_source: Callable[[], bytes] | None = None):
         self.output = output
         self.input_source = input_source  # returns newly available input bytes (b"" if none)
