@@ -454,3 +454,67 @@ def test_uart_input_matches_qemu(build_program, qemu):
     result = run(elf, stdin=b"risc five\n")
     assert status == 0 and uart == "RISC FIVE"
     assert result.finished and result.uart == uart
+
+
+PLIC_ECHO = r"""
+    .section .text.init
+    .globl _start
+_start:
+    la t0, handler
+    csrw mtvec, t0
+    li s0, 0x10000000
+    li t0, 1
+    sb t0, 1(s0)              # UART IER: interrupt on received data
+    li s1, 0x0C000000
+    sw t0, 40(s1)             # PLIC priority of source 10 (the UART) = 1
+    li s2, 0x0C002000
+    li t0, 1 << 10
+    sw t0, 0(s2)              # enable source 10 for context 0 (M mode)
+    li s3, 0x0C200000
+    sw zero, 0(s3)            # threshold 0
+    li t0, 0x800
+    csrs mie, t0              # MEIE
+    li s8, -1                 # the first claimed id
+    li s9, 0
+    csrsi mstatus, 8
+1:  beqz s9, 1b
+    csrci mstatus, 8
+    li t0, '/'
+    sb t0, 0(s0)
+    addi t0, s8, 87           # 10 -> 'a'
+    sb t0, 0(s0)
+    lw t0, 4(s3)              # nothing left to claim: 0
+    addi t0, t0, '0'
+    sb t0, 0(s0)
+    li t0, 0x100000
+    li t1, 0x5555
+    sw t1, 0(t0)
+2:  j 2b
+
+handler:
+    lw t0, 4(s3)              # claim
+    bgez s8, 3f
+    mv s8, t0
+3:  lbu t1, 5(s0)             # echo every byte that is there
+    andi t1, t1, 1
+    beqz t1, 5f
+    lbu t1, 0(s0)
+    li t2, 10
+    bne t1, t2, 4f
+    li s9, 1
+    j 3b
+4:  sb t1, 0(s0)
+    j 3b
+5:  sw t0, 4(s3)              # complete
+    mret
+"""
+
+
+def test_plic_uart_interrupts_match_qemu(build_program, qemu):
+    """Received bytes raise the UART's interrupt through the PLIC (source 10): claim, echo, complete."""
+    elf = build_program(PLIC_ECHO)
+    uart, status = qemu(elf, stdin=b"plic ok\n")
+    result = run(elf, stdin=b"plic ok\n")
+    assert status == 0 and uart == "plic ok/a0"
+    assert result.finished and result.uart == uart
+    assert any(t.cause == (1 << 63) | 11 for t in result.traps)

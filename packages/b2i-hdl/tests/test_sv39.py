@@ -150,10 +150,11 @@ data_page: .dword 0x1122334455667788
 """
 
 
-def test_sv39_translation_and_page_faults_match_qemu(build_program, qemu):
+@pytest.mark.parametrize("engine", ["verilator", "icarus"])
+def test_sv39_translation_and_page_faults_match_qemu(build_program, qemu, engine):
     elf = build_program(SV39)
     uart, status = qemu(elf)
-    result = run(elf)
+    result = run(elf, engine=engine)
     lines = uart.splitlines()
     assert status == 0 and lines[0] == "L1122334455667788" and lines[1] == "L0000000000000099"
     assert [line for line in lines if line[0] == "M"] == ["M000000000000000f"] * 2 + ["M000000000000000d"] * 3 + [

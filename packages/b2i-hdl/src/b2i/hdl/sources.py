@@ -10,7 +10,7 @@ SIM_DIR = PACKAGE_DIR / "sim"
 # The synthesizable core, in dependency order (leaves first); the SoC adds the devices.
 CORE_FILES = ["b2i_alu.v", "b2i_regfile.v", "b2i_imm.v", "b2i_decoder.v", "b2i_muldiv.v", "b2i_csr.v",
               "b2i_pte_check.v", "b2i_tlb.v", "b2i_ptw.v", "b2i_core.v"]
-SOC_FILES = CORE_FILES + ["b2i_ram.v", "b2i_uart.v", "b2i_clint.v", "b2i_testdev.v", "b2i_soc.v"]
+SOC_FILES = CORE_FILES + ["b2i_ram.v", "b2i_uart.v", "b2i_clint.v", "b2i_plic.v", "b2i_testdev.v", "b2i_soc.v"]
 
 
 def rtl_files(top: str = "b2i_soc") -> list[Path]:

@@ -1,6 +1,6 @@
 // b2i_soc: the b2i machine: core, RAM, UART, CLINT and the test device on one data bus.
 //
-//   0x0010_0000  test/power device     0x0200_0000  CLINT (64 KiB)
+//   0x0010_0000  test/power device     0x0200_0000  CLINT (64 KiB)   0x0C00_0000  PLIC (UART: source 10)
 //   0x1000_0000  UART 16550 (8 bytes)  0x8000_0000  RAM (RAM_BYTES)
 //
 // The core's data bus request goes to the one device its address selects; every device answers in the same
@@ -15,7 +15,7 @@ module b2i_soc #(
 ) (
     input  wire        clk,
     input  wire        rst,
-    input  wire        ext_irq,          // machine external interrupt (there is no PLIC yet)
+    input  wire        ext_irq,          // an outside interrupt line: PLIC source 1
     output wire        uart_tx_valid,
     output wire [7:0]  uart_tx_byte,
     input  wire        uart_rx_valid,    // a received byte is waiting (the testbench's input)
@@ -41,7 +41,7 @@ module b2i_soc #(
     wire [63:0] dbus_addr, dbus_wdata;
     wire [7:0]  dbus_wstrb;
     reg  [63:0] dbus_rdata;
-    wire        mtip, msip;
+    wire        mtip, msip, meip, seip, uart_irq;
     wire [63:0] mtime;
 
     b2i_core core (
@@ -50,7 +50,7 @@ module b2i_soc #(
         .ibus_err(ibus_err),
         .dbus_valid(dbus_valid), .dbus_addr(dbus_addr), .dbus_we(dbus_we), .dbus_wstrb(dbus_wstrb),
         .dbus_wdata(dbus_wdata), .dbus_ready(1'b1), .dbus_rdata(dbus_rdata), .dbus_err(dbus_err),
-        .mtip(mtip), .msip(msip), .meip(ext_irq), .seip(1'b0), .mtime(mtime),
+        .mtip(mtip), .msip(msip), .meip(meip), .seip(seip), .mtime(mtime),
         .retire_valid(retire_valid), .retire_pc(retire_pc), .retire_instr(retire_instr),
         .retire_priv(retire_priv), .retire_rd(retire_rd), .retire_rd_value(retire_rd_value),
         .trap_out_valid(trap_valid), .trap_out_cause(trap_cause), .trap_out_epc(trap_epc), .trap_out_tval(trap_tval)
@@ -60,10 +60,11 @@ module b2i_soc #(
     wire sel_test  = dbus_addr[63:12] == 52'h00000_0000_0100;
     wire sel_clint = dbus_addr[63:16] == 48'h0000_0000_0200;
     wire sel_uart  = dbus_addr[63:3] == 61'h0000_0000_0200_0000;
+    wire sel_plic  = dbus_addr[63:24] == 40'h00_0000_000C;
     wire sel_ram   = dbus_addr >= 64'h8000_0000 && dbus_addr - 64'h8000_0000 < RAM_BYTES;
-    assign dbus_err = !(sel_test || sel_clint || sel_uart || sel_ram);   // from the address alone
+    assign dbus_err = !(sel_test || sel_clint || sel_uart || sel_plic || sel_ram);   // from the address alone
 
-    wire [63:0] ram_rdata, clint_rdata;
+    wire [63:0] ram_rdata, clint_rdata, plic_rdata;
     wire [7:0]  uart_rdata;
 
     b2i_ram #(.BASE(64'h8000_0000), .BYTES(RAM_BYTES), .INIT_FILE(RAM_INIT)) ram (
@@ -76,7 +77,13 @@ module b2i_soc #(
         .clk(clk), .rst(rst), .valid(dbus_valid && sel_uart), .offset(dbus_addr[2:0]), .we(dbus_we),
         .wdata(dbus_wdata[{dbus_addr[2:0], 3'b0} +: 8]), .rdata(uart_rdata),
         .tx_valid(uart_tx_valid), .tx_byte(uart_tx_byte), .rx_valid(uart_rx_valid), .rx_byte(uart_rx_byte),
-        .rx_pop(uart_rx_pop)
+        .rx_pop(uart_rx_pop), .irq(uart_irq)
+    );
+
+    b2i_plic plic (
+        .clk(clk), .rst(rst), .sources({21'b0, uart_irq, 8'b0, ext_irq, 1'b0}), .valid(dbus_valid && sel_plic),
+        .offset(dbus_addr[23:0]), .we(dbus_we), .wstrb(dbus_wstrb), .wdata(dbus_wdata), .rdata(plic_rdata),
+        .meip(meip), .seip(seip)
     );
 
     b2i_clint #(.TICK_CYCLES(TICK_CYCLES)) clint (
@@ -92,6 +99,7 @@ module b2i_soc #(
     always @(*) begin
         if (sel_ram) dbus_rdata = ram_rdata;
         else if (sel_clint) dbus_rdata = clint_rdata;
+        else if (sel_plic) dbus_rdata = plic_rdata;
         else if (sel_uart) dbus_rdata = {56'b0, uart_rdata} << {dbus_addr[2:0], 3'b0};
         else dbus_rdata = 64'b0;
     end

@@ -35,28 +35,31 @@ module b2i_tlb #(
     reg [7:0]      flags [0:ENTRIES-1];
     reg [IW-1:0]   next;
 
-    // Does entry i map the page of va? Superpages compare fewer VPN bits.
-    function match(input integer i, input [63:0] va);
-        match = valid[i] && va[38:30] == vpn[i][26:18] && (level[i] == 2'd2 || (va[29:21] == vpn[i][17:9] &&
-                (level[i] == 2'd1 || va[20:12] == vpn[i][8:0])));
-    endfunction
-
-    // The physical address: the entry's PPN with the page offset (larger for superpages) from va.
-    function [63:0] translate(input integer i, input [63:0] va);
-        case (level[i])
-            2'd2:    translate = {8'b0, ppn[i][43:18], va[29:0]};
-            2'd1:    translate = {8'b0, ppn[i][43:9], va[20:0]};
-            default: translate = {8'b0, ppn[i], va[11:0]};
-        endcase
-    endfunction
-
+    // Entry i maps va's page when the VPN bits its page size covers agree (superpages compare fewer); the
+    // physical address is the entry's PPN with the page offset (larger for superpages) from va. Written out
+    // inline (no functions reading the arrays), so Icarus re-evaluates it whenever an entry changes.
+    reg match_a, match_b;
     integer i;
     always @(*) begin
         hit_a = 1'b0; pa_a = 64'b0; flags_a = 8'b0;
         hit_b = 1'b0; pa_b = 64'b0; flags_b = 8'b0;
         for (i = 0; i < ENTRIES; i = i + 1) begin
-            if (match(i, va_a)) begin hit_a = 1'b1; pa_a = translate(i, va_a); flags_a = flags[i]; end
-            if (match(i, va_b)) begin hit_b = 1'b1; pa_b = translate(i, va_b); flags_b = flags[i]; end
+            match_a = valid[i] && va_a[38:30] == vpn[i][26:18] && (level[i] == 2'd2 || (va_a[29:21] == vpn[i][17:9]
+                      && (level[i] == 2'd1 || va_a[20:12] == vpn[i][8:0])));
+            match_b = valid[i] && va_b[38:30] == vpn[i][26:18] && (level[i] == 2'd2 || (va_b[29:21] == vpn[i][17:9]
+                      && (level[i] == 2'd1 || va_b[20:12] == vpn[i][8:0])));
+            if (match_a) begin
+                hit_a = 1'b1;
+                flags_a = flags[i];
+                pa_a = level[i] == 2'd2 ? {8'b0, ppn[i][43:18], va_a[29:0]}
+                     : level[i] == 2'd1 ? {8'b0, ppn[i][43:9], va_a[20:0]} : {8'b0, ppn[i], va_a[11:0]};
+            end
+            if (match_b) begin
+                hit_b = 1'b1;
+                flags_b = flags[i];
+                pa_b = level[i] == 2'd2 ? {8'b0, ppn[i][43:18], va_b[29:0]}
+                     : level[i] == 2'd1 ? {8'b0, ppn[i][43:9], va_b[20:0]} : {8'b0, ppn[i], va_b[11:0]};
+            end
         end
     end
 

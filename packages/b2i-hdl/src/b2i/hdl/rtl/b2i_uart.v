@@ -1,9 +1,10 @@
-// b2i_uart: a 16550 UART as software sees it, the console of QEMU's virt board (polled: no interrupt line yet).
+// b2i_uart: a 16550 UART as software sees it, the console of QEMU's virt board.
 //
 // Byte registers at offsets 0..7 (THR/RBR, IER, IIR/FCR, LCR, MCR, LSR, MSR, SCR; DLL/DLM when LCR.DLAB is
 // set). A write to THR sends the byte out on tx_valid/tx_byte in the same cycle; the line never busies, so
 // LSR always has THRE|TEMT (0x60). Received bytes wait outside (rx_valid/rx_byte, the testbench's input
-// stream): LSR.DR says one is there, and a read of RBR returns it and pops it (rx_pop).
+// stream): LSR.DR says one is there, and a read of RBR returns it and pops it (rx_pop). `irq` is the
+// received-data interrupt (IER bit 0 and a byte waiting); the transmitter-empty interrupt is not implemented.
 // The SoC passes the byte offset and the byte.
 `timescale 1ns/1ps
 module b2i_uart (
@@ -18,7 +19,8 @@ module b2i_uart (
     output wire [7:0] tx_byte,
     input  wire       rx_valid,
     input  wire [7:0] rx_byte,
-    output wire       rx_pop
+    output wire       rx_pop,
+    output wire       irq
 );
     reg [7:0] ier, lcr, mcr, scr, dll, dlm;
     wire dlab = lcr[7];
@@ -26,6 +28,7 @@ module b2i_uart (
     assign tx_valid = valid && we && offset == 3'd0 && !dlab;
     assign tx_byte = wdata;
     assign rx_pop = valid && !we && offset == 3'd0 && !dlab && rx_valid;
+    assign irq = ier[0] && rx_valid;
 
     always @(*) begin
         case (offset)
