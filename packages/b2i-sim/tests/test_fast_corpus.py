@@ -125,3 +125,18 @@ def test_instruction_limit_is_exact(oracle, build_dir, cache_dir, limit):
         assert compare_state(slow.hart, engine.hart) is None
     finally:
         engine.close()
+
+
+def test_b2i_run_engine_fast(oracle, build_dir, tmp_path):
+    """The command line: `b2i-run --engine fast` prints what qemu prints; what it cannot do is one line, exit 2."""
+    exe = str(build(oracle, build_dir, "printf_ints"))
+    qemu = subprocess.run([oracle("qemu-riscv64"), exe], capture_output=True, cwd=tmp_path, timeout=60)
+    command = [sys.executable, "-c", "import sys; from b2i.sim.machine.main import run_main; sys.exit(run_main())"]
+    ours = subprocess.run([*command, "--engine", "fast", "--stats", exe], capture_output=True, cwd=tmp_path)
+    assert (ours.stdout, ours.returncode) == (qemu.stdout, qemu.returncode)
+    assert b"instructions retired" in ours.stderr
+    for extra in (["--trace"], ["--machine"]):
+        refused = subprocess.run([*command, "--engine", "fast", *extra, exe], capture_output=True, cwd=tmp_path)
+        assert refused.returncode == 2
+        assert refused.stderr.decode().count("\n") <= 2 and b"Traceback" not in refused.stderr
+        assert b"--engine" in refused.stderr
