@@ -418,7 +418,7 @@ def _render_matmul(kernel: Kernel, nums: _Numbers) -> list[str]:
     k = a.shape[-1]
     d = kernel.dtypes[0]
     t = ctype(d)
-    nr = 64 // d.itemsize if d.itemsize >= 4 else 32  # two 512-bit vectors of floats or doubles
+    nr = 64 // d.itemsize if d.itemsize >= 4 else 32  # one 512-bit vector of floats or doubles per tile row
     out = kernel.out
     batch_views = [View(shape[:nb], out.strides[:nb], 0), View(shape[:nb], a.strides[:nb], a.offset),
                    View(shape[:nb], b.strides[:nb], b.offset)]
@@ -459,8 +459,6 @@ def _render_matmul(kernel: Kernel, nums: _Numbers) -> list[str]:
         f"const {t} *restrict B = d2 + ({ob});",
         f"const int64_t M = {m}, N = {n}, K = {k};",
         "(void)M; (void)K;",
-        f"{t} *pack = malloc(sizeof({t}) * {KC * (NC + nr) + KC * MR}), *apack = pack + {KC * (NC + nr)};",
-        "if (!pack) return;",
         "for (int64_t x = 0; x < M*N; x++) C[x] = 0;",
         f"for (int64_t j0 = 0; j0 < N; j0 += {NC}) {{",
         f"  int64_t j1 = j0 + {NC} < N ? j0 + {NC} : N;",
@@ -488,6 +486,7 @@ def _render_matmul(kernel: Kernel, nums: _Numbers) -> list[str]:
         "    }",
         "  }",
         "}",
-        "free(pack);",
     ]
-    return _nest(loops.headers[0], body, 1)
+    alloc = [f"  {t} *pack = malloc(sizeof({t}) * {KC * (NC + nr) + KC * MR}), *apack = pack + {KC * (NC + nr)};",
+             "  if (!pack) return;"]  # once per call, shared by every batch element
+    return alloc + _nest(loops.headers[0], body, 1) + ["  free(pack);"]
