@@ -30,6 +30,7 @@ class FunctionGen:
         self.optimize = optimize
         self.regs: dict[Obj, str] = {}  # locals kept in callee-saved registers (-O1 and above)
         self.saved: list[tuple[str, int]] = []  # (register, frame offset) saved by the prologue
+        self.temp_depth = 0  # expression temporaries held in a2-a7 / fa2-fa7
         self.out: list[str] = []
         self.depth = 0
         self.frame = 0  # bytes of locals below the saved registers
@@ -363,9 +364,10 @@ class FunctionGen:
             self.store_to_a1(lhs.ty)
             return
         self.gen_addr(lhs)
-        self.push()
+        held = self.hold(node.rhs)
         self.gen_expr(node.rhs)
-        self.store(lhs.ty)
+        self.release(held, "a1")
+        self.store_to_a1(lhs.ty)
 
     def is_local_scalar(self, node):
         v = node.obj
@@ -459,9 +461,9 @@ class FunctionGen:
         ty = node.lhs.ty
         if ty.is_flonum():
             self.gen_expr(node.rhs)
-            self.pushf()
+            held = self.hold(node.lhs, True)
             self.gen_expr(node.lhs)
-            self.popf("fa1")
+            self.release(held, "fa1", True)
             self.float_op(node.op, "s" if ty.kind == "float" else "d")
             return
         if node.rhs.kind == "num":
@@ -476,10 +478,34 @@ class FunctionGen:
             self.gen_expr(node.lhs)
         else:
             self.gen_expr(node.rhs)
-            self.push()
+            held = self.hold(node.lhs)
             self.gen_expr(node.lhs)
-            self.pop("a1")
+            self.release(held, "a1")
         self.int_op(node.op, ty, node.ty)
+
+    def hold(self, later, is_float=False):
+        """Keeps a0 (or fa0) while `later` is evaluated: in a spare argument register (a2-a7, fa2-fa7) at -O1
+        and above when `later` makes no call, else on the stack. Returns the register, or None for the stack."""
+        if self.optimize and self.temp_depth < 6 and not has_call(later):
+            reg = f"{'fa' if is_float else 'a'}{2 + self.temp_depth}"
+            self.emit(f"fmv.d {reg}, fa0" if is_float else f"mv {reg}, a0")
+            self.temp_depth += 1
+            return reg
+        if is_float:
+            self.pushf()
+        else:
+            self.push()
+        return None
+
+    def release(self, held, target, is_float=False):
+        if held is None:
+            if is_float:
+                self.popf(target)
+            else:
+                self.pop(target)
+            return
+        self.temp_depth -= 1
+        self.emit(f"fmv.d {target}, {held}" if is_float else f"mv {target}, {held}")
 
     def float_op(self, op, s):
         if op in ("add", "sub", "mul", "div"):
@@ -919,6 +945,17 @@ class FunctionGen:
                     self.emit(f"{'fsw' if size == 4 else 'fsd'} fa{p.index}, {p.offset}(t4)")
                 else:
                     self.store_partial(f"a{p.index}", "t4", p.offset, size)
+
+
+def has_call(node) -> bool:
+    """Could evaluating this expression clobber the argument registers (a call, or statements inside)?"""
+    if isinstance(node, (list, tuple)):
+        return any(has_call(n) for n in node)
+    if not isinstance(node, Node):
+        return False
+    if node.kind in ("call", "stmt_expr", "asm"):
+        return True
+    return any(has_call(v) for k, v in vars(node).items() if k not in ("tok", "ty", "obj", "member"))
 
 
 def visit(node, uses, pinned):
