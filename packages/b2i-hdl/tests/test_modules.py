@@ -18,6 +18,7 @@ BENCHES = {
     "b2i_clint": "tb_clint",
     "b2i_tlb": "tb_tlb",
     "b2i_ptw": "tb_ptw",
+    "b2i_plic": "tb_plic",
 }
 EXTRA_SOURCES = {"b2i_ptw": ["b2i_pte_check.v"]}
 NEEDS_SIM = {"b2i_decoder": "b2i.sim.isa", "b2i_ptw": "b2i.sim.machine.mmu"}
