@@ -47,3 +47,13 @@ def test_user_mistakes_are_one_line_errors(args, message, tmp_path):
 def test_run_rejects_a_non_riscv_elf(tmp_path):
     proc = subprocess.run(["b2i-hdl", "run", "/bin/true"], capture_output=True, text=True)
     assert proc.returncode == 2 and "not RISC-V" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_synth_counts_cells_of_a_module(oracle):
+    """Yosys maps the ALU to iCE40 LUTs and carries; the report's types add up to its cell count."""
+    oracle("yosys")
+    from b2i.hdl.synth import synthesize
+
+    report = synthesize("ice40", "b2i_alu")
+    assert report.luts > 200 and report.cell_types.get("SB_CARRY", 0) > 60
+    assert sum(report.cell_types.values()) == report.cells and report.flops == 0

@@ -51,7 +51,8 @@ def parse_stat(text: str, target: str, top: str) -> SynthReport:
 
 
 def synthesize(target: str = "generic", top: str = "b2i_core") -> SynthReport:
-    """Synthesizes `top` (b2i_core by default: the SoC's RAM is a simulation model) for `target`."""
+    """Synthesizes `top` for `target`: b2i_core by default (the SoC's RAM is a simulation model), or any module
+    of the SoC by name (b2i_alu, b2i_tlb...)."""
     if target not in TARGETS:
         raise ToolError(f"unknown synthesis target {target!r} (choose from {', '.join(TARGETS)})")
     yosys = need("yosys")
