@@ -4,23 +4,24 @@ A block starts at a pc and runs to the first control transfer (branch, jal, jalr
 file does not translate, or to MAX_BLOCK instructions. Decoding goes through `b2i.sim.isa` (compressed
 instructions are expanded to their base instruction first). The generated function is
 
-    i64 @block(ptr %state, ptr %mem, ptr %pagemap)  ; returns the next guest pc
+    i64 @block(ptr %state, ptr %mem, ptr %pagemap, ptr %tags, ptr %functions)  ; returns the next guest pc
 
 Guest registers live in `state` (see the slot numbers below); the function copies the ones it uses into
 locals (LLVM keeps them in host registers) and writes back the ones it changed on every exit. Guest address
 `a` is host address `mem + a` once the page map says the page is there (loads) or is plain data (stores);
 otherwise the block exits *before* the instruction with `EXIT_STEP`, and the reference interpreter executes
-that one instruction. Floating point runs on the host's IEEE double unit only where the result provably
-matches RISC-V bit for bit with the same fflags (finite, normal-range results, round-to-nearest); anything
-else (NaNs, infinities, subnormal results, other rounding modes, single precision arithmetic) takes the same
-exit. A block whose branch goes back to its own start becomes a native loop, bounded by the instruction limit.
+that one instruction. Floating point runs on the host's IEEE unit only where the result provably matches
+RISC-V bit for bit with the same fflags (finite, normal-range results, round-to-nearest, NaN-boxed singles);
+anything else (NaNs, infinities, subnormal results, other rounding modes) takes the same exit. A block whose
+branch goes back to its own start becomes a native loop, bounded by the instruction limit; any other normal
+exit tail-calls the next block through the jump cache (`tags`, `functions`) when it is translated.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from b2i.sim import isa
-from b2i.sim.fast.flatmem import CODE, DATA, PAGES, SPAN
+from b2i.sim.fast.flatmem import DATA, PAGES, SPAN
 from b2i.sim.machine.memory import PAGE, PAGE_SHIFT
 from b2i.sim.machine.trap import Trap
 
@@ -59,8 +60,6 @@ FP_ARITH = {"fadd.d", "fsub.d", "fmul.d", "fdiv.d", "fsqrt.d", "fmadd.d", "fmsub
             "fcvt.d.w", "fcvt.d.wu", "fcvt.d.l", "fcvt.d.lu"}
 FP_TO_INT = {"fcvt.w.d": (32, True), "fcvt.wu.d": (32, False), "fcvt.l.d": (64, True), "fcvt.lu.d": (64, False)}
 FP_COMPARE = {"feq.d": "oeq", "flt.d": "olt", "fle.d": "ole"}
-FP_MOVES = {"fld", "fsd", "flw", "fsw", "fmv.x.d", "fmv.d.x", "fmv.x.w", "fmv.w.x", "fsgnj.d", "fsgnjn.d",
-            "fsgnjx.d", "fmin.d", "fmax.d", *FP_COMPARE}
 RTZ, DYN = 1, 7
 CSR_OPS = ("csrrw", "csrrs", "csrrc", "csrrwi", "csrrsi", "csrrci")
 FFLAGS_CSR, FRM_CSR, FCSR_CSR = isa.CSRS["fflags"], isa.CSRS["frm"], isa.CSRS["fcsr"]
@@ -98,7 +97,7 @@ def translatable(insn: Insn) -> bool:
         if name in FP_TO_INT:
             return rm == RTZ
         return rm in (0, DYN)
-    return name in TRANSLATORS or name in FP_MOVES
+    return name in TRANSLATORS
 
 
 def scan(fetch: Callable[[int], int], pc: int) -> list[Insn]:
@@ -772,5 +771,3 @@ declare float @llvm.fabs.f32(float)
 declare float @llvm.sqrt.f32(float)
 !0 = !{!"branch_weights", i32 1000, i32 1}
 """
-
-__all__ = ["CODE", "Block", "build", "scan"]
