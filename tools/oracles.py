@@ -24,6 +24,9 @@ ORACLES = {
     "yosys": "yosys",
     "fsck.fat": "dosfstools",
     "mcopy": "mtools",
+    # The Verilator build of b2i-hdl's SoC compiles C++ with make.
+    "g++": "g++",
+    "make": "make",
 }
 # Headers and static libraries for `riscv64-linux-gnu-gcc -static`; no command of their own.
 LIBRARIES = {"/usr/riscv64-linux-gnu/lib/libc.a": "libc6-dev-riscv64-cross"}
