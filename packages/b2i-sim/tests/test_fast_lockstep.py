@@ -33,7 +33,8 @@ FLOAT = ["fadd.d", "fsub.d", "fmul.d", "fdiv.d", "fsqrt.d", "fmadd.d", "fmsub.d"
          "fsgnj.d", "fsgnjn.d", "fsgnjx.d", "fmin.d", "fmax.d", "feq.d", "flt.d", "fle.d", "fcvt.w.d",
          "fcvt.wu.d", "fcvt.l.d", "fcvt.lu.d", "fcvt.d.w", "fcvt.d.wu", "fcvt.d.l", "fcvt.d.lu", "fmv.x.d",
          "fmv.d.x", "fmv.x.w", "fmv.w.x", "fadd.s", "fsub.s", "fmul.s", "fdiv.s", "fsqrt.s", "fmadd.s",
-         "fmsub.s", "fnmsub.s", "fnmadd.s", "feq.s", "fcvt.s.d", "fcvt.d.s", "fclass.d"]
+         "fmsub.s", "fnmsub.s", "fnmadd.s", "feq.s", "flt.s", "fle.s", "fmin.s", "fmax.s", "fcvt.w.s",
+         "fcvt.wu.s", "fcvt.l.s", "fcvt.lu.s", "fcvt.s.d", "fcvt.d.s", "fclass.d", "fsgnj.s"]
 SYSTEM = ["csrrw", "csrrs", "csrrc", "csrrwi", "csrrsi", "csrrci"]  # fflags, frm, fcsr (instret: reference)
 BRANCH = ["beq", "bne", "blt", "bge", "bltu", "bgeu", "jal"]  # forward, inside the body or to its end
 OPS = INTEGER + MEMORY + FLOAT + SYSTEM + BRANCH
@@ -129,3 +130,46 @@ def test_lockstep_names_a_divergence(monkeypatch, tmp_path):
     assert result.divergence.reference == 5 + first.hart.x[12]
     assert result.divergence.fast == (5 - first.hart.x[12]) % 2**64
     assert "x10 (a0) is 0x" in str(result.divergence)
+
+
+def test_exact_fp_cases_stay_native(tmp_path):
+    """Normal-range operands under round-to-nearest take the native path (no exit to the reference), and the
+    results, fflags included, are still the reference's."""
+    from b2i.sim.fast.engine import FastEngine  # noqa: PLC0415
+    from b2i.sim.fast.lockstep import compare_state  # noqa: PLC0415
+
+    names = ["fadd.d", "fmul.d", "fdiv.d", "fsqrt.d", "fmadd.d", "fadd.s", "fmul.s", "fnmsub.s", "fdiv.s",
+             "flt.d", "fle.s", "fcvt.w.d", "fcvt.s.d", "fcvt.d.s", "fmin.s"]
+    body = []
+    for i, name in enumerate(names):
+        op = isa.BY_NAME[name]
+        single = name.endswith(".s") and name != "fcvt.w.s" or name == "fcvt.d.s"  # reads singles
+        first_source = (2 if single else 1) + 2 * (i % 4)  # doubles live in odd registers, singles in even ones
+        fields = {"rd": 10 + i % 8, "rs1": first_source, "rs2": (first_source + 2 - 1) % 8 + 1, "rs3": first_source,
+                  "rm": 1 if "fcvt.w" in name else 7}
+        body.append(isa.encode(op, **{k: v for k, v in fields.items() if k in op.field_names}))
+    code, data = program(body, 50), bytes(4096)
+    first, second = load(code, data, 3, 50), load(code, data, 3, 50)
+    for process in (first, second):
+        hart = process.hart
+        hart.fflags, hart.frm = 0, 0
+        for r in range(1, 9):
+            value = 1.5 + r / 7
+            single = struct.unpack("<I", struct.pack("<f", value))[0]
+            hart.f[r] = struct.unpack("<Q", struct.pack("<d", value))[0] if r % 2 else 0xFFFF_FFFF_0000_0000 | single
+    engine = FastEngine(second, tmp_path, hot=2)
+    try:
+        outcome = None
+        try:
+            engine.run()
+        except Exception as done:  # noqa: BLE001 - the exit system call
+            outcome = type(done).__name__
+        try:
+            first.hart.run()
+        except Exception as done:  # noqa: BLE001
+            assert type(done).__name__ == outcome == "GuestExit"
+        assert compare_state(first.hart, engine.hart) is None
+        assert engine.stats.native_instructions > 40 * (len(names) + 2)
+        assert engine.stats.exits_to_reference <= 2  # the first visits ran on the reference: no FP exits
+    finally:
+        engine.close()

@@ -57,9 +57,10 @@ DIVIDES = {"div": ("sdiv", True, False), "divu": ("udiv", False, False), "rem": 
 MULH = {"mulh": ("sext", "sext"), "mulhu": ("zext", "zext"), "mulhsu": ("sext", "zext")}
 FP_ARITH = {"fadd.d", "fsub.d", "fmul.d", "fdiv.d", "fsqrt.d", "fmadd.d", "fmsub.d", "fnmsub.d", "fnmadd.d",
             "fadd.s", "fsub.s", "fmul.s", "fdiv.s", "fsqrt.s", "fmadd.s", "fmsub.s", "fnmsub.s", "fnmadd.s",
-            "fcvt.d.w", "fcvt.d.wu", "fcvt.d.l", "fcvt.d.lu"}
-FP_TO_INT = {"fcvt.w.d": (32, True), "fcvt.wu.d": (32, False), "fcvt.l.d": (64, True), "fcvt.lu.d": (64, False)}
-FP_COMPARE = {"feq.d": "oeq", "flt.d": "olt", "fle.d": "ole"}
+            "fcvt.d.w", "fcvt.d.wu", "fcvt.d.l", "fcvt.d.lu", "fcvt.s.d", "fcvt.d.s"}
+FP_TO_INT = {f"fcvt.{kind}.{p}": (width, signed) for p in "ds"
+             for kind, width, signed in (("w", 32, True), ("wu", 32, False), ("l", 64, True), ("lu", 64, False))}
+FP_COMPARE = {f"f{relation}.{p}": f"o{relation}" for p in "ds" for relation in ("eq", "lt", "le")}
 RTZ, DYN = 1, 7
 CSR_OPS = ("csrrw", "csrrs", "csrrc", "csrrwi", "csrrsi", "csrrci")
 FFLAGS_CSR, FRM_CSR, FCSR_CSR = isa.CSRS["fflags"], isa.CSRS["frm"], isa.CSRS["fcsr"]
@@ -549,15 +550,17 @@ def ends_block(insn: Insn) -> bool:
 def _fp_to_int(e: Emitter, insn: Insn, index: int) -> None:
     f = insn.fields
     width, signed = FP_TO_INT[insn.name]
-    a = e.f(f["rs1"])
+    t = "float" if insn.name.endswith(".s") else "double"
+    conditions: list[str] = []
+    a = _operand(e, f["rs1"], t, conditions)
     low = -(2.0 ** (width - 1)) if signed else 0.0
-    high = 2.0 ** (width - 1) if signed else 2.0**width
-    above = e.op(f"fcmp oge double {a}, {_double(low)}")
-    below = e.op(f"fcmp olt double {a}, {_double(high)}")
-    e.guard(e.all_true(above, below), insn, index)
-    value = e.op(f"{'fptosi' if signed else 'fptoui'} double {a} to i{width}")
-    back = e.op(f"{'sitofp' if signed else 'uitofp'} i{width} {value} to double")
-    _raise_nx(e, e.op(f"fcmp une double {back}, {a}"))
+    high = 2.0 ** (width - 1) if signed else 2.0**width  # powers of two: exact in both formats
+    conditions.append(e.op(f"fcmp oge {t} {a}, {_double(low)}"))
+    conditions.append(e.op(f"fcmp olt {t} {a}, {_double(high)}"))
+    e.guard(e.all_true(*conditions), insn, index)
+    value = e.op(f"{'fptosi' if signed else 'fptoui'} {t} {a} to i{width}")
+    back = e.op(f"{'sitofp' if signed else 'uitofp'} i{width} {value} to {t}")
+    _raise_nx(e, e.op(f"fcmp une {t} {back}, {a}"))
     if width == 32:
         value = e.op(f"sext i32 {value} to i64")
     e.set_x(f["rd"], value)
@@ -565,18 +568,45 @@ def _fp_to_int(e: Emitter, insn: Insn, index: int) -> None:
 
 def _fp_compare(e: Emitter, insn: Insn, index: int) -> None:
     f = insn.fields
-    a, b = e.f(f["rs1"]), e.f(f["rs2"])
-    e.guard(e.op(f"fcmp ord double {a}, {b}"), insn, index)
-    e.set_x(f["rd"], e.op(f"zext i1 {e.op(f'fcmp {FP_COMPARE[insn.name]} double {a}, {b}')} to i64"))
+    t = "float" if insn.name.endswith(".s") else "double"
+    conditions: list[str] = []
+    a, b = _operand(e, f["rs1"], t, conditions), _operand(e, f["rs2"], t, conditions)
+    e.guard(e.all_true(*conditions, e.op(f"fcmp ord {t} {a}, {b}")), insn, index)
+    e.set_x(f["rd"], e.op(f"zext i1 {e.op(f'fcmp {FP_COMPARE[insn.name]} {t} {a}, {b}')} to i64"))
 
 
 def _fp_minmax(e: Emitter, insn: Insn, index: int) -> None:
     f = insn.fields
-    a, b = e.f(f["rs1"]), e.f(f["rs2"])
-    both_zero = e.op(f"and i1 {_is_zero(e, a)}, {_is_zero(e, b)}")
-    e.guard(e.all_true(e.op(f"fcmp ord double {a}, {b}"), e.op(f"xor i1 {both_zero}, true")), insn, index)
-    pick_a = e.op(f"fcmp {'olt' if insn.name == 'fmin.d' else 'ogt'} double {a}, {b}")
-    e.set_f(f["rd"], e.op(f"select i1 {pick_a}, double {a}, double {b}"))
+    t = "float" if insn.name.endswith(".s") else "double"
+    conditions: list[str] = []
+    a, b = _operand(e, f["rs1"], t, conditions), _operand(e, f["rs2"], t, conditions)
+    both_zero = e.op(f"and i1 {_is_zero(e, a, t)}, {_is_zero(e, b, t)}")
+    conditions += [e.op(f"fcmp ord {t} {a}, {b}"), e.op(f"xor i1 {both_zero}, true")]
+    e.guard(e.all_true(*conditions), insn, index)
+    pick_a = e.op(f"fcmp {'olt' if insn.name.startswith('fmin') else 'ogt'} {t} {a}, {b}")
+    _set_result(e, f["rd"], e.op(f"select i1 {pick_a}, {t} {a}, {t} {b}"), t)
+
+
+def _fp_convert(e: Emitter, insn: Insn, index: int) -> None:
+    """fcvt.d.s (exact unless NaN) and fcvt.s.d (rounds: exact check by widening back)."""
+    f = insn.fields
+    conditions = _rounding_ok(e, insn)
+    if insn.name == "fcvt.d.s":
+        a = _operand(e, f["rs1"], "float", conditions)
+        conditions.append(e.op(f"fcmp ord float {a}, 0.0"))
+        e.guard(e.all_true(*conditions), insn, index)
+        e.set_f(f["rd"], e.op(f"fpext float {a} to double"))
+        return
+    a = e.f(f["rs1"])
+    small, big = LIMITS["float"]
+    magnitude = _magnitude(e, a)
+    above, below = e.op(f"fcmp oge double {magnitude}, {small}"), e.op(f"fcmp olt double {magnitude}, {big}")
+    fits = e.op(f"and i1 {above}, {below}")
+    conditions.append(e.op(f"or i1 {fits}, {_is_zero(e, a)}"))
+    e.guard(e.all_true(*conditions), insn, index)
+    result = e.op(f"fptrunc double {a} to float")
+    _raise_nx(e, e.op(f"fcmp une double {e.op(f'fpext float {result} to double')}, {a}"))
+    _set_result(e, f["rd"], result, "float")
 
 
 def _double(value: float) -> str:
@@ -604,7 +634,8 @@ TRANSLATORS |= {name: _fp_sign for name in ("fsgnj.d", "fsgnjn.d", "fsgnjx.d")}
 TRANSLATORS |= {name: _fp_arith for name in FP_ARITH}
 TRANSLATORS |= {name: _fp_to_int for name in FP_TO_INT}
 TRANSLATORS |= {name: _fp_compare for name in FP_COMPARE}
-TRANSLATORS |= {"fmin.d": _fp_minmax, "fmax.d": _fp_minmax}
+TRANSLATORS |= {name: _fp_minmax for name in ("fmin.d", "fmax.d", "fmin.s", "fmax.s")}
+TRANSLATORS |= {"fcvt.s.d": _fp_convert, "fcvt.d.s": _fp_convert}
 TRANSLATORS |= {name: _fp_csr for name in CSR_OPS}
 TRANSLATORS |= {name: _nothing for name in ("jal", "jalr", "fence.i", *BRANCHES)}  # the block's ending
 
