@@ -147,13 +147,17 @@ def objdump_main(argv: list[str] | None = None) -> int:
     parser.add_argument("-h", "--section-headers", action="store_true", help="list the section headers")
     parser.add_argument("-t", "--syms", action="store_true", help="list the symbol table")
     parser.add_argument("-r", "--reloc", action="store_true", help="list relocations (inline with -d)")
+    parser.add_argument("-f", "--file-headers", action="store_true", help="show the ELF file header summary")
+    parser.add_argument("-p", "--private-headers", action="store_true", help="show the program headers")
+    parser.add_argument("-x", "--all-headers", action="store_true", help="all headers: -f -p -h -t -r")
     parser.add_argument("-M", dest="options", action="append", default=[], choices=["no-aliases"],
                         help="disassembler option: only no-aliases (always on)")
     parser.add_argument("--help", action="help", help="show this help and exit")
     parser.add_argument("files", nargs="*", help="ELF files")
     args = parser.parse_args(argv)
-    if not (args.disassemble or args.section_headers or args.syms or args.reloc):
-        parser.error("give at least one of -d, -h, -t, -r")
+    if not (args.disassemble or args.section_headers or args.syms or args.reloc or args.file_headers
+            or args.private_headers or args.all_headers):
+        parser.error("give at least one of -d, -f, -h, -p, -r, -t, -x")
     if not args.files:
         parser.error("no input files")
     status = 0
@@ -162,7 +166,8 @@ def objdump_main(argv: list[str] | None = None) -> int:
             with open(path, "rb") as f:
                 data = f.read()
             sys.stdout.write(objdump(data, path, section_headers=args.section_headers, syms=args.syms,
-                                     relocs=args.reloc, disassemble=args.disassemble))
+                                     relocs=args.reloc, disassemble=args.disassemble, file_headers=args.file_headers,
+                                     private_headers=args.private_headers, all_headers=args.all_headers))
         except OSError as e:
             print(f"b2i-objdump: error: cannot read {path}: {e.strerror}", file=sys.stderr)
             status = 1

@@ -1,5 +1,6 @@
-"""`b2i-objdump`: section headers (-h), symbols (-t), relocations (-r) and disassembly (-d) of ELF files,
-in the layout of GNU objdump; instruction text comes from the ISA table (as `objdump -M no-aliases`).
+"""`b2i-objdump`: file header (-f), program headers (-p), section headers (-h), symbols (-t), relocations (-r)
+and disassembly (-d) of ELF files, in the layout of GNU objdump; instruction text comes from the ISA table (as
+`objdump -M no-aliases`).
 
 Reading uses pyelftools. The disassembler follows GNU's habit of appending `# address <symbol>` when an
 instruction's address operand builds on an earlier lui/auipc of the same register.
@@ -106,6 +107,70 @@ def headers(view: ElfView) -> str:
                      f"{h['sh_offset']:08x}  2**{align}")
         lines.append(" " * 18 + section_flags(view, i, sec))
     return "\n".join(lines) + "\n"
+
+
+HAS_RELOC, EXEC_P, HAS_SYMS, DYNAMIC, D_PAGED = 0x01, 0x02, 0x10, 0x40, 0x100  # BFD's names for its flag bits
+BFD_FLAG_NAMES = ((HAS_RELOC, "HAS_RELOC"), (EXEC_P, "EXEC_P"), (HAS_SYMS, "HAS_SYMS"), (DYNAMIC, "DYNAMIC"),
+                  (D_PAGED, "D_PAGED"))
+PAGE_SIZE = 0x1000  # BFD's minimum page size for RISC-V
+RELOCATION_TYPES = ("SHT_REL", "SHT_RELA")
+
+
+def bfd_flags(view: ElfView) -> int:
+    """The flag word GNU's BFD derives from an ELF file as it opens it (of its flags, ELF sets only these)."""
+    flags = {"ET_EXEC": EXEC_P, "ET_DYN": DYNAMIC}.get(view.elf["e_type"], 0)
+    symtab = next((i for i, s in enumerate(view.sections) if s["sh_type"] == "SHT_SYMTAB"), 0)
+    if symtab:
+        flags |= HAS_SYMS
+    for sec in view.sections:
+        if sec["sh_type"] not in RELOCATION_TYPES or not symtab or sec["sh_link"] != symtab or not sec["sh_info"]:
+            continue
+        if flags & (EXEC_P | DYNAMIC) and sec["sh_flags"] & SHF_ALLOC:
+            continue  # dynamic relocations: BFD shows their section as an ordinary one
+        if view.sections[sec["sh_info"]]["sh_type"] not in RELOCATION_TYPES:
+            flags |= HAS_RELOC
+    if view.elf["e_phnum"]:
+        flags |= D_PAGED
+        for sec in view.sections:  # unless a loaded section's address and file offset disagree within a page
+            h = sec.header
+            if (h["sh_size"] and h["sh_flags"] & SHF_ALLOC and h["sh_type"] != "SHT_NOBITS"
+                    and (h["sh_addr"] - h["sh_offset"]) % PAGE_SIZE):
+                flags &= ~D_PAGED
+    return flags
+
+
+def file_header(view: ElfView) -> str:
+    flags = bfd_flags(view)
+    names = ", ".join(name for bit, name in BFD_FLAG_NAMES if flags & bit)
+    return (f"architecture: riscv:rv64, flags 0x{flags:08x}:\n{names}\n"
+            f"start address 0x{view.elf['e_entry']:016x}\n")
+
+
+SEGMENT_NAMES = {0: "NULL", 1: "LOAD", 2: "DYNAMIC", 3: "INTERP", 4: "NOTE", 5: "SHLIB", 6: "PHDR", 7: "TLS",
+                 0x6474E550: "EH_FRAME", 0x6474E551: "STACK", 0x6474E552: "RELRO", 0x6474E554: "SFRAME"}
+PF_X, PF_W, PF_R = 1, 2, 4
+
+
+def program_headers(view: ElfView) -> str:
+    """GNU's "Program Header:" table; relocatable objects have none and show nothing. The Dynamic Section and
+    version tables GNU adds for dynamically linked files are not written: such files are refused."""
+    if any(s["sh_type"] == "SHT_DYNAMIC" for s in view.sections):
+        raise ObjdumpError(f"{view.name}: -p of a dynamically linked file is not supported")
+    lines = ["", "Program Header:"] if view.elf["e_phnum"] else []
+    for number, seg in enumerate(view.elf.iter_segments()):
+        h = seg.header
+        stream = view.elf.stream  # the raw p_type: pyelftools names some numbers after the machine
+        stream.seek(view.elf["e_phoff"] + number * view.elf["e_phentsize"])
+        kind = int.from_bytes(stream.read(4), "little")
+        name = SEGMENT_NAMES.get(kind, f"0x{kind:x}")
+        align = max(h["p_align"] - 1, 0).bit_length()  # log2, as BFD prints it
+        lines.append(f"{name:>8} off    0x{h['p_offset']:016x} vaddr 0x{h['p_vaddr']:016x} "
+                     f"paddr 0x{h['p_paddr']:016x} align 2**{align}")
+        p_flags = h["p_flags"]
+        rwx = ("r" if p_flags & PF_R else "-") + ("w" if p_flags & PF_W else "-") + ("x" if p_flags & PF_X else "-")
+        extra = f" {p_flags & ~7:x}" if p_flags & ~7 else ""
+        lines.append(f"         filesz 0x{h['p_filesz']:016x} memsz 0x{h['p_memsz']:016x} flags {rwx}{extra}")
+    return "\n".join(lines) + "\n" if lines else ""
 
 
 def symbol_table(view: ElfView) -> str:
@@ -325,11 +390,22 @@ def disassembly(view: ElfView, with_relocs: bool) -> str:
 
 
 def objdump(data: bytes, name: str, *, section_headers: bool = False, syms: bool = False, relocs: bool = False,
-            disassemble: bool = False) -> str:
-    """The text GNU `objdump -M no-aliases` prints for one file with the given options (-h -t -r -d)."""
+            disassemble: bool = False, file_headers: bool = False, private_headers: bool = False,
+            all_headers: bool = False) -> str:
+    """The text GNU `objdump -M no-aliases` prints for one file with the given options (-h -t -r -d -f -p, and
+    -x, which is -f -p -h -t -r plus the file's name under the format line)."""
+    if all_headers:
+        section_headers = syms = relocs = file_headers = private_headers = True
     try:
         view = ElfView(data, name)
-        out = f"\n{name}:     file format elf64-littleriscv\n\n"
+        out = f"\n{name}:     file format elf64-littleriscv\n"
+        if all_headers:
+            out += f"{name}\n"  # -x's archive member line, which for a plain file is its name
+        if file_headers:
+            out += file_header(view)
+        if private_headers:
+            out += program_headers(view)
+        out += "\n"
         if section_headers:
             out += headers(view)
         if syms:
