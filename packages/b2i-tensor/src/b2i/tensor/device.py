@@ -95,7 +95,7 @@ def get_backend(name: str) -> Backend:
     elif name == "b2i":
         from b2i.tensor.backend_b2i import B2IBackend
 
-        backend = B2IBackend()  # raises DeviceUnavailable until b2i-cc and b2i-sim run programs
+        backend = B2IBackend()  # DeviceUnavailable when b2i-cc or b2i-sim cannot be imported
     else:
         raise ValueError(f"unknown device {name!r} (choose one of {', '.join(DEVICES)})")
     _backends[name] = backend
