@@ -1,7 +1,8 @@
 """`b2i-run`: run a RISC-V program, as a Linux process (default) or on the whole b2i machine (`--machine`).
 
 Exit status: the guest's own, or 124 (instruction limit), 125 (cannot load the program), 126 (guest fault),
-2 (bad command line). Messages are one line on stderr, never a traceback.
+2 (bad command line), 123 (--lockstep: the RTL and the reference simulator differ). Messages are one line on
+stderr, never a traceback.
 """
 
 import argparse
@@ -23,9 +24,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--machine", action="store_true",
                         help="system mode: boot a bare-metal ELF on the b2i machine (UART on the terminal)")
-    parser.add_argument("--engine", choices=["ref", "fast"], default="ref",
+    parser.add_argument("--engine", choices=["ref", "fast", "rtl"], default="ref",
                         help="ref: this interpreter (default); fast: hot blocks compiled to native code (user mode, "
-                             "needs the [fast] extra)")
+                             "needs the [fast] extra); rtl: b2i's Verilog core through b2i.hdl (with --machine)")
+    parser.add_argument("--lockstep", action="store_true",
+                        help="with --engine rtl: also run the reference and stop at the first differing commit")
     parser.add_argument("--root", default=".", help="folder the guest's files are confined to (default: .)")
     parser.add_argument("--max-insns", type=int, metavar="N", help="stop after N instructions (exit 124)")
     parser.add_argument("--trace", action="store_true", help="print the commit log (one line per instruction)")
@@ -94,11 +97,23 @@ def run_main(argv: list[str] | None = None) -> int:
         usage_error(f"--root {options.root}: not a folder")
     if options.engine == "fast" and options.machine:
         usage_error("--engine fast runs user-mode programs; use --engine ref with --machine")
+    if options.engine == "rtl" and not options.machine:
+        usage_error("--engine rtl runs bare-metal programs on the b2i machine: add --machine")
+    if options.lockstep and options.engine != "rtl":
+        usage_error("--lockstep compares the RTL with the reference: add --machine --engine rtl")
     try:
         trace_file = open(options.trace_file, "w") if options.trace_file else None  # noqa: SIM115
     except OSError as error:
         usage_error(f"--trace-file {options.trace_file}: {error.strerror}")
     trace = trace_file or (sys.stderr if options.trace else None)
+    if options.engine == "rtl":
+        from b2i.sim.machine.rtl import rtl_main  # noqa: PLC0415 - needs the HDL toolchain
+
+        try:
+            return rtl_main(options, trace)
+        finally:
+            if trace_file:
+                trace_file.close()
     if options.machine:
         output = host_stream_out(sys.stdout.buffer)
         board = Board(ram_size=options.ram << 20 if options.ram else None, uart_input=_stdin_poll,
