@@ -150,3 +150,20 @@ def test_the_program_runs_the_kernel_exactly_as_rendered():
     result = backend.run_program(elf, ["kernel"], stdin=encode_input([bytes(16), data], [*item.params, *numbers]))
     assert result.exit_code == 0
     np.testing.assert_array_equal(np.frombuffer(result.stdout, np.int32), np.arange(4) + 1)
+
+
+def test_both_simulator_engines_give_the_same_answer():
+    """The reference interpreter (b2i-sim's oracle) runs the same program the fast engine runs."""
+    from b2i.sim import run_program as reference
+
+    x = np.linspace(-2, 2, 10, dtype=np.float32)
+    backend = get_backend("b2i")
+    engine = backend.run_program
+    try:
+        backend.run_program = reference
+        on_reference = (Tensor(x, device="b2i").tanh() * 3).numpy()
+    finally:
+        backend.run_program = engine
+    on_default = (Tensor(x, device="b2i").tanh() * 3).numpy()
+    np.testing.assert_array_equal(on_reference, on_default)
+    check(Tensor(on_default), np.tanh(x) * 3)
