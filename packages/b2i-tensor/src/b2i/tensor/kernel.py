@@ -109,3 +109,50 @@ def walk(expr: Expr) -> list[Expr]:
             if id(k) not in seen:
                 stack.append((k, False))
     return order
+
+
+def structure(kernel: Kernel) -> tuple:
+    """A hashable value equal for two kernels exactly when a renderer sees the same kernel: every field,
+    every expression node and View in a fixed order, with shared nodes and shared View objects written as
+    back-references (a renderer computes a shared node once and indexes a shared View once). A training loop
+    builds the same kernels every step; keyed by this, their rendering is done once."""
+    exprs: dict[int, int] = {}
+    views: dict[int, int] = {}
+    out: list = []
+
+    def view(v: View | None) -> object:
+        if v is None:
+            return None
+        n = views.get(id(v))
+        if n is not None:
+            return n
+        views[id(v)] = len(views)
+        return v
+
+    def visit(e: Expr | None) -> None:
+        if e is None:
+            out.append(None)
+            return
+        for node in walk(e):
+            if id(node) in exprs:
+                continue
+            exprs[id(node)] = len(exprs)
+            if isinstance(node, Load):
+                dyn = None if node.dyn is None else (node.dyn[0], exprs[id(node.dyn[1])])
+                out.append(("L", node.buf, view(node.view), node.dtype, dyn))
+            elif isinstance(node, Alu):
+                out.append(("A", node.op, node.dtype, *(exprs[id(s)] for s in node.srcs)))
+            elif isinstance(node, Const):
+                v = node.value  # 1 == 1.0 == True and 0.0 == -0.0 in Python, but they render differently
+                out.append(("C", node.dtype, type(v), v.hex() if type(v) is float else v))
+            elif isinstance(node, Rand):
+                out.append(("R", node.param, node.kind, node.dtype, view(node.view)))
+            else:
+                out.append(("Acc", node.dtype))
+        out.append(exprs[id(e)])  # which node is the root
+
+    out += [kernel.kind, kernel.shape, view(kernel.out), kernel.dtypes, kernel.reduce_op, kernel.axes,
+            view(kernel.a), view(kernel.b), kernel.nparams]
+    visit(kernel.expr)
+    visit(kernel.epilogue)
+    return tuple(out)

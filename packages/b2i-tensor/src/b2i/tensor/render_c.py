@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 
 from b2i.tensor.dtype import DType, bool_, float32, float64, int32, int64, uint8
-from b2i.tensor.kernel import Acc, Alu, Const, Expr, Kernel, Load, Rand, walk
+from b2i.tensor.kernel import Acc, Alu, Const, Expr, Kernel, Load, Rand, structure, walk
 from b2i.tensor.view import View
 
 PRELUDE = r"""#include <math.h>
@@ -278,9 +278,25 @@ def _views(expr: Expr) -> list[View]:
     return [e.view for e in walk(expr) if isinstance(e, Load | Rand)]
 
 
+RENDERED_LIMIT = 4096  # remembered renderings; past this the memo starts over (shapes that keep changing)
+_rendered: dict[tuple, tuple[str, list[int]]] = {}
+
+
 def render(kernel: Kernel, name: str = "kernel") -> tuple[str, list[int]]:
     """The C source of one kernel (with the prelude), ready for `cc -shared`, and the numbers it takes after
-    the kernel's own params (sizes, strides and offsets, as two's-complement 64-bit values)."""
+    the kernel's own params (sizes, strides and offsets, as two's-complement 64-bit values).
+    Remembered by the kernel's structure: a repeated training step renders nothing. Returns the same str
+    object each time, so callers keying on it hash it only once."""
+    key = (name, structure(kernel))
+    hit = _rendered.get(key)
+    if hit is None:
+        if len(_rendered) >= RENDERED_LIMIT:
+            _rendered.clear()
+        hit = _rendered[key] = _render(kernel, name)
+    return hit[0], list(hit[1])
+
+
+def _render(kernel: Kernel, name: str) -> tuple[str, list[int]]:
     nums = _Numbers()
     if kernel.kind == "matmul":
         body = _render_matmul(kernel, nums)

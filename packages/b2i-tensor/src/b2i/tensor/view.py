@@ -8,6 +8,7 @@ slicing, flip, squeeze and unsqueeze only compute a new View: no data moves.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 def prod(xs) -> int:
@@ -17,6 +18,7 @@ def prod(xs) -> int:
     return out
 
 
+@lru_cache(maxsize=4096)  # asked for the same few shapes many times per training step
 def contiguous_strides(shape: tuple[int, ...]) -> tuple[int, ...]:
     """Row-major (C order) strides: the last axis moves by one element."""
     strides, step = [], 1
@@ -46,10 +48,13 @@ class View:
 
     def is_contiguous(self) -> bool:
         """True when the view reads a buffer front to back (strides of size-1 axes do not matter)."""
-        if self.size == 0:
-            return True
-        want = contiguous_strides(self.shape)
-        return all(n == 1 or s == w for n, s, w in zip(self.shape, self.strides, want, strict=True))
+        known = self.__dict__.get("_contiguous")  # a View never changes: remembered (not a field, so eq/hash skip it)
+        if known is None:
+            want = contiguous_strides(self.shape)
+            known = self.size == 0 or all(
+                n == 1 or s == w for n, s, w in zip(self.shape, self.strides, want, strict=True))
+            self.__dict__["_contiguous"] = known
+        return known
 
     def index(self, idx: tuple[int, ...]) -> int:
         return self.offset + sum(i * s for i, s in zip(idx, self.strides, strict=True))
