@@ -23,7 +23,10 @@ def main(argv: list[str]) -> int:
             if error.name != f"b2i.{layer}.demo":
                 raise
             continue
-        print(f"\nThe whole-tower demo does not exist yet; running the highest layer that has one: b2i-{layer}\n")
+        print(
+            "\nThe whole-tower demo (b2i-os and b2i-py on the b2i machine) does not exist yet;"
+            f" running the highest layer that has a demo: b2i-{layer}\n"
+        )
         return demo.main(argv)
     print("\nNo layer has a demo yet: the packages install and import, and that is all so far.")
     return 0
