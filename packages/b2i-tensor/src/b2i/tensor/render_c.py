@@ -11,6 +11,7 @@ structure, and each distinct structure is its own small C file, cached by its ha
 from __future__ import annotations
 
 import math
+import weakref
 
 from b2i.tensor.dtype import DType, bool_, float32, float64, int32, int64, uint8
 from b2i.tensor.kernel import Acc, Alu, Const, Expr, Kernel, Load, Rand, structure, walk
@@ -280,6 +281,7 @@ def _views(expr: Expr) -> list[View]:
 
 RENDERED_LIMIT = 4096  # remembered renderings; past this the memo starts over (shapes that keep changing)
 _rendered: dict[tuple, tuple[str, list[int]]] = {}
+_by_kernel: weakref.WeakKeyDictionary[Kernel, tuple[str, list[int]]] = weakref.WeakKeyDictionary()
 
 
 def render(kernel: Kernel, name: str = "kernel") -> tuple[str, list[int]]:
@@ -287,12 +289,16 @@ def render(kernel: Kernel, name: str = "kernel") -> tuple[str, list[int]]:
     the kernel's own params (sizes, strides and offsets, as two's-complement 64-bit values).
     Remembered by the kernel's structure: a repeated training step renders nothing. Returns the same str
     object each time, so callers keying on it hash it only once."""
-    key = (name, structure(kernel))
-    hit = _rendered.get(key)
+    hit = _by_kernel.get(kernel) if name == "kernel" else None  # a replayed schedule reuses its Kernel objects
     if hit is None:
-        if len(_rendered) >= RENDERED_LIMIT:
-            _rendered.clear()
-        hit = _rendered[key] = _render(kernel, name)
+        key = (name, structure(kernel))
+        hit = _rendered.get(key)
+        if hit is None:
+            if len(_rendered) >= RENDERED_LIMIT:
+                _rendered.clear()
+            hit = _rendered[key] = _render(kernel, name)
+        if name == "kernel":
+            _by_kernel[kernel] = hit
     return hit[0], list(hit[1])
 
 

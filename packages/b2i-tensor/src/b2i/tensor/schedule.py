@@ -236,18 +236,100 @@ def realize(nodes: list[Node]) -> None:
         return
     if debug.settings.debug >= 4:
         debug.log(4, dump(todo))
-    scheduler = Scheduler()
-    limit = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(limit, 50000))  # the walk recurses once per graph level
-    try:
-        for n in todo:
-            scheduler.schedule(n)
-    finally:
-        sys.setrecursionlimit(limit)
+    graph = _shape_of(todo)
+    plan = _plans.get(graph[0]) if graph is not None else None
+    if plan is not None:
+        nodes = graph[1]
+        items = [ScheduleItem(kernel, nodes[out], [nodes[i] for i in ins], [], allocates)
+                 for kernel, out, ins, allocates in plan]
+    else:
+        scheduler = Scheduler()
+        limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(limit, 50000))  # the walk recurses once per graph level
+        try:
+            for n in todo:
+                scheduler.schedule(n)
+        finally:
+            sys.setrecursionlimit(limit)
+        items = scheduler.items
+        if graph is not None:
+            _remember(graph, items)
     debug.stats.realizes += 1
-    for number, item in enumerate(scheduler.items):
-        debug.log(2, describe(item, number))
-    run_schedule(scheduler.items)
+    if debug.settings.debug >= 2:
+        for number, item in enumerate(items):
+            debug.log(2, describe(item, number))
+    run_schedule(items)
+
+
+# ---- the plan memo: a training loop builds the same graph every step --------------------------------------
+# The scheduler's decisions depend only on the graph's structure: each node's op, arg, dtype, shape and
+# device, which nodes are already buffers, the views on the edges, which nodes are shared, and the creation
+# order of reductions (the newest fitting one takes an epilogue). Keyed by exactly that, a schedule is
+# computed once and replayed with the new step's nodes in place of the old. Graphs with random numbers are
+# always scheduled afresh (their keys are params taken from the nodes).
+
+PLAN_LIMIT = 512  # remembered schedules; past this the memo starts over
+_plans: dict[tuple, list[tuple[Kernel, int, tuple[int, ...], bool]]] = {}
+
+
+def _exact(value: object) -> object:
+    """A scalar as a key that tells 1, 1.0 and True apart, and 0.0 from -0.0 (they render differently)."""
+    return (type(value), value.hex() if type(value) is float else value)
+
+
+def _shape_of(roots: list[Node]) -> tuple[tuple, list[Node]] | None:
+    """The structural key of the graph under `roots` and its nodes in key order; None when not memoizable."""
+    index: dict[Node, int] = {}
+    nodes: list[Node] = []
+
+    def number(n: Node) -> int:
+        i = index.get(n)
+        if i is None:
+            i = index[n] = len(nodes)
+            nodes.append(n)
+        return i
+
+    key: list = [tuple(number(n) for n in roots)]
+    reduces: list[int] = []
+    i = 0
+    while i < len(nodes):
+        n = nodes[i]
+        if n.buffer is not None:
+            key.append((n.dtype, n.shape, n.device))
+        else:
+            op, arg = n.op, n.arg
+            if op == "RAND":
+                return None
+            if op == "CONST":
+                arg = _exact(arg)
+            elif op == "PAD":
+                arg = (arg[0], _exact(arg[1]))
+            elif op == "REDUCE":
+                reduces.append(i)
+            key.append((op, arg, n.dtype, n.shape, n.device, tuple((number(s), v) for s, v in n.srcs)))
+        i += 1
+    key.append(tuple(sorted(reduces, key=lambda k: nodes[k].id)))
+    out = tuple(key)
+    try:
+        hash(out)
+    except TypeError:  # an arg that is not hashable: schedule afresh
+        return None
+    return out, nodes
+
+
+def _remember(graph: tuple[tuple, list[Node]], items: list[ScheduleItem]) -> None:
+    key, nodes = graph
+    where = {n: i for i, n in enumerate(nodes)}
+    try:
+        plan = [(item.kernel, where[item.out], tuple(where[n] for n in item.inputs), item.allocates)
+                for item in items if not item.params]
+    except KeyError:  # a node outside the walked graph (not expected): do not remember
+        return
+    if len(plan) != len(items):
+        return
+    if len(_plans) >= PLAN_LIMIT:
+        _plans.clear()
+    _plans[key] = plan
 
 
 def run_schedule(items: list[ScheduleItem]) -> None:

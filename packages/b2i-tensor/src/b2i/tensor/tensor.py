@@ -731,7 +731,28 @@ def _pad_widths(pad_width, ndim: int) -> tuple[tuple[int, int], ...]:
     return pads
 
 
+_COMPARISONS = ("lt", "le", "gt", "ge", "eq", "ne")
+
+
+def _binary_float(op: str, a: Tensor, b) -> Tensor | None:
+    """The common case, decided quickly: a float tensor with a tensor of its dtype or a Python float (training
+    steps are made of these). None for anything else, which takes the general path."""
+    dtype = a.node.dtype
+    if not dtype.is_float or op in ("and", "or", "xor"):
+        return None
+    if type(b) is float:
+        b = _const(b, dtype, a.node.device)  # a weak Python float takes the tensor's float dtype
+    elif type(b) is not Tensor or b.node.dtype is not dtype:
+        return None
+    sa, sb = a.layout.shape, b.layout.shape
+    shape = sa if sa == sb else broadcast_shapes(sa, sb)
+    return Tensor._new(op, [a.broadcast_to(shape), b.broadcast_to(shape)], bool_ if op in _COMPARISONS else dtype,
+                       shape)
+
+
 def _binary(op: str, a, b) -> Tensor:
+    if type(a) is Tensor and (out := _binary_float(op, a, b)) is not None:
+        return out
     if not isinstance(a, Tensor) and not isinstance(b, Tensor):
         raise TypeError("one operand must be a Tensor")
     for x in (a, b):
