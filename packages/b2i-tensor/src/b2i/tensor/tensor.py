@@ -66,10 +66,11 @@ class Tensor:
 
     @staticmethod
     def _new(op: str, srcs: Sequence[Tensor], dtype: DType, shape: tuple[int, ...], arg: object = None) -> Tensor:
-        devices = {s.device for s in srcs}
-        if len(devices) > 1:
+        device = srcs[0].node.device
+        if any(s.node.device != device for s in srcs):
+            devices = {s.device for s in srcs}
             raise ValueError(f"tensors are on different devices: {', '.join(sorted(devices))}")
-        node = Node(op, tuple((s.node, s.layout) for s in srcs), arg, dtype, shape, devices.pop())
+        node = Node(op, tuple((s.node, s.layout) for s in srcs), arg, dtype, shape, device)
         return Tensor._make(node, View.contiguous(shape))
 
     # ---- properties -------------------------------------------------------------------------------------
@@ -746,8 +747,9 @@ def _binary_float(op: str, a: Tensor, b) -> Tensor | None:
         return None
     sa, sb = a.layout.shape, b.layout.shape
     shape = sa if sa == sb else broadcast_shapes(sa, sb)
-    return Tensor._new(op, [a.broadcast_to(shape), b.broadcast_to(shape)], bool_ if op in _COMPARISONS else dtype,
-                       shape)
+    a = a if sa == shape else a.broadcast_to(shape)
+    b = b if sb == shape else b.broadcast_to(shape)
+    return Tensor._new(op, [a, b], bool_ if op in _COMPARISONS else dtype, shape)
 
 
 def _binary(op: str, a, b) -> Tensor:
