@@ -21,21 +21,25 @@ BENCHES = {
     "b2i_plic": "tb_plic",
 }
 EXTRA_SOURCES = {"b2i_ptw": ["b2i_pte_check.v"]}
+# modules whose benches also run with other parameters: the CLINT's real-time base as well as the retired one
+VARIANTS = [(top, {}) for top in sorted(BENCHES)] + [("b2i_clint", {"RETIRED_TIME": 0})]
 NEEDS_SIM = {"b2i_decoder": "b2i.sim.isa", "b2i_ptw": "b2i.sim.machine.mmu"}
 BENCH_DIR = __import__("pathlib").Path(__file__).parent / "cocotb"
 
 
-@pytest.mark.parametrize("top", sorted(BENCHES))
-def test_module_bench(top, oracle, tmp_path):
+@pytest.mark.parametrize("top, parameters", VARIANTS,
+                         ids=[top + "".join(f"-{k}={v}" for k, v in p.items()) for top, p in VARIANTS])
+def test_module_bench(top, parameters, oracle, tmp_path):
     oracle("iverilog")
     if top in NEEDS_SIM and importlib.util.find_spec(NEEDS_SIM[top]) is None:
         pytest.skip(f"the {top} bench checks against {NEEDS_SIM[top]}, which is not installed")
     runner = get_runner("icarus")
     sources = [RTL_DIR / name for name in [f"{top}.v", *EXTRA_SOURCES.get(top, [])]]
     runner.build(sources=sources, includes=[RTL_DIR], hdl_toplevel=top, build_dir=tmp_path,
-                 timescale=("1ns", "1ps"))
+                 parameters=parameters, timescale=("1ns", "1ps"))
     # under pytest, the runner fails the test itself when a cocotb test fails
-    results = runner.test(hdl_toplevel=top, test_module=BENCHES[top], test_dir=BENCH_DIR, build_dir=tmp_path)
+    results = runner.test(hdl_toplevel=top, test_module=BENCHES[top], test_dir=BENCH_DIR, build_dir=tmp_path,
+                           results_xml=str(tmp_path / "results.xml"))
     assert results.exists()
 
 
@@ -92,5 +96,6 @@ def test_soc_takes_the_external_interrupt(build_program, oracle, tmp_path):
     runner = get_runner("icarus")
     runner.build(sources=rtl_files("b2i_soc"), includes=[RTL_DIR], hdl_toplevel="b2i_soc", build_dir=tmp_path,
                  parameters={"RAM_INIT": f'"{hex_path}"', "RAM_BYTES": 65536}, timescale=("1ns", "1ps"))
-    results = runner.test(hdl_toplevel="b2i_soc", test_module="tb_soc", test_dir=BENCH_DIR, build_dir=tmp_path)
+    results = runner.test(hdl_toplevel="b2i_soc", test_module="tb_soc", test_dir=BENCH_DIR, build_dir=tmp_path,
+                           results_xml=str(tmp_path / "results.xml"))
     assert results.exists()

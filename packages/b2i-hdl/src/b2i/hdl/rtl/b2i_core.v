@@ -42,6 +42,9 @@ module b2i_core #(
     input  wire        meip,
     input  wire        seip,
     input  wire [63:0] mtime,
+    // to the CLINT's deterministic time base: an instruction commits (in MEM) now; it is a wfi that sleeps
+    output wire        commit_out,
+    output wire        sleep_out,
     // one retired instruction per cycle at most (for commit logs and counting)
     output reg         retire_valid,
     output reg  [63:0] retire_pc,
@@ -244,7 +247,7 @@ module b2i_core #(
         end else if (mem_is_ecall) begin
             sys_code = 4'd8 + {2'b0, priv}; sys_tval = 64'b0;
         end else if (mem_is_ebreak) begin
-            sys_code = 4'd3; sys_tval = mem_pc;
+            sys_code = 4'd3; sys_tval = 64'b0;   // mtval 0, as on QEMU
         end else if (mem_is_csr && csr_illegal) begin
         end else if (mem_is_mret && priv != 2'd3) begin
         end else if (mem_is_sret && (priv == 2'd0 || (priv == 2'd1 && csr_tsr))) begin
@@ -335,6 +338,9 @@ module b2i_core #(
 
     // ------------------------------------------------------------------ CSR file
     wire csr_commit = mem_valid && mem_is_csr && !trap;
+    wire wfi_waits_timer;
+    assign commit_out = mem_valid && !trap && !stall_mem;
+    assign sleep_out = commit_out && mem_is_wfi && wfi_waits_timer;
     wire mret_take = mem_valid && mem_is_mret && !trap;
     wire sret_take = mem_valid && mem_is_sret && !trap;
 
@@ -346,6 +352,7 @@ module b2i_core #(
         .trap_take(trap), .trap_is_irq(take_irq), .trap_code(trap_code), .trap_tval(trap_tval),
         .trap_pc(mem_pc), .trap_target(trap_target), .mret_take(mret_take), .sret_take(sret_take),
         .mepc_out(mepc), .sepc_out(sepc), .priv(priv), .irq_pending(irq_pending), .irq_code(irq_code),
+        .wfi_waits_timer(wfi_waits_timer),
         .tsr(csr_tsr), .tw(csr_tw), .tvm(csr_tvm), .mprv(csr_mprv), .mpp(csr_mpp), .sum(csr_sum), .mxr(csr_mxr),
         .satp(csr_satp)
     );

@@ -46,6 +46,7 @@ module b2i_csr #(
     output reg  [1:0]  priv,
     output wire        irq_pending,
     output wire [3:0]  irq_code,
+    output wire        wfi_waits_timer,   // a wfi now would sleep until the timer: nothing pending, MTIE set
     output wire        tsr,
     output wire        tw,
     output wire        tvm,
@@ -152,6 +153,7 @@ module b2i_csr #(
     wire [11:0] takeable = (m_enabled ? m_ints : 12'b0) | (s_enabled ? s_ints : 12'b0);
     // priority: MEI, MSI, MTI, SEI, SSI, STI
     assign irq_pending = |takeable;
+    assign wfi_waits_timer = pending == 12'b0 && mie_reg[7];
     assign irq_code = takeable[11] ? 4'd11 : takeable[3] ? 4'd3 : takeable[7] ? 4'd7 :
                       takeable[9] ? 4'd9 : takeable[1] ? 4'd1 : 4'd5;
 

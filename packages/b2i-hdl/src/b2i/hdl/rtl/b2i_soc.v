@@ -11,6 +11,7 @@
 module b2i_soc #(
     parameter [63:0] RAM_BYTES = 64'd1 << 20,
     parameter RAM_INIT = "",
+    parameter RETIRED_TIME = 1,      // mtime: one tick per retired instruction (1) or per TICK_CYCLES cycles (0)
     parameter TICK_CYCLES = 1
 ) (
     input  wire        clk,
@@ -43,6 +44,7 @@ module b2i_soc #(
     reg  [63:0] dbus_rdata;
     wire        mtip, msip, meip, seip, uart_irq;
     wire [63:0] mtime;
+    wire        commit, sleep;
 
     b2i_core core (
         .clk(clk), .rst(rst),
@@ -51,6 +53,7 @@ module b2i_soc #(
         .dbus_valid(dbus_valid), .dbus_addr(dbus_addr), .dbus_we(dbus_we), .dbus_wstrb(dbus_wstrb),
         .dbus_wdata(dbus_wdata), .dbus_ready(1'b1), .dbus_rdata(dbus_rdata), .dbus_err(dbus_err),
         .mtip(mtip), .msip(msip), .meip(meip), .seip(seip), .mtime(mtime),
+        .commit_out(commit), .sleep_out(sleep),
         .retire_valid(retire_valid), .retire_pc(retire_pc), .retire_instr(retire_instr),
         .retire_priv(retire_priv), .retire_rd(retire_rd), .retire_rd_value(retire_rd_value),
         .trap_out_valid(trap_valid), .trap_out_cause(trap_cause), .trap_out_epc(trap_epc), .trap_out_tval(trap_tval)
@@ -86,8 +89,8 @@ module b2i_soc #(
         .meip(meip), .seip(seip)
     );
 
-    b2i_clint #(.TICK_CYCLES(TICK_CYCLES)) clint (
-        .clk(clk), .rst(rst), .valid(dbus_valid && sel_clint), .offset(dbus_addr[15:0]), .we(dbus_we),
+    b2i_clint #(.RETIRED_TIME(RETIRED_TIME), .TICK_CYCLES(TICK_CYCLES)) clint (
+        .clk(clk), .rst(rst), .retire(commit), .sleep(sleep), .valid(dbus_valid && sel_clint), .offset(dbus_addr[15:0]), .we(dbus_we),
         .wstrb(dbus_wstrb), .wdata(dbus_wdata), .rdata(clint_rdata), .mtip(mtip), .msip(msip), .mtime(mtime)
     );
 
