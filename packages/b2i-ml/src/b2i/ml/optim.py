@@ -1,7 +1,11 @@
 """Optimizers (SGD with momentum, Adam, AdamW), learning-rate schedules and gradient clipping.
 
 Updates run outside the autograd graph, and step() realizes every new parameter and state array together in
-one schedule, so lazy graphs do not grow from one step to the next.
+one schedule, so lazy graphs do not grow from one step to the next. Building that graph is Python work paid on
+every step, so each update is written as the shortest elementwise expression (it fuses into one kernel per
+parameter either way), fixed numbers are arrays made once and reused by every step, and the numbers that change
+with the step (learning rate, bias corrections) are folded into as few 0-d arrays as possible, shared by all
+parameters.
 """
 
 from __future__ import annotations
@@ -22,6 +26,9 @@ class Optimizer:
             raise ValueError("optimizer got no parameters")
         self.lr = lr
         self.steps = 0
+        self._constants: dict[tuple, B.Array] = {}  # (value, shape, dtype, device) -> a broadcast 0-d constant
+        self._numbers: dict[tuple, B.Array] = {}  # (value, dtype, device) -> a 0-d data array, this step's
+        self._last_numbers: dict[tuple, B.Array] = {}  # the previous step's, reused when a value is unchanged
 
     def zero_grad(self) -> None:
         for p in self.params:
@@ -30,6 +37,7 @@ class Optimizer:
     def step(self) -> None:
         """Updates every parameter; all the new values and optimizer state are computed in one schedule."""
         self.steps += 1
+        self._last_numbers, self._numbers = self._numbers, {}
         for i, p in enumerate(self.params):
             if p.grad is not None:
                 self.update(i, p, p.grad.data)
@@ -38,9 +46,26 @@ class Optimizer:
     def state_arrays(self) -> list[B.Array]:
         return []
 
-    def _scalar(self, value: float, p: Tensor) -> B.Array:
-        """Step-dependent numbers enter kernels as data, so changing them does not compile new kernels."""
-        return B.scalar(value, p.dtype, p.device)
+    def _constant(self, value: float, x: B.Array) -> B.Array:
+        """A fixed number (a beta, a momentum) as a constant already broadcast to x's shape, made once: it is
+        code in the kernel, exactly like a Python number, without a new graph node on every step."""
+        key = (value, x.shape, x.dtype, x.device)
+        c = self._constants.get(key)
+        if c is None:
+            c = self._constants[key] = B.broadcast_to(B.full((), value, B.dtype_name(x), x.device), x.shape)
+        return c
+
+    def _number(self, value: float, x: B.Array) -> B.Array:
+        """A number that changes with the step as a 0-d array of data, so a new value does not compile a new
+        kernel; made once per step and value, and shared by every parameter of x's dtype and device."""
+        key = (value, x.dtype, x.device)
+        a = self._numbers.get(key)
+        if a is None:
+            a = self._last_numbers.get(key)
+            if a is None:
+                a = B.scalar(value, B.dtype_name(x), x.device)
+            self._numbers[key] = a
+        return a
 
     def update(self, i: int, p: Tensor, g: B.Array) -> None:
         raise NotImplementedError
@@ -55,13 +80,14 @@ class SGD(Optimizer):
         self.velocity: dict[int, B.Array] = {}
 
     def update(self, i, p, g):
+        data = p.data
         if self.weight_decay:
-            g = g + p.data * self.weight_decay
+            g = g + data * self._constant(self.weight_decay, data)
         if self.momentum:
             v = self.velocity.get(i)
-            g = g if v is None else v * self.momentum + g
+            g = g if v is None else v * self._constant(self.momentum, data) + g
             self.velocity[i] = g
-        p.data = p.data - g * self._scalar(self.lr, p)
+        p.data = data - g * self._number(self.lr, data)
 
     def state_arrays(self) -> list[B.Array]:
         return list(self.velocity.values())
@@ -71,6 +97,8 @@ class Adam(Optimizer):
     """Adam (Kingma & Ba): steps scaled by running estimates of the gradient's mean and square, bias-corrected.
 
     weight_decay adds decay * p to the gradient (L2, as in Adam); AdamW applies it to the weights directly.
+    Per parameter: m = b1 m + (1 - b1) g, v = b2 v + (1 - b2) g^2, p -= lr/c1 * m / (sqrt(v / c2) + eps),
+    with c = 1 - b^t; lr/c1 and 1/c2 are the step's two numbers.
     """
 
     decoupled = False
@@ -83,19 +111,20 @@ class Adam(Optimizer):
         self.v: dict[int, B.Array] = {}
 
     def update(self, i, p, g):
-        if self.weight_decay and not self.decoupled:
-            g = g + p.data * self.weight_decay
-        m = self.m.get(i)
-        v = self.v.get(i)
-        m = g * (1 - self.beta1) if m is None else m * self.beta1 + g * (1 - self.beta1)
-        v = g * g * (1 - self.beta2) if v is None else v * self.beta2 + g * g * (1 - self.beta2)
-        self.m[i], self.v[i] = m, v
-        correction1 = 1 - self.beta1**self.steps
-        correction2 = 1 - self.beta2**self.steps
-        step = m * self._scalar(self.lr / correction1, p) / (B.sqrt(v * self._scalar(1 / correction2, p)) + self.eps)
         data = p.data
+        if self.weight_decay and not self.decoupled:
+            g = g + data * self._constant(self.weight_decay, data)
+        m, v = self.m.get(i), self.v.get(i)
+        g_part = g * self._constant(1 - self.beta1, data)
+        m = g_part if m is None else m * self._constant(self.beta1, data) + g_part
+        g2_part = g * g * self._constant(1 - self.beta2, data)
+        v = g2_part if v is None else v * self._constant(self.beta2, data) + g2_part
+        self.m[i], self.v[i] = m, v
+        step_size = self._number(self.lr / (1 - self.beta1**self.steps), data)
+        inverse_c2 = self._number(1 / (1 - self.beta2**self.steps), data)
+        step = m * step_size / (B.sqrt(v * inverse_c2) + self._constant(self.eps, data))
         if self.decoupled and self.weight_decay:
-            data = data * self._scalar(1 - self.lr * self.weight_decay, p)
+            data = data * self._number(1 - self.lr * self.weight_decay, data)
         p.data = data - step
 
     def state_arrays(self) -> list[B.Array]:
