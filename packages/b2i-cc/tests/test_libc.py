@@ -189,3 +189,63 @@ def test_math_within_stated_ulps_of_glibc(builder, data):
         got = struct.unpack("<d", struct.pack("<Q", int(a, 16)))[0]
         want = struct.unpack("<d", struct.pack("<Q", int(b, 16)))[0]
         assert ulps(int(a, 16), int(b, 16)) <= limit, f"{name}({x}) = {got!r}, glibc {want!r}"
+
+
+def bits64(x: float) -> int:
+    return struct.unpack("<Q", struct.pack("<d", x))[0]
+
+
+def bits32(x: float) -> int:
+    return struct.unpack("<I", struct.pack("<f", x))[0]
+
+
+def single(x: float) -> float:
+    return struct.unpack("<f", struct.pack("<f", x))[0]
+
+
+@st.composite
+def fma_operands(draw, width):
+    """x, y and a z that is either anything or close to -x*y, where the single rounding of fma shows. Magnitudes
+    stay below 2**(max exponent / 2) so nothing overflows (an overflow's NaN sign differs between hosts)."""
+    limit = 2.0**500 if width == 64 else 2.0**60
+    floats = st.floats(-limit, limit, width=width)
+    x, y = draw(floats), draw(floats)
+    near = st.integers(-4, 4).map(lambda k: -x * y * (1 + k * 2.0 ** -(width // 2)))
+    z = draw(st.one_of(floats, near))
+    return x, y, (z if width == 64 else single(z))
+
+
+any_single = st.floats(allow_nan=False, width=32)
+divisors = st.floats(2.0**-10, 2.0**13, width=32)
+
+
+@SETTINGS
+@given(
+    st.lists(fma_operands(64), min_size=12, max_size=12),
+    st.lists(fma_operands(32), min_size=12, max_size=12),
+    st.lists(st.tuples(any_single, any_single), min_size=6, max_size=6),
+    st.lists(st.tuples(st.floats(-(2.0**100), 2.0**100, width=32), divisors), min_size=6, max_size=6),
+)
+def test_fma_copysign_fmodf_equal_glibc(builder, doubles, singles, signs, remainders):
+    """fma/fmaf round once (bit-equal to glibc's); copysign/copysignf/fmodf are exact, so also bit-equal."""
+    d = lambda x: f"d64(0x{bits64(x):x}UL)"  # noqa: E731 - bits, so no literal is parsed or rounded
+    f = lambda x: f"f32(0x{bits32(x):x}U)"  # noqa: E731
+    lines = [f"    showd(fma({d(x)}, {d(y)}, {d(z)}));" for x, y, z in doubles]
+    lines += [f"    showf(fmaf({f(x)}, {f(y)}, {f(z)}));" for x, y, z in singles]
+    lines += [f"    showd(copysign({d(x)}, {d(y)}));" for x, y in signs]
+    lines += [f"    showf(copysignf({f(x)}, {f(y)}));" for x, y in signs]
+    lines += [f"    showf(fmodf({f(x)}, {f(y)}));" for x, y in remainders]
+    lines += [f"    showf(fmodf({f(-x)}, {f(y)}));" for x, y in remainders]
+    source = (
+        "#include <stdio.h>\n#include <math.h>\n#include <string.h>\n"
+        "static double d64(unsigned long u) { double d; memcpy(&d, &u, 8); return d; }\n"
+        "static float f32(unsigned u) { float f; memcpy(&f, &u, 4); return f; }\n"
+        'static void showd(double d) { unsigned long u; memcpy(&u, &d, 8); printf("%lx\\n", u); }\n'
+        'static void showf(float f) { unsigned u; memcpy(&u, &f, 4); printf("%x\\n", u); }\n'
+        "int main(void) {\n" + "\n".join(lines) + "\n}\n"
+    )
+    ours = builder.run_riscv(builder.ours_full(source, "fma.c")).stdout.decode().split()
+    ref = builder.run_host(builder.host(source)).stdout.decode().split()
+    assert len(ours) == len(ref) == len(lines)
+    for line, a, b in zip(lines, ours, ref, strict=True):
+        assert a == b, f"{line.strip()}: ours {a}, glibc {b}"

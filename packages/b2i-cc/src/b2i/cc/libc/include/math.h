@@ -38,6 +38,8 @@ double frexp(double x, int *e);
 double modf(double x, double *ip);
 double fmin(double a, double b);
 double fmax(double a, double b);
+double copysign(double x, double y);
+double fma(double x, double y, double z);
 float sqrtf(float x);
 float expf(float x);
 float logf(float x);
@@ -48,4 +50,7 @@ float sinf(float x);
 float cosf(float x);
 float floorf(float x);
 float ceilf(float x);
+float fmodf(float x, float y);
+float copysignf(float x, float y);
+float fmaf(float x, float y, float z);
 #endif

@@ -40,6 +40,17 @@ double round(double x) {
 double fmin(double a, double b) { return a != a ? b : b != b ? a : a < b ? a : b; }
 double fmax(double a, double b) { return a != a ? b : b != b ? a : a > b ? a : b; }
 
+/* copysign works on the bits, so it also moves the sign of zeros and NaNs. */
+double copysign(double x, double y) { return from_bits((to_bits(x) & ~(1UL << 63)) | (to_bits(y) & (1UL << 63))); }
+
+float copysignf(float x, float y) {
+    union { float f; unsigned int u; } a, b;
+    a.f = x;
+    b.f = y;
+    a.u = (a.u & 0x7fffffffU) | (b.u & 0x80000000U);
+    return a.f;
+}
+
 double ldexp(double x, int e) {
     if (x == 0 || x != x || x - x != 0) return x;
     while (e > 1000) { x *= 0x1p1000; e -= 1000; }
@@ -311,3 +322,5 @@ float sinf(float x) { return (float)sin(x); }
 float cosf(float x) { return (float)cos(x); }
 float floorf(float x) { return (float)floor(x); }
 float ceilf(float x) { return (float)ceil(x); }
+/* fmod's result is exact, and the remainder of two floats is a float, so the double one is fmodf. */
+float fmodf(float x, float y) { return (float)fmod(x, y); }
