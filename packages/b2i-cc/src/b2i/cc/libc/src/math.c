@@ -119,28 +119,61 @@ double exp(double x) {
     return ldexp(y, k);
 }
 
-double log(double x) {
-    if (x != x || x < 0) return (x - x) / 0.0 == 0 ? 0.0 / 0.0 : 0.0 / 0.0;
-    if (x == 0) return -1.0 / 0.0;
-    if (x - x != 0) return x;
-    int k;
-    double m = frexp(x, &k); /* x = m * 2^k, m in [0.5, 1) */
-    if (m < 0.70710678118654752440) {
-        m *= 2;
-        k--;
-    }
-    double f = m - 1.0;
+/* log(1 + f) for f = m - 1, m in [sqrt(2)/2, sqrt(2)), as hi + lo: f - f*f/2 is summed exactly (fma gives the
+ * rounding error of f*f), so only the small s*(hfsq + R) term is rounded. */
+static double log1p_kernel(double f, double *lo) {
     double s = f / (2.0 + f);
     double z = s * s, w = z * z;
     double t1 = w * (3.999999999940941908e-01 + w * (2.222219843214978396e-01 + w * 1.531383769920937332e-01));
     double t2 = z * (6.666666666666735130e-01 +
                      w * (2.857142874366239149e-01 + w * (1.818357216161805012e-01 + w * 1.479819860511658591e-01)));
-    double R = t2 + t1;
     double hfsq = 0.5 * f * f;
-    return k * ln2_hi - ((hfsq - (s * (hfsq + R) + k * ln2_lo)) - f);
+    double hfsq_err = fma(0.5 * f, f, -hfsq);
+    double c = s * (hfsq + t1 + t2);
+    double hi = f - hfsq;
+    double sum_err = (f - hi) - hfsq; /* exact: |f| >= |hfsq| */
+    double r = hi + (sum_err - hfsq_err + c);
+    *lo = (hi - r) + (sum_err - hfsq_err + c);
+    return r;
 }
 
-double log2(double x) { return log(x) * 1.44269504088896338700; }
+/* x = 2^k * m with m in [sqrt(2)/2, sqrt(2)); f = m - 1 is exact. */
+static double log_split(double x, int *k) {
+    double m = frexp(x, k);
+    if (m < 0.70710678118654752440) {
+        m *= 2;
+        (*k)--;
+    }
+    return m - 1.0;
+}
+
+double log(double x) {
+    if (x != x || x < 0) return (x - x) / 0.0 == 0 ? 0.0 / 0.0 : 0.0 / 0.0;
+    if (x == 0) return -1.0 / 0.0;
+    if (x - x != 0) return x;
+    int k;
+    double f = log_split(x, &k);
+    double lo, hi = log1p_kernel(f, &lo);
+    double khi = k * ln2_hi; /* exact: ln2_hi has 32 trailing zero bits */
+    double r = khi + hi;
+    return r + (((khi - r) + hi) + (lo + k * ln2_lo));
+}
+
+/* log2 = k + log(1 + f) / ln 2, the product taken in double-double so the only rounding that matters is the last. */
+double log2(double x) {
+    if (x != x || x < 0) return 0.0 / 0.0;
+    if (x == 0) return -1.0 / 0.0;
+    if (x - x != 0) return x;
+    const double inv_ln2_hi = 1.44269504088896338700e+00, inv_ln2_lo = 2.03552737409310207024e-17;
+    int k;
+    double f = log_split(x, &k);
+    double lo, hi = log1p_kernel(f, &lo);
+    double p = hi * inv_ln2_hi;
+    double p_lo = fma(hi, inv_ln2_hi, -p) + (hi * inv_ln2_lo + lo * inv_ln2_hi);
+    double r = k + p;
+    double r_lo = fabs((double)k) >= fabs(p) ? (k - r) + p : (p - r) + k;
+    return r + (r_lo + p_lo);
+}
 double log10(double x) { return log(x) * 0.43429448190325182765; }
 
 double pow(double x, double y) {
@@ -188,20 +221,19 @@ static double cos_kernel(double x, double y) {
     return w + (((1.0 - w) - hz) + (z * r - x * y));
 }
 
-/* x = n * pi/2 + (hi + lo), pi/2 split in three parts so each product n * part is exact (|x| < 2^20 * pi/2) */
+/* x = n * pi/2 + (hi + lo). pi/2 is split in 33-bit parts p1 + p2 + p3 (+ a tail), so n * p1, n * p2 and n * p3
+ * are exact for |x| < 2^20 pi/2; x - n * p1 is exact (the two are close), the next subtraction keeps its rounding
+ * error (two-sum) and the rest is folded into that error term. */
 static int reduce(double x, double *hi, double *lo) {
     double n = round(x * 6.36619772367581382433e-01);
     double r = x - n * 1.57079632673412561417e+00;
-    double t = r;
     double w = n * 6.07710050630396597660e-11;
-    r = t - w;
-    w = n * 2.02226624879595063154e-21 - ((t - r) - w);
-    t = r;
-    w = n * 2.02226624871116645580e-21;
-    r = t - w;
-    w = n * 8.47842766036889956997e-32 - ((t - r) - w);
-    *hi = r - w;
-    *lo = (r - *hi) - w;
+    double h = r - w;
+    double back = h - r;
+    double err = (r - (h - back)) - (w + back);
+    err = (err - n * 2.02226624871116645580e-21) - n * 8.47842766036889956997e-32;
+    *hi = h + err;
+    *lo = (h - *hi) + err;
     return (int)((long)n & 3);
 }
 
@@ -229,7 +261,51 @@ double cos(double x) {
     }
 }
 
-double tan(double x) { return sin(x) / cos(x); }
+/* sin and cos of hi + lo on [-pi/4, pi/4] as double-double values (value + *err), for tan's quotient. */
+static double sin_dd(double x, double y, double *err) {
+    double z = x * x, v = z * x;
+    double r = 8.33333333332248946124e-03 +
+               z * (-1.98412698298579493134e-04 +
+                    z * (2.75573137070700676789e-06 + z * (-2.50507602534068634195e-08 + z * 1.58969099521155010221e-10)));
+    double corr = (z * (0.5 * y - v * r) - y) - v * -1.66666666666666324348e-01;
+    double s = x - corr;
+    *err = (x - s) - corr;
+    return s;
+}
+
+static double cos_dd(double x, double y, double *err) {
+    double z = x * x, z_err = fma(x, x, -z);
+    double r = z * (4.16666666666666019037e-02 +
+                    z * (-1.38888888888741095749e-03 +
+                         z * (2.48015872894767294178e-05 +
+                              z * (-2.75573143513906633035e-07 +
+                                   z * (2.08757232129817482790e-09 + z * -1.13596475577881948265e-11)))));
+    double hz = 0.5 * z, w = 1.0 - hz;
+    double tail = (((1.0 - w) - hz) - 0.5 * z_err) + (z * r - x * y);
+    double c = w + tail;
+    *err = (w - c) + tail;
+    return c;
+}
+
+/* tan = sin / cos with both in double-double and the quotient corrected by its exact remainder (fma). */
+double tan(double x) {
+    if (fabs(x) < 0x1p-27) return x;
+    if (x != x || x - x != 0) return 0.0 / 0.0;
+    double hi = x, lo = 0;
+    int quadrant = fabs(x) < 0.785398163397448279 ? 0 : reduce(x, &hi, &lo);
+    double s_err, c_err;
+    double s = sin_dd(hi, lo, &s_err), c = cos_dd(hi, lo, &c_err);
+    if (quadrant & 1) { /* tan(x + pi/2) = -cos(x) / sin(x) */
+        double t = s, t_err = s_err;
+        s = -c;
+        s_err = -c_err;
+        c = t;
+        c_err = t_err;
+    }
+    double q = s / c;
+    double rem = fma(-q, c, s) + (s_err - q * c_err);
+    return q + rem / c;
+}
 
 /* atan: reduce to |x| <= 7/16 around the points 0.5, 1, 1.5, infinity, then an odd polynomial. */
 double atan(double x) {
