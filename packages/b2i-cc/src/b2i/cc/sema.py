@@ -15,25 +15,6 @@ from b2i.cc.literals import string_bytes
 from b2i.cc.nodes import Node, Obj
 from b2i.cc.sema_expr import Expressions
 
-BINOPS = {
-    "*": "mul",
-    "/": "div",
-    "%": "mod",
-    "+": "add",
-    "-": "sub",
-    "<<": "shl",
-    ">>": "shr",
-    "<": "lt",
-    ">": "gt",
-    "<=": "le",
-    ">=": "ge",
-    "==": "eq",
-    "!=": "ne",
-    "&": "and",
-    "^": "xor",
-    "|": "or",
-}
-
 
 class Scope:
     def __init__(self):

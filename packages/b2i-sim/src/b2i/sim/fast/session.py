@@ -4,32 +4,20 @@ Mirrors `b2i.sim.machine.run.run_program` (same streams, argv, environment, root
 engine that drives the hart chosen by the caller: the fast engine, or the lockstep pair.
 """
 
-import os
 from collections.abc import Callable
 from typing import Any, TextIO
 
-from b2i.sim.machine.linux import Process, Stream
+from b2i.sim.machine.linux import Process
 from b2i.sim.machine.loader import LoadError
-from b2i.sim.machine.run import EXIT_FAULT, EXIT_LIMIT, EXIT_LOAD_ERROR, RunResult, fault_message, read_program
+from b2i.sim.machine.run import (
+    EXIT_FAULT,
+    EXIT_LIMIT,
+    EXIT_LOAD_ERROR,
+    RunResult,
+    fault_message,
+    make_process,
+)
 from b2i.sim.machine.trap import GuestExit, GuestFault, Trap
-
-
-def make_process(elf: bytes | str, argv: list[str] | None, stdin: bytes, root: str, env: list[str] | None,
-                 strace: TextIO | None) -> tuple[Process, bytearray, bytearray]:
-    """A loaded process with captured stdout and stderr; LoadError if the program cannot be read."""
-    image, name = read_program(elf)
-    out, err = bytearray(), bytearray()
-    pending = bytearray(stdin)
-
-    def read(n: int) -> bytes:
-        data = bytes(pending[:n])
-        del pending[:n]
-        return data
-
-    argv = list(argv) if argv is not None else [os.path.basename(name)]
-    process = Process(image, argv, list(env or []), Stream(read=read), Stream(write=out.extend),
-                      Stream(write=err.extend), root, strace=strace, exe_name=name)
-    return process, out, err
 
 
 def drive(engine: Any, max_insns: int | None) -> tuple[int, str | None]:

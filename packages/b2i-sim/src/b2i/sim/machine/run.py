@@ -83,19 +83,13 @@ def drive(h: Hart, max_insns: int | None) -> tuple[int, str | None]:
     return EXIT_LIMIT, f"stopped after {h.instret} instructions (instruction limit)"
 
 
-def run_program(elf: bytes | str | os.PathLike, argv: list[str] | None = None, *, stdin: bytes = b"", root: str = ".",
-                max_insns: int | None = None, trace: TextIO | None = None, env: list[str] | None = None,
-                strace: TextIO | None = None) -> RunResult:
-    """Run a static Linux riscv64 executable in user mode and capture its output.
+def make_process(elf: bytes | str | os.PathLike, argv: list[str] | None, stdin: bytes, root: str,
+                 env: list[str] | None, strace: TextIO | None) -> tuple[Process, bytearray, bytearray]:
+    """A loaded process whose stdout and stderr are captured; LoadError if the program cannot be read.
 
-    `argv` is the whole argument vector, argv[0] included (default: the program's name); `env` the
-    environment as "NAME=value" strings (default: none); files are confined to `root`. `trace` receives the
-    commit log, `strace` one line per system call.
+    Shared by every engine (reference, fast, lockstep), so they all see the same argv, environment and streams.
     """
-    try:
-        image, name = read_program(elf)
-    except LoadError as error:
-        return RunResult(EXIT_LOAD_ERROR, b"", b"", 0, str(error))
+    image, name = read_program(elf)
     out, err = bytearray(), bytearray()
     pending = bytearray(stdin)
 
@@ -107,6 +101,22 @@ def run_program(elf: bytes | str | os.PathLike, argv: list[str] | None = None, *
     argv = list(argv) if argv is not None else [os.path.basename(name)]
     process = Process(image, argv, list(env or []), Stream(read=read), Stream(write=out.extend),
                       Stream(write=err.extend), root, strace=strace, exe_name=name)
+    return process, out, err
+
+
+def run_program(elf: bytes | str | os.PathLike, argv: list[str] | None = None, *, stdin: bytes = b"", root: str = ".",
+                max_insns: int | None = None, trace: TextIO | None = None, env: list[str] | None = None,
+                strace: TextIO | None = None) -> RunResult:
+    """Run a static Linux riscv64 executable in user mode and capture its output.
+
+    `argv` is the whole argument vector, argv[0] included (default: the program's name); `env` the
+    environment as "NAME=value" strings (default: none); files are confined to `root`. `trace` receives the
+    commit log, `strace` one line per system call.
+    """
+    try:
+        process, out, err = make_process(elf, argv, stdin, root, env, strace)
+    except LoadError as error:
+        return RunResult(EXIT_LOAD_ERROR, b"", b"", 0, str(error))
     process.hart.trace = trace
     code, message = drive(process.hart, max_insns)
     return RunResult(code, bytes(out), bytes(err), process.hart.instret, message)
