@@ -307,36 +307,52 @@ double tan(double x) {
     return q + rem / c;
 }
 
-/* atan: reduce to |x| <= 7/16 around the points 0.5, 1, 1.5, infinity, then an odd polynomial. */
-double atan(double x) {
+/* atan of ax >= 0 as hi + *lo: reduce to |t| <= 7/16 around the points 0.5, 1, 1.5, infinity, where t = num / den
+ * is corrected by its remainder (fma) and atan(t) = t - t^3 P(t^2) is an odd polynomial. The constant, t and the
+ * small rest are summed with one final rounding. */
+static double atan_dd(double ax, double *lo) {
     static const double hi[] = {4.63647609000806093515e-01, 7.85398163397448278999e-01,
                                 9.82793723247329054082e-01, 1.57079632679489655800e+00};
-    static const double lo[] = {2.26987774529616870924e-17, 3.06161699786838301793e-17,
-                                1.39033110312309984516e-17, 6.12323399573676603587e-17};
-    if (x != x) return x;
-    double ax = fabs(x);
+    static const double hi_lo[] = {2.26987774529616870924e-17, 3.06161699786838301793e-17,
+                                   1.39033110312309984516e-17, 6.12323399573676603587e-17};
     int id;
+    double num = ax, den = 1.0, den_lo = 0.0; /* num is exact in each case, den = den + den_lo exactly */
     if (ax < 0.4375) {
         id = -1;
+    } else if (ax < 0.6875) {
+        id = 0; num = 2.0 * ax - 1.0; den = 2.0 + ax; den_lo = (2.0 - den) + ax;
     } else if (ax < 1.1875) {
-        if (ax < 0.6875) { id = 0; ax = (2.0 * ax - 1.0) / (2.0 + ax); }
-        else { id = 1; ax = (ax - 1.0) / (ax + 1.0); }
+        id = 1; num = ax - 1.0; den = ax + 1.0; den_lo = ax >= 1.0 ? (ax - den) + 1.0 : (1.0 - den) + ax;
     } else if (ax < 2.4375) {
-        id = 2; ax = (ax - 1.5) / (1.0 + 1.5 * ax);
+        double p = 1.5 * ax, p_err = fma(1.5, ax, -p);
+        id = 2; num = ax - 1.5; den = 1.0 + p; den_lo = ((p - den) + 1.0) + p_err;
     } else {
-        id = 3; ax = -1.0 / ax;
+        id = 3; num = -1.0; den = ax;
     }
-    double z = ax * ax, w = z * z;
+    double t = num / den;
+    double t_lo = id < 0 || den - den != 0 ? 0.0 : (fma(-t, den, num) - t * den_lo) / den;
+    double z = t * t, w = z * z;
     double s1 = z * (3.33333333333329318027e-01 + w * (1.42857142725034663711e-01 + w * (9.09088713343650656196e-02 +
                w * (6.66107313738753120669e-02 + w * (4.97687799461593236017e-02 + w * 1.62858201153657823623e-02)))));
     double s2 = w * (-1.99999999998764832476e-01 + w * (-1.11111104054623557880e-01 +
                w * (-7.69187620504482999495e-02 + w * (-5.83357013379057348645e-02 + w * -3.65315727442169155270e-02))));
-    double r;
-    if (id < 0) r = ax - ax * (s1 + s2);
-    else r = hi[id] - ((ax * (s1 + s2) - lo[id]) - ax);
+    double rest = t_lo / (1.0 + z) - t * (s1 + s2);
+    double base = id < 0 ? 0.0 : hi[id];
+    double sum = base + t;
+    double back = sum - base;
+    double err = ((base - (sum - back)) + (t - back)) + (rest + (id < 0 ? 0.0 : hi_lo[id]));
+    double r = sum + err;
+    *lo = (sum - r) + err;
+    return r;
+}
+
+double atan(double x) {
+    if (x != x || fabs(x) < 0x1p-27) return x; /* atan x rounds to x there; keeps the sign of zero */
+    double lo, r = atan_dd(fabs(x), &lo);
     return x < 0 ? -r : r;
 }
 
+/* atan2 = atan(|y| / |x|) (the quotient corrected by its remainder), taken from pi when x < 0, in double-double. */
 double atan2(double y, double x) {
     if (x != x || y != y) return x + y;
     const double pi = 3.1415926535897931160, pi_lo = 1.2246467991473531772e-16;
@@ -345,9 +361,23 @@ double atan2(double y, double x) {
         return y > 0 ? pi / 2 : -pi / 2;
     }
     if (y == 0) return (to_bits(x) >> 63) ? ((to_bits(y) >> 63) ? -pi : pi) : y;
-    double a = atan(fabs(y / x));
-    if (x < 0) a = pi - (a - pi_lo);
-    return y < 0 ? -a : a;
+    double ax = fabs(x), ay = fabs(y);
+    if (ax - ax != 0 && ay - ay != 0) { /* both infinite */
+        double r = (to_bits(x) >> 63) ? 3 * pi / 4 : pi / 4;
+        return y < 0 ? -r : r;
+    }
+    double q = ay / ax;
+    double q_lo = (q != 0 && q - q == 0 && q > 0x1p-900 && q < 0x1p900) ? fma(-q, ax, ay) / ax : 0.0;
+    double a_lo, a = atan_dd(q, &a_lo);
+    a_lo += q_lo / (1.0 + q * q);
+    if (to_bits(x) >> 63) {
+        double sum = pi - a;
+        double back = sum - pi;
+        a_lo = ((pi - (sum - back)) + (-a - back)) + (pi_lo - a_lo);
+        a = sum;
+    }
+    double r = a + a_lo;
+    return y < 0 ? -r : r;
 }
 
 double asin(double x) { return atan2(x, sqrt((1.0 - x) * (1.0 + x))); }
@@ -375,18 +405,51 @@ double cosh(double x) {
     return 0.5 * (e + 1.0 / e);
 }
 
+/* e^(r + r_lo) - 1 for |r| <= 0.35 as hi + lo: r + r*r/2 summed exactly (fma gives the product's error), the
+ * Taylor tail r^3 (1/3! + r/4! + ... + r^13/16!) rounded as a whole. */
+static double expm1_dd(double r, double r_lo, double *lo) {
+    static const double inv_fact[] = {1.6666666666666666e-01, 4.1666666666666664e-02, 8.3333333333333332e-03,
+                                      1.3888888888888889e-03, 1.9841269841269841e-04, 2.4801587301587302e-05,
+                                      2.7557319223985893e-06, 2.7557319223985888e-07, 2.5052108385441720e-08,
+                                      2.0876756987868100e-09, 1.6059043836821613e-10, 1.1470745597729725e-11,
+                                      7.6471637318198164e-13, 4.7794773323873853e-14};
+    double poly = inv_fact[13];
+    for (int n = 12; n >= 0; n--) poly = inv_fact[n] + r * poly;
+    double half = 0.5 * r;
+    double p = half * r, p_err = fma(half, r, -p);
+    double tail = r * r * r * poly;
+    double sum = r + p;
+    double err = ((r - sum) + p) + (p_err + tail + r_lo * (1.0 + r + p));
+    double hi = sum + err;
+    *lo = (sum - hi) + err;
+    return hi;
+}
+
+/* tanh a = (e^2a - 1) / (e^2a + 1) with e^2a = 2^k (1 + m), m = expm1 of the reduced argument in double-double;
+ * the numerator (2^k - 1) + 2^k m and the denominator are summed exactly, then the quotient is corrected. */
 double tanh(double x) {
     double a = fabs(x);
-    double r;
-    if (a > 22) r = 1.0;
-    else if (a < 0.35) {
-        double t = expm1_small(2 * a);
-        r = t / (t + 2.0);
-    } else {
-        double t = exp(2 * a) - 1.0;
-        r = t / (t + 2.0);
-    }
-    return x < 0 ? -r : r;
+    if (a != a) return x;
+    if (a < 0x1p-28) return x;
+    if (a > 22) return x < 0 ? -1.0 : 1.0;
+    double u = 2 * a;
+    int k = (int)(u * 1.44269504088896338700 + 0.5);
+    double r_hi = u - k * ln2_hi; /* exact */
+    double r_corr = k * ln2_lo;
+    double r = r_hi - r_corr, r_lo = (r_hi - r) - r_corr;
+    double m_lo, m = expm1_dd(r, r_lo, &m_lo);
+    double scale = ldexp(1.0, k);
+    double base = scale - 1.0, add = scale * m;
+    double num = base + add;
+    double back = num - base;
+    double num_lo = ((base - (num - back)) + (add - back)) + scale * m_lo;
+    double den = num + 2.0;
+    double den_back = den - num;
+    double den_lo = ((num - (den - den_back)) + (2.0 - den_back)) + num_lo;
+    double q = num / den;
+    double rem = fma(-q, den, num) + (num_lo - q * den_lo);
+    double t = q + rem / den;
+    return x < 0 ? -t : t;
 }
 
 float fabsf(float x) { return (float)fabs(x); }
