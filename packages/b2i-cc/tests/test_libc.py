@@ -148,6 +148,7 @@ MATH = {
     "tan": ((-1e4, 1e4), 1),
     "fmod": (None, 0),
     "atan2": (None, 1),
+    "pow": (None, 1),
 }
 
 
@@ -172,6 +173,9 @@ def test_math_within_stated_ulps_of_glibc(builder, data):
             cases.append((name, x))
     cases += [("fmod", (data.draw(st.floats(-1e6, 1e6)), data.draw(st.floats(0.5, 100)))) for _ in range(8)]
     cases += [("atan2", (data.draw(st.floats(-10, 10)), data.draw(st.floats(-10, 10)))) for _ in range(8)]
+    # |y log x| <= 700: results from 1e-304 to 1e304; negative bases with integer exponents
+    cases += [("pow", (data.draw(st.floats(0.01, 100)), data.draw(st.floats(-150, 150)))) for _ in range(8)]
+    cases += [("pow", (data.draw(st.floats(-10, -0.1)), float(data.draw(st.integers(-64, 64))))) for _ in range(4)]
     lines = []
     for name, x in cases:
         args = ", ".join(map(repr, x)) if isinstance(x, tuple) else repr(x)

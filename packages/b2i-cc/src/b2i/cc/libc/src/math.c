@@ -1,5 +1,6 @@
 /* math.h: IEEE double functions. Reductions are exact (Cody-Waite splits of ln2 and pi/2); the kernels are
- * minimax polynomials with the coefficients published with Sun's fdlibm. sqrt is the hardware's (syscall.s).
+ * minimax polynomials with the coefficients published with Sun's fdlibm. sqrt and fma are the hardware's (syscall.s,
+ * fma.s); fma makes the double-double steps (exact products) that keep the results within 1 ulp cheap.
  */
 #include <math.h>
 
@@ -175,31 +176,6 @@ double log2(double x) {
     return r + (r_lo + p_lo);
 }
 double log10(double x) { return log(x) * 0.43429448190325182765; }
-
-double pow(double x, double y) {
-    if (y == 0) return 1.0;
-    if (x == 1.0) return 1.0;
-    if (x != x || y != y) return x + y;
-    double yi = trunc(y);
-    if (y == yi && fabs(y) <= 64) {
-        /* small integer powers by squaring: exact when the result is representable */
-        long n = (long)(y < 0 ? -y : y);
-        double result = 1.0, base = x;
-        while (n) {
-            if (n & 1) result *= base;
-            base *= base;
-            n >>= 1;
-        }
-        return y < 0 ? 1.0 / result : result;
-    }
-    if (x == 0) return y > 0 ? 0.0 : 1.0 / 0.0;
-    if (x < 0) {
-        if (y != yi) return 0.0 / 0.0;
-        double r = exp(y * log(-x));
-        return fmod(yi, 2.0) != 0 ? -r : r;
-    }
-    return exp(y * log(x));
-}
 
 /* ---- trigonometry: reduce by pi/2 in three parts, then the sin/cos kernels on [-pi/4, pi/4] ---- */
 static double sin_kernel(double x, double y) {
@@ -450,6 +426,67 @@ double tanh(double x) {
     double rem = fma(-q, den, num) + (num_lo - q * den_lo);
     double t = q + rem / den;
     return x < 0 ? -t : t;
+}
+
+/* log x as hi + *lo, about 2^-67 relative: x = 2^k (1 + f), log(1 + f) = 2 atanh(s) with s = f / (2 + f) =
+ * 2s + 2s^3/3 + s^5 (2/5 + 2s^2/7 + ...), where s, s^3 and 2s^3/3 are double-double and only the rest is rounded. */
+static double log_dd(double x, double *lo) {
+    const double two_thirds = 6.6666666666666663e-01, two_thirds_lo = 3.700743415417188e-17;
+    int k;
+    double f = log_split(x, &k);
+    double den = 2.0 + f, den_lo = (2.0 - den) + f;
+    double s = f / den, s_lo = (fma(-s, den, f) - s * den_lo) / den;
+    double s2 = s * s, s2_lo = fma(s, s, -s2) + 2.0 * s * s_lo;
+    double s3 = s * s2, s3_lo = fma(s, s2, -s3) + (s * s2_lo + s_lo * s2);
+    double t3 = s3 * two_thirds, t3_lo = fma(s3, two_thirds, -t3) + (s3 * two_thirds_lo + s3_lo * two_thirds);
+    double poly = 2.0 / 29;
+    for (int n = 13; n >= 2; n--) poly = 2.0 / (2 * n + 1) + s2 * poly;
+    double t5 = s3 * s2 * poly;
+    double a = 2.0 * s, sum = a + t3;
+    double low = ((a - sum) + t3) + (2.0 * s_lo + t3_lo + t5);
+    double l1 = sum + low, l1_lo = (sum - l1) + low;
+    double kh = k * ln2_hi, kl = k * ln2_lo, kl_err = fma((double)k, ln2_lo, -kl);
+    double h = kh + l1, back = h - kh;
+    double h_lo = ((kh - (h - back)) + (l1 - back)) + (l1_lo + kl + kl_err);
+    double r = h + h_lo;
+    *lo = (h - r) + h_lo;
+    return r;
+}
+
+/* e^(y + y_lo) = 2^k e^r with r = y + y_lo - k ln 2 in double-double and e^r = 1 + expm1_dd(r): one last rounding. */
+static double exp_dd(double y, double y_lo) {
+    if (y > 709.79) return 1.0 / 0.0;
+    if (y < -745.2) return 0.0;
+    double kf = round(y * 1.44269504088896338700);
+    double r_hi = y - kf * ln2_hi; /* exact */
+    double kl = kf * ln2_lo, kl_err = fma(kf, ln2_lo, -kl);
+    double r0 = r_hi - kl, back = r0 - r_hi;
+    double r0_lo = ((r_hi - (r0 - back)) + (-kl - back)) + (y_lo - kl_err);
+    double r = r0 + r0_lo, r_lo = (r0 - r) + r0_lo;
+    double m_lo, m = expm1_dd(r, r_lo, &m_lo);
+    double sum = 1.0 + m, err = ((1.0 - sum) + m) + m_lo;
+    return ldexp(sum + err, (int)kf);
+}
+
+/* pow = e^(y log|x|) with log|x| and y log|x| in double-double, so the result is rounded once at the end. */
+double pow(double x, double y) {
+    if (y == 0) return 1.0;
+    if (x == 1.0) return 1.0;
+    if (x != x || y != y) return x + y;
+    double yi = trunc(y);
+    if (x < 0 && y != yi) return 0.0 / 0.0;
+    int odd = y == yi && fabs(y) < 0x1p53 && fmod(yi, 2.0) != 0;
+    double sign = ((to_bits(x) >> 63) && odd) ? -1.0 : 1.0;
+    double ax = fabs(x);
+    if (ax == 0) return y > 0 ? sign * 0.0 : sign / 0.0;
+    if (ax - ax != 0) return y > 0 ? sign * ax : sign * 0.0;
+    if (y - y != 0) {
+        if (ax == 1) return 1.0;
+        return (ax > 1) == (y > 0) ? 1.0 / 0.0 : 0.0;
+    }
+    double l_lo, l = log_dd(ax, &l_lo);
+    double p = y * l, p_lo = fma(y, l, -p) + y * l_lo;
+    return sign * exp_dd(p, p_lo);
 }
 
 float fabsf(float x) { return (float)fabs(x); }
