@@ -65,27 +65,13 @@ int main(void) {
 
 
 # In front of the kernel: b2i-cc does not take the _Pragma operator, and the kernels' pragmas are only
-# vectorization hints for the host's compiler (`omp simd`), so the program defines it away. And the few libm
-# functions the kernels call that b2i-cc's libc lacks. fmodf and copysign are exact; fmaf is computed in double
-# (the product of two floats is exact there, so only the final rounding to float can differ from one fused
-# rounding); fma is a multiply then an add, rounded twice (within the stated float64 tolerance, not bit-exact).
+# vectorization hints for the host's compiler (`omp simd`), so the program defines it away. The libm functions
+# the kernels call (fma, fmaf, copysign, fmodf, ...) come from b2i-cc's libc, as on the c device from the host's.
 HEAD = r"""#define _Pragma(text)
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-static double copysign(double x, double y) {
-  uint64_t bx, by;
-  memcpy(&bx, &x, 8);
-  memcpy(&by, &y, 8);
-  bx = (bx & 0x7fffffffffffffffULL) | (by & 0x8000000000000000ULL);
-  memcpy(&x, &bx, 8);
-  return x;
-}
-static float copysignf(float x, float y) { return (float)copysign((double)x, (double)y); }
-static float fmodf(float x, float y) { return (float)fmod((double)x, (double)y); }
-static float fmaf(float a, float b, float c) { return (float)((double)a * (double)b + (double)c); }
-static double fma(double a, double b, double c) { return a * b + c; }
 /* ---- the kernel, exactly as render_c gives it to the c device ---- */
 """
 
