@@ -26,10 +26,12 @@ from b2i.sim.machine.trap import (
     S_EXTERNAL,
     S_SOFTWARE,
     S_TIMER,
+    GuestFault,
     Trap,
 )
 
 M64 = (1 << 64) - 1
+TRAP_LOOP = 16  # traps taken in a row with no instruction retired: the handler itself faults
 INTERRUPT_PRIORITY = (M_EXTERNAL, M_SOFTWARE, M_TIMER, S_EXTERNAL, S_SOFTWARE, S_TIMER)
 MIE, MIDELEG, MEDELEG = CSRS["mie"], CSRS["mideleg"], CSRS["medeleg"]
 MTVEC, MEPC, MCAUSE, MTVAL = CSRS["mtvec"], CSRS["mepc"], CSRS["mcause"], CSRS["mtval"]
@@ -93,6 +95,9 @@ class Hart:
         limit = self.instret + max_insns if max_insns is not None else 1 << 64
         cached = self.decode_cache.get
         fetch, decode, system, trace = self.fetch, self.decode, self.system, self.trace
+        # A trap whose handler itself traps (say mtvec points at unmapped memory) retires nothing, so the
+        # instruction limit would never be reached: that livelock is a guest fault instead of a hang.
+        trapped_at, traps_in_a_row = -1, 0
         while self.instret < limit:
             pc, priv = self.pc, self.priv
             try:
@@ -106,6 +111,13 @@ class Hart:
             except Trap as trap:
                 if not system:
                     raise
+                traps_in_a_row = traps_in_a_row + 1 if trapped_at == self.instret else 1
+                trapped_at = self.instret
+                if traps_in_a_row > TRAP_LOOP:
+                    raise GuestFault(
+                        f"trap loop: {traps_in_a_row} traps in a row without retiring an instruction"
+                        f" (cause {trap.cause}, pc {pc:#x}, tval {trap.tval:#x})"
+                    ) from None
                 self.take_trap(trap.cause, trap.tval, interrupt=False)
                 continue
             self.pc = self.next_pc
