@@ -85,16 +85,7 @@ class CTokens(lark.lexer.Lexer):
                 if text in DROPPED:
                     continue
                 if text in DROPPED_WITH_PARENS:
-                    depth = 0
-                    while i < n:
-                        u = toks[i]
-                        i += 1
-                        if u.text == "(":
-                            depth += 1
-                        elif u.text == ")":
-                            depth -= 1
-                            if depth == 0:
-                                break
+                    i = _skip_parenthesized(toks, i)
                     continue
                 if (
                     text == "__asm__"
@@ -104,16 +95,7 @@ class CTokens(lark.lexer.Lexer):
                     and self._in_declarator(toks, i)
                 ):
                     # `int f(void) __asm__("name");` is an assembler label: dropped
-                    depth = 0
-                    while i < n:
-                        u = toks[i]
-                        i += 1
-                        if u.text == "(":
-                            depth += 1
-                        elif u.text == ")":
-                            depth -= 1
-                            if depth == 0:
-                                break
+                    i = _skip_parenthesized(toks, i)
                     continue
                 kind = self.by_text.get(text)
                 if kind is not None and text.isidentifier():
@@ -270,3 +252,18 @@ def syntax_error(toks, e):
     if at.kind == "eof":
         return error_at(at, "expected declaration or statement at end of input")
     return error_at(at, f"syntax error {where}")
+
+
+def _skip_parenthesized(toks: list, i: int) -> int:
+    """The index just past the balanced (...) group that starts at toks[i] (or the end of toks)."""
+    depth = 0
+    while i < len(toks):
+        text = toks[i].text
+        i += 1
+        if text == "(":
+            depth += 1
+        elif text == ")":
+            depth -= 1
+            if depth == 0:
+                break
+    return i
