@@ -25,9 +25,15 @@ from b2i.sim.fast.flatmem import DATA, PAGES, SPAN
 from b2i.sim.machine.memory import PAGE, PAGE_SHIFT
 from b2i.sim.machine.trap import Trap
 
-# slots of the state array (64-bit words)
-X, F, PC, INSTRET, LIMIT, FFLAGS, FRM, EXIT, FP_DIRTY = 0, 32, 64, 65, 66, 67, 68, 69, 70
-SLOTS = 72
+# slots of the state array (64-bit words); MISS_ADDR/MISS_STORE: the access a system-mode TLB miss wanted
+X, F, PC, INSTRET, LIMIT, FFLAGS, FRM, EXIT, FP_DIRTY, MISS_ADDR, MISS_STORE = 0, 32, 64, 65, 66, 67, 68, 69, 70, 72, 73
+SLOTS = 74
+# System mode: the software TLB native loads and stores go through (the `pagemap` argument). TLB_SIZE entries
+# per table, direct-mapped by virtual page number: load tags, load deltas, store tags, store deltas (u64 each).
+# A hit gives the host address `ram + vaddr + delta`; an empty tag (all ones) matches no page number.
+TLB_BITS = 10
+TLB_SIZE = 1 << TLB_BITS
+LOAD_TAGS, LOAD_DELTAS, STORE_TAGS, STORE_DELTAS = 0, TLB_SIZE, 2 * TLB_SIZE, 3 * TLB_SIZE
 # why a block returned (state[EXIT]); 0 means "go on at the returned pc"
 EXIT_NONE, EXIT_STEP, EXIT_FENCE_I = 0, 1, 2
 MAX_BLOCK = 64
@@ -82,6 +88,7 @@ class Block:
     insns: list[Insn]
     ir: str = ""
     pages: set[int] = field(default_factory=set)
+    system: bool = False  # loads and stores through the software TLB into the board's RAM, not a flat process
 
     @property
     def end(self) -> int:
@@ -101,8 +108,16 @@ def translatable(insn: Insn) -> bool:
     return name in TRANSLATORS
 
 
-def scan(fetch: Callable[[int], int], pc: int) -> list[Insn]:
-    """The instructions of the block at pc, up to and including its control transfer (maybe empty)."""
+def uses_fp(insn: Insn) -> bool:
+    """F/D instructions and the FP CSRs: illegal while mstatus.FS is Off, and they make it Dirty."""
+    if insn.name in CSR_OPS:
+        return insn.fields["csr"] in (FFLAGS_CSR, FRM_CSR, FCSR_CSR)
+    return insn.name.startswith("f") and not insn.name.startswith("fence")
+
+
+def scan(fetch: Callable[[int], int], pc: int, fp: bool = True) -> list[Insn]:
+    """The instructions of the block at pc, up to and including its control transfer (maybe empty);
+    without `fp`, up to the first F/D instruction (system mode translates those only while mstatus.FS is Dirty)."""
     insns: list[Insn] = []
     while len(insns) < MAX_BLOCK:
         try:
@@ -114,7 +129,7 @@ def scan(fetch: Callable[[int], int], pc: int) -> list[Insn]:
             break
         base = isa.expand(decoded)
         insn = Insn(pc, decoded.op.size, base.op.name, dict(base.fields))
-        if not translatable(insn):
+        if not translatable(insn) or (not fp and uses_fp(insn)):
             break
         insns.append(insn)
         if ends_block(insn):
@@ -134,6 +149,7 @@ class Emitter:
 
     def __init__(self, block: Block) -> None:
         self.block = block
+        self.system = block.system
         self.lines: list[str] = []
         self.count = 0
         self.x_used: set[int] = set()
@@ -199,11 +215,14 @@ class Emitter:
         self.emit(f"store i64 {reason}, ptr %exit_reason")
         self.emit("br label %exit")
 
-    def guard(self, ok: str, insn: Insn, index: int) -> None:
-        """Go on if `ok`; else leave before this instruction so that the reference executes it."""
+    def guard(self, ok: str, insn: Insn, index: int, slow_path: tuple[str, ...] = ()) -> None:
+        """Go on if `ok`; else (after `slow_path`'s lines) leave before this instruction so that the reference
+        executes it."""
         fast, slow = self.label(), self.label()
         self.emit(f"br i1 {ok}, label %{fast}, label %{slow}, !prof !0")
         self.start(slow)
+        for line in slow_path:
+            self.emit(line)
         self.exit(insn.pc, index, EXIT_STEP)
         self.start(fast)
 
@@ -215,6 +234,8 @@ class Emitter:
 
     def host_address(self, addr: str, size: int, store: bool, insn: Insn, index: int) -> str:
         """The host pointer for a guest access, after checking the page map (exit to the reference if not)."""
+        if self.system:
+            return self.tlb_address(addr, size, store, insn, index)
         page = self.op(f"lshr i64 {addr}, {PAGE_SHIFT}")
         index_in_map = self.op(f"and i64 {page}, {PAGES - 1}")
         entry_ptr = self.op(f"getelementptr i8, ptr %pagemap, i64 {index_in_map}")
@@ -225,6 +246,24 @@ class Emitter:
         in_page = self.op(f"icmp ule i64 {offset}, {PAGE - size}")
         self.guard(self.all_true(present, in_span, in_page), insn, index)
         return self.op(f"getelementptr i8, ptr %mem, i64 {addr}")
+
+    def tlb_address(self, addr: str, size: int, store: bool, insn: Insn, index: int) -> str:
+        """System mode: the host pointer from the software TLB. A miss (or an access crossing its page) records
+        the address and leaves before the instruction: the engine fills the entry if the page is plain RAM
+        (for a store: holding no translated code), and the reference executes the instruction (or traps)."""
+        page = self.op(f"lshr i64 {addr}, {PAGE_SHIFT}")
+        slot = self.op(f"and i64 {page}, {TLB_SIZE - 1}")
+        tags, deltas = (STORE_TAGS, STORE_DELTAS) if store else (LOAD_TAGS, LOAD_DELTAS)
+        tag_slot = self.op(f"add i64 {slot}, {tags}")
+        tag = self.op(f"load i64, ptr {self.op(f'getelementptr i64, ptr %pagemap, i64 {tag_slot}')}")
+        hit = self.op(f"icmp eq i64 {tag}, {page}")
+        offset = self.op(f"and i64 {addr}, {PAGE - 1}")
+        in_page = self.op(f"icmp ule i64 {offset}, {PAGE - size}")
+        record = (f"store i64 {addr}, ptr %miss_addr.p", f"store i64 {int(store)}, ptr %miss_store.p")
+        self.guard(self.all_true(hit, in_page), insn, index, record)
+        delta_slot = self.op(f"add i64 {slot}, {deltas}")
+        delta = self.op(f"load i64, ptr {self.op(f'getelementptr i64, ptr %pagemap, i64 {delta_slot}')}")
+        return self.op(f"getelementptr i8, ptr %mem, i64 {self.op(f'add i64 {addr}, {delta}')}")
 
     def address(self, insn: Insn) -> str:
         return self.op(f"add i64 {self.x(insn.fields['rs1'])}, {insn.fields['imm']}")
@@ -748,6 +787,7 @@ def build(block: Block) -> None:
              "  %limit = load i64, ptr %limit.p", "  %fflags = alloca i64", f"  %fflags.p = {slot(FFLAGS)}",
              "  %fflags.v = load i64, ptr %fflags.p", "  store i64 %fflags.v, ptr %fflags",
              f"  %frm.p = {slot(FRM)}", "  %frm = load i64, ptr %frm.p", "  %frm_rne = icmp eq i64 %frm, 0",
+             *([f"  %miss_addr.p = {slot(MISS_ADDR)}", f"  %miss_store.p = {slot(MISS_STORE)}"] if e.system else []),
              "  br label %body", "body:"]
     tail = ["exit:"]
     for kind, registers in (("x", e.x_written), ("f", e.f_written)):
