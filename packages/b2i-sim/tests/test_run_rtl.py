@@ -1,6 +1,7 @@
 """`b2i-run --machine --engine rtl --lockstep`: the bare-metal test programs retire the same instructions, with
 the same results, on b2i's Verilog core (b2i.hdl, Verilator) as on the reference interpreter; where they do not,
-the command names the first differing commit and shows both lines."""
+the command names the first differing commit and shows both lines. The reference runs as the RTL's machine
+(its misa is the core's RV64IMA), and both agree with qemu-system-riscv64 given the same ISA string."""
 
 import importlib.util
 import io
@@ -9,8 +10,9 @@ import re
 import subprocess
 
 import pytest
-from b2i.sim.machine.rtl import CONTEXT, EXIT_DIVERGED, first_divergence
-from b2i.sim.machine.run import run_machine
+from b2i.hdl.isa import MISA, QEMU_CPU
+from b2i.sim.machine.csr import misa_of
+from b2i.sim.machine.rtl import CONTEXT, EXIT_DIVERGED, first_divergence, run_reference
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -19,10 +21,6 @@ _spec = importlib.util.spec_from_file_location("sim_machine_programs", pathlib.P
 machine_programs = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(machine_programs)  # its build() and STDIN: the programs are built one way only
 
-# Programs whose logs differ today, and why; strict: fixing the RTL or the reference makes the test say so.
-KNOWN_DIFFERENCES = {
-    "traps": "csrr misa: the reference (and QEMU) list F, D and C, the RTL (RV64IMA) does not",
-}
 NOT_RV64IMA = re.compile(r"^\s*[0-9a-f]+:\s+[0-9a-f]+\s+(f(?!ence)\S*|c\.\S+)", re.M)  # F/D or compressed
 
 
@@ -32,33 +30,86 @@ def b2i_run(*args: str, stdin: bytes = b"") -> subprocess.CompletedProcess:
 
 def reference_trace(exe: pathlib.Path, stdin: bytes = b"") -> list[str]:
     log = io.StringIO()
-    run_machine(str(exe), stdin=stdin, trace=log, max_insns=5_000_000)
+    run_reference(str(exe), stdin=stdin, trace=log, max_insns=5_000_000)
     return log.getvalue().splitlines()
 
 
-@pytest.mark.parametrize("name", [
-    pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=KNOWN_DIFFERENCES[name]))
-    if name in KNOWN_DIFFERENCES else name for name in machine_programs.NAMES])
+def qemu_rv64ima(oracle, exe: pathlib.Path, stdin: bytes = b"") -> subprocess.CompletedProcess:
+    """The program on QEMU's virt board with the core's ISA (no F, D, C, H)."""
+    return subprocess.run([oracle("qemu-system-riscv64"), "-machine", "virt", "-bios", "none", "-nographic",
+                           "-cpu", QEMU_CPU, "-kernel", str(exe)], input=stdin, capture_output=True, timeout=30)
+
+
+@pytest.mark.parametrize("name", machine_programs.NAMES)
 def test_program_commit_log_is_the_references(oracle, tmp_path, name):
     exe = machine_programs.build(oracle, name, tmp_path)
     listing = subprocess.run([oracle("riscv64-unknown-elf-objdump"), "-d", "-M", "no-aliases", str(exe)],
                              capture_output=True, text=True, check=True).stdout
     assert NOT_RV64IMA.search(listing) is None, "only RV64IMA + Zicsr + privileged programs run on the RTL"
     stdin = machine_programs.STDIN.get(name, b"")
-    reference = run_machine(str(exe), stdin=stdin, max_insns=5_000_000)
+    reference = run_reference(str(exe), stdin=stdin, max_insns=5_000_000)
     proc = b2i_run("--machine", "--engine", "rtl", "--lockstep", str(exe), stdin=stdin)
     assert proc.stderr.decode().splitlines()[-1] == f"b2i-run: lockstep: {reference.instret} commits identical"
     assert proc.returncode == reference.exit_code
     assert proc.stdout == reference.stdout != b""
+    qemu = qemu_rv64ima(oracle, exe, stdin)
+    assert (proc.stdout, proc.returncode) == (qemu.stdout, qemu.returncode)
 
 
-MISA = r"""
+# What shows the ISA to software: misa, whether mstatus.FS can be turned on, fcsr and F/D instructions, a
+# 16-bit (compressed) word. The handler prints mcause and skips 4 bytes.
+ISA_PROBE = r"""
+    .option norelax
+    .globl _start
+_start:
+    la t0, handler
+    csrw mtvec, t0
+    csrr a0, misa
+    call puthex
+    li t0, 0x6000
+    csrs mstatus, t0            # FS = Dirty: read-only zero without F
+    csrr a0, mstatus
+    call puthex
+    csrr a0, fcsr
+    fadd.d f1, f2, f3
+    .half 0x0001, 0x0001        # two c.nop
+    li a0, 0
+    j exit
+handler:
+    csrr a0, mcause
+    call puthex
+    csrr t0, mepc
+    addi t0, t0, 4
+    csrw mepc, t0
+    mret
+    .include "lib.S"
+"""
+
+
+def test_rtl_reference_and_qemu_agree_on_what_the_isa_shows(oracle, tmp_path):
+    source, exe = tmp_path / "probe.S", tmp_path / "probe"
+    source.write_text(ISA_PROBE)
+    subprocess.run([oracle("riscv64-unknown-elf-gcc"), "-nostdlib", "-march=rv64g", "-mabi=lp64d",
+                    "-mcmodel=medany", "-Wl,-Ttext=0x80000000", f"-I{machine_programs.PROGRAMS}", "-o", str(exe),
+                    str(source)], check=True)
+    qemu = qemu_rv64ima(oracle, exe)
+    proc = b2i_run("--machine", "--engine", "rtl", "--lockstep", str(exe))
+    assert proc.returncode == qemu.returncode == 0, proc.stderr.decode()
+    assert proc.stdout == qemu.stdout
+    assert qemu.stdout.decode().split() == [f"{MISA:016x}", "0000000a00000000", *["0000000000000002"] * 3]
+
+
+def test_misa_of_the_core_is_rv64ima_with_s_and_u_modes():
+    assert MISA == misa_of("IMASU") == 0x8000_0000_0014_1101
+
+
+CYCLE = r"""
     .globl _start
 _start:
     li t0, 5
     li t1, 7
     add t2, t0, t1
-    csrr a0, misa               # the reference implements F, D and C, the RTL does not: the value differs
+    csrr a0, mcycle             # the pipeline counts clock cycles, the reference one per instruction
     li t0, 0x100000
     li t1, 0x5555
     sw t1, 0(t0)
@@ -66,12 +117,12 @@ _start:
 
 
 def test_lockstep_reports_the_first_differing_commit(oracle, tmp_path):
-    source, exe = tmp_path / "misa.S", tmp_path / "misa"
-    source.write_text(MISA)
+    source, exe = tmp_path / "cycle.S", tmp_path / "cycle"
+    source.write_text(CYCLE)
     subprocess.run([oracle("riscv64-unknown-elf-gcc"), "-nostdlib", "-march=rv64g", "-mabi=lp64d",
                     "-Wl,-Ttext=0x80000000", "-o", str(exe), str(source)], check=True)
     reference = reference_trace(exe)
-    index = next(n for n, line in enumerate(reference) if "(0x30102573)" in line)
+    index = next(n for n, line in enumerate(reference) if "(0xb0002573)" in line)
     trace_file = tmp_path / "rtl.log"
     proc = b2i_run("--machine", "--engine", "rtl", "--lockstep", "--trace-file", str(trace_file), str(exe))
     rtl = trace_file.read_text().splitlines()

@@ -10,9 +10,10 @@ The Verilog sources ship inside the package (b2i/hdl/rtl, b2i/hdl/sim); `b2i.hdl
 __version__ = "0.2.0"
 
 from b2i.hdl.image import ImageError, load_program  # noqa: E402
+from b2i.hdl.isa import ISA, MISA  # noqa: E402
 from b2i.hdl.runner import RunResult, TrapRecord, run  # noqa: E402
 from b2i.hdl.synth import SynthReport, synthesize  # noqa: E402
 from b2i.hdl.toolchain import ToolError  # noqa: E402
 
-__all__ = ["ImageError", "RunResult", "SynthReport", "ToolError", "TrapRecord", "load_program", "run", "synthesize",
-           "__version__"]
+__all__ = ["ISA", "ImageError", "MISA", "RunResult", "SynthReport", "ToolError", "TrapRecord", "load_program", "run",
+           "synthesize", "__version__"]

@@ -30,8 +30,19 @@ S_INTERRUPTS = MIP_SSIP | MIP_STIP | MIP_SEIP
 ALL_INTERRUPTS = S_INTERRUPTS | MIP_MSIP | MIP_MTIP | MIP_MEIP
 MIP_WRITABLE = S_INTERRUPTS  # M-mode software may raise S-level interrupts; M-level ones come from devices
 
-# misa: RV64 with A C D F I M S U
-MISA = (2 << 62) | sum(1 << (ord(letter) - ord("A")) for letter in "ACDFIMSU")
+
+
+def misa_of(letters: str) -> int:
+    """misa of an RV64 hart with these single-letter extensions ("ACDFIMSU")."""
+    return (2 << 62) | sum(1 << (ord(letter) - ord("A")) for letter in letters.upper())
+
+
+# The reference's misa: RV64 with A C D F I M S U. A hart given a narrower misa (`Hart.misa`, as the lockstep
+# against the RV64IMA RTL does) behaves as that machine where the CSRs show it: without F, mstatus.FS is
+# read-only zero (so F/D instructions and fcsr are illegal); without C, mepc/sepc hold 4-byte-aligned values
+# (IALIGN=32) and 16-bit words are illegal instructions.
+MISA = misa_of("ACDFIMSU")
+MISA_C, MISA_F = 1 << 2, 1 << 5
 
 MEDELEG_WRITABLE = 0xB3FF  # every exception except ecall from M (11) and the reserved 10, 14
 SATP_MODE_BARE, SATP_MODE_SV39 = 0, 8
@@ -39,6 +50,7 @@ SATP_MODE_BARE, SATP_MODE_SV39 = 0, 8
 FFLAGS, FRM, FCSR = CSRS["fflags"], CSRS["frm"], CSRS["fcsr"]
 CYCLE, TIME, INSTRET = CSRS["cycle"], CSRS["time"], CSRS["instret"]
 MCYCLE, MINSTRET = CSRS["mcycle"], CSRS["minstret"]
+MEPC, SEPC = CSRS["mepc"], CSRS["sepc"]
 USER_PROCESS_CSRS = {FFLAGS, FRM, FCSR, CYCLE, TIME, INSTRET}
 
 # CSRs that simply hold what software writes (masked), with their writable bits
@@ -109,7 +121,7 @@ def read(h, number: int) -> int:
     if number == CSRS["sstatus"]:
         return (_with_sd(h.mstatus) | UXL_SXL) & SSTATUS_MASK
     if number == CSRS["misa"]:
-        return MISA
+        return h.misa
     if number == CSRS["mip"]:
         return h.mip()
     if number == CSRS["sip"]:
@@ -142,13 +154,14 @@ def write(h, number: int, value: int) -> None:
     elif not h.system:
         raise _illegal(h)
     elif number == CSRS["mstatus"]:
-        mstatus = (h.mstatus & ~MSTATUS_WRITABLE) | (value & MSTATUS_WRITABLE)
+        writable = MSTATUS_WRITABLE if h.misa & MISA_F else MSTATUS_WRITABLE & ~FS
+        mstatus = (h.mstatus & ~writable) | (value & writable)
         if mstatus & MPP == 2 << MPP_SHIFT:  # MPP is WARL: the reserved level 2 reads back as U
             mstatus &= ~MPP
         h.mstatus = mstatus
         h.flush_tlb()
     elif number == CSRS["sstatus"]:
-        mask = SSTATUS_MASK & MSTATUS_WRITABLE
+        mask = SSTATUS_MASK & MSTATUS_WRITABLE & (M64 if h.misa & MISA_F else ~FS)
         h.mstatus = (h.mstatus & ~mask) | (value & mask)
         h.flush_tlb()
     elif number == CSRS["mip"]:
@@ -163,6 +176,8 @@ def write(h, number: int, value: int) -> None:
         if value >> 60 in (SATP_MODE_BARE, SATP_MODE_SV39):  # other modes: the write is ignored (WARL)
             h.satp = value & ((0xF << 60) | (0xFFFF << 44) | ((1 << 44) - 1))
             h.flush_tlb()
+    elif number in (MEPC, SEPC) and not h.misa & MISA_C:  # IALIGN=32: bits 1:0 are zero
+        h.csr[number] = value & ~3
     elif number in PLAIN:
         h.csr[number] = value & PLAIN[number]
     elif number in ZERO or number == CSRS["misa"]:

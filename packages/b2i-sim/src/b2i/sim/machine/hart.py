@@ -61,6 +61,7 @@ class Hart:
         self.reservation: int | None = None
         self.mstatus = 0
         self.satp = 0
+        self.misa = csr.MISA  # the extensions this hart reports (and, for F and C, has): see b2i.sim.machine.csr
         self.csr = csr.initial_values()
         self.decode_cache: dict[int, tuple] = {}
         self.trace: TextIO | None = None
@@ -80,7 +81,7 @@ class Hart:
     # ---- decode ----------------------------------------------------------------------------------------
     def decode(self, word: int) -> tuple:
         """(handler, fields, size, expanded Decoded) for a word, through the ISA table; cached per word."""
-        decoded = isa.decode(word)
+        decoded = isa.decode(word) if word & 3 == 3 or self.misa & csr.MISA_C else None
         if decoded is None:
             entry = (illegal, {}, 4 if word & 3 == 3 else 2, None)
         else:
