@@ -133,7 +133,11 @@ def check_weak_int(value: object, dtype: DType) -> None:
 
 
 def sum_dtype(d: DType) -> DType:
-    """The result type of sum/prod: small integers and bool widen to int64 (numpy: uint64 for uint8)."""
+    """The result type of sum/prod: bool and the integers widen to int64, as numpy does for all but uint8.
+
+    numpy sums uint8 into uint64, a type b2i.tensor does not have. int64 holds every sum of uint8 exactly (it
+    would take 2**55 elements to overflow), and a product wraps modulo 2**64 like numpy's, so the bits are the
+    same and only products of 2**63 and more read differently (negative here)."""
     return int64 if d.kind in "bui" else d
 
 

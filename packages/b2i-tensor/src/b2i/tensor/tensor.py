@@ -14,6 +14,7 @@ from b2i.tensor.dtype import (
     float32,
     float64,
     float_dtype,
+    int32,
     int64,
     result_type,
     sum_dtype,
@@ -766,32 +767,47 @@ def _binary(op: str, a, b) -> Tensor:
     a = a if isinstance(a, Tensor | bool | int | float) else Tensor(a, device=device)
     b = b if isinstance(b, Tensor | bool | int | float) else Tensor(b, device=device)
     dtype = result_type(*(x.dtype if isinstance(x, Tensor) else x for x in (a, b)))
+    if op == "div" and not dtype.is_float:
+        dtype = float64  # numpy divides integers in float64, where any Python int is in range
     for x in (a, b):
         if not isinstance(x, Tensor):
             try:
                 check_weak_int(x, dtype)
             except OverflowError:
-                if op not in ("lt", "le", "gt", "ge", "eq", "ne"):
+                if op not in _COMPARISONS:
                     raise
+                if not -(2**63) <= x < 2**63 and (a if isinstance(a, Tensor) else b).dtype is bool_:
+                    raise OverflowError("Python int too large to convert to C long") from None  # as numpy
                 # NumPy 2 compares with out-of-range Python ints exactly: do it in a wider type
                 dtype = int64 if -(2**63) <= x < 2**63 else float64
     if dtype is bool_ and op in ("sub", "floordiv", "mod", "pow"):
         if op == "sub":
             raise TypeError("numpy boolean subtract, the `-` operator, is not supported, use the bitwise_xor, "
                             "the `^` operator, or the logical_xor function instead.")
-        raise TypeError(f"operation '{op}' is not supported for two bool tensors: cast one first")
+        symbol = {"floordiv": "//", "mod": "%", "pow": "**"}[op]
+        raise TypeError(f"bool {symbol} bool is not supported: numpy gives int8, which b2i.tensor does not have; "
+                        f"cast one operand to an integer type first")
     if op in ("and", "or", "xor") and dtype.is_float:
         name = {"and": "bitwise_and", "or": "bitwise_or", "xor": "bitwise_xor"}[op]
         raise TypeError(f"ufunc '{name}' not supported for the input types")
-    if op == "pow" and dtype.is_int and not isinstance(b, Tensor) and b < 0:
-        raise ValueError("Integers to negative integer powers are not allowed.")
-    if op == "div" and not dtype.is_float:
-        dtype = float64
+    if op == "pow" and dtype.is_int:
+        _check_int_exponent(b)
     ta = a.astype(dtype) if isinstance(a, Tensor) else _const(a, dtype, device)
     tb = b.astype(dtype) if isinstance(b, Tensor) else _const(b, dtype, device)
     shape = broadcast_shapes(ta.shape, tb.shape)
     out_dtype = bool_ if op in ("lt", "le", "gt", "ge", "eq", "ne") else dtype
     return Tensor._new(op, [ta.broadcast_to(shape), tb.broadcast_to(shape)], out_dtype, shape)
+
+
+def _check_int_exponent(b) -> None:
+    """numpy refuses integer ** negative integer. A tensor exponent is checked by computing its minimum now
+    (the only place where building the graph looks at values); bool and uint8 exponents cannot be negative."""
+    if isinstance(b, Tensor):
+        negative = b.dtype in (int32, int64) and b.size > 0 and b.min().item() < 0
+    else:
+        negative = b < 0
+    if negative:
+        raise ValueError("Integers to negative integer powers are not allowed.")
 
 
 def _as_tensor(x, device: str | None = None) -> Tensor:

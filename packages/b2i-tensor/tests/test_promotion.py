@@ -1,0 +1,117 @@
+"""The promotion audit: every binary op on every pair of our dtypes, and with Python scalars on either side
+(NumPy 2's weak scalars, NEP 50), gives numpy's result dtype and values, or the same kind of error.
+
+The only differences are documented ones, where numpy leaves our six dtypes (bool // bool is int8 in numpy;
+we raise TypeError), and numpy's `x ** 2` fast path (np.square, int8 for bool), where np.power is the oracle.
+"""
+
+import itertools
+
+import b2i.tensor as bt
+import numpy as np
+import pytest
+from b2i.tensor import Tensor
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+from tensor_cases import DEVICES, DTYPES, check, elements
+
+OPS = {
+    "add": (lambda a, b: a + b, np.add),
+    "sub": (lambda a, b: a - b, np.subtract),
+    "mul": (lambda a, b: a * b, np.multiply),
+    "truediv": (lambda a, b: a / b, np.true_divide),
+    "floordiv": (lambda a, b: a // b, np.floor_divide),
+    "mod": (lambda a, b: a % b, np.remainder),
+    "pow": (lambda a, b: a**b, np.power),
+    "maximum": (bt.maximum, np.maximum),
+    "minimum": (bt.minimum, np.minimum),
+    "lt": (lambda a, b: a < b, np.less),
+    "le": (lambda a, b: a <= b, np.less_equal),
+    "gt": (lambda a, b: a > b, np.greater),
+    "ge": (lambda a, b: a >= b, np.greater_equal),
+    "eq": (lambda a, b: a == b, np.equal),
+    "ne": (lambda a, b: a != b, np.not_equal),
+    "and": (lambda a, b: a & b, np.bitwise_and),
+    "or": (lambda a, b: a | b, np.bitwise_or),
+    "xor": (lambda a, b: a ^ b, np.bitwise_xor),
+}
+# Python scalars at the edges of our integer types, of every kind
+SCALARS = [True, False, 0, 1, 2, -1, 255, 256, -129, 2**31, -(2**31) - 1, 2**63, -(2**63), 2.5, -0.0, float("inf")]
+
+
+def outcome(fn, *args):
+    """(dtype name, values) or (exception type, None)."""
+    try:
+        with np.errstate(all="ignore"):
+            r = fn(*args)
+        if isinstance(r, Tensor):
+            return r.dtype.name, r.numpy()
+        return r.dtype.name, np.asarray(r)
+    except (TypeError, ValueError, OverflowError) as e:
+        return type(e), None
+
+
+def compare(ours, theirs) -> None:
+    if theirs[0] == "int8":  # numpy leaves our dtypes: we refuse with a TypeError that says so
+        assert ours[0] is TypeError and ours[1] is None
+        return
+    assert ours[0] == theirs[0]
+    if theirs[1] is not None:
+        np.testing.assert_array_equal(ours[1], theirs[1])
+
+
+@pytest.mark.parametrize("op", sorted(OPS))
+def test_every_pair_of_dtypes_and_scalars_promotes_like_numpy(op):
+    ours, theirs = OPS[op]
+    for da, other in itertools.product(DTYPES, DTYPES + SCALARS):
+        a = np.array([1, 2, 0], dtype=da)
+        b = np.array([1, 0, 3], dtype=other) if isinstance(other, str) else other
+        tb = Tensor(b) if isinstance(other, str) else b
+        for (x, y), (tx, ty) in ((((a, b), (Tensor(a), tb))), (((b, a), (tb, Tensor(a))))):
+            compare(outcome(ours, tx, ty), outcome(theirs, x, y))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from(sorted(OPS)), st.sampled_from(DTYPES), st.sampled_from(DTYPES + SCALARS), st.booleans(),
+       st.sampled_from(DEVICES), st.data())
+def test_random_values_promote_like_numpy_on_every_device(op, da, other, reverse, device, data):
+    ours, theirs = OPS[op]
+    shape = data.draw(hnp.array_shapes(min_dims=0, max_dims=2, max_side=4))
+    small = op == "pow"
+    a = data.draw(hnp.arrays(np.dtype(da), shape, elements=elements(da, small)))
+    if isinstance(other, str):
+        b = data.draw(hnp.arrays(np.dtype(other), shape, elements=elements(other, small)))
+        tb = Tensor(b, device=device)
+    else:
+        b = tb = other
+    x, y, tx, ty = (b, a, tb, Tensor(a, device=device)) if reverse else (a, b, Tensor(a, device=device), tb)
+    got, want = outcome(ours, tx, ty), outcome(theirs, x, y)
+    if want[0] == "int8" or isinstance(want[0], type):
+        compare(got, want)
+    else:
+        assert got[0] == want[0]
+        check(ours(tx, ty), want[1])
+
+
+def test_integer_tensor_to_negative_integer_tensor_power_raises_like_numpy(device):
+    base = np.array([2, 3, 1], dtype=np.int32)
+    exponent = np.array([1, -1, 0], dtype=np.int64)
+    with pytest.raises(ValueError, match="Integers to negative integer powers are not allowed.") as ours:
+        Tensor(base, device=device) ** Tensor(exponent, device=device)
+    with pytest.raises(ValueError) as theirs:
+        base**exponent
+    assert str(ours.value) == str(theirs.value)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_sum_and_prod_dtypes(dtype, device):
+    """numpy's result dtypes, except uint8 (numpy: uint64, which we lack): int64 with numpy's values."""
+    a = np.array([200, 100, 255, 3], dtype=dtype) if dtype != "bool" else np.array([True, True, False])
+    t = Tensor(a, device=device)
+    for ours, theirs in ((t.sum(), a.sum()), (t.prod(), a.prod())):
+        if dtype == "uint8":
+            assert theirs.dtype == np.uint64 and ours.dtype is bt.int64
+            assert ours.item() == int(theirs)
+        else:
+            check(ours, theirs)
