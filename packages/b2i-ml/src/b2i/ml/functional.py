@@ -2,12 +2,18 @@
 
 The numerically delicate ones subtract the row maximum first: exp() then never overflows, and since
 softmax(x) = softmax(x - c) for any constant c the maximum can be treated as a constant (detached).
+
+Two run on every training step and are written as single autograd operations with their gradient by hand,
+because a composition records many more graph nodes (Python work on every step, forward and backward):
+`linear` (x Wᵀ + b) and `cross_entropy`, whose gradient is simply (softmax - one_hot) / n. The tests check
+both against finite differences and PyTorch like every other operation.
 """
 
 from __future__ import annotations
 
 import math
 
+import numpy as np
 from b2i.ml import backend as B
 from b2i.ml.autograd import Tensor, where
 
@@ -23,18 +29,55 @@ def log_softmax(x: Tensor, axis: int = -1) -> Tensor:
     return shifted - shifted.exp().sum(axis, keepdims=True).log()
 
 
+def _one_hot_array(labels, classes: int, dtype: str, device: str | None) -> B.Array:
+    labels = labels.data if isinstance(labels, Tensor) else labels
+    if isinstance(labels, B.Array):  # labels already on a device: compare there
+        ids = B.reshape(B.arange(classes, device=B.device_of(labels)), (1, -1))
+        return B.astype(B.reshape(labels, (-1, 1)) == ids, dtype)
+    labels = np.asarray(labels).reshape(-1)  # host labels (a batch from a DataLoader): build it here, upload once
+    if labels.size and (labels.min() < 0 or labels.max() >= classes):
+        raise IndexError(f"label out of range for {classes} classes")
+    hot = np.zeros((labels.size, classes), dtype=dtype)
+    hot[np.arange(labels.size), labels] = 1
+    return B.asarray(hot, device=device)
+
+
 def one_hot(labels, classes: int, dtype: str = "float32", device: str | None = None) -> Tensor:
     """(N,) integer labels -> (N, classes) rows of zeros with a one at the label."""
-    labels = labels.data if isinstance(labels, Tensor) else B.asarray(labels, dtype="int64", device=device)
-    hits = B.reshape(labels, (-1, 1)) == B.reshape(B.arange(classes, device=B.device_of(labels)), (1, -1))
-    return Tensor(B.astype(hits, dtype))
+    return Tensor(_one_hot_array(labels, classes, dtype, device))
 
 
 def cross_entropy(logits: Tensor, labels) -> Tensor:
-    """Mean negative log-likelihood of integer labels under softmax(logits); logits (N, C), labels (N,)."""
+    """Mean negative log-likelihood of integer labels under softmax(logits); logits (N, C), labels (N,).
+
+    One autograd operation: loss = -sum(one_hot * log_softmax) / n, gradient (softmax - one_hot) / n.
+    """
     n, classes = logits.shape
-    picked = log_softmax(logits) * one_hot(labels, classes, logits.dtype, logits.device)
-    return -picked.sum() / float(n)
+    x = logits.data
+    hot = _one_hot_array(labels, classes, logits.dtype, logits.device)
+    shifted = x - B.max_(x, axis=1, keepdims=True)
+    e = B.exp(shifted)
+    total = B.sum_(e, axis=1, keepdims=True)
+    loss = B.sum_((shifted - B.log(total)) * hot) * (-1.0 / n)
+    return Tensor._make(loss, (logits,), lambda g: ((e / total - hot) * (g * (1.0 / n)),))
+
+
+def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """x Wᵀ + b for x (N, in), W (out, in), b (out,) as one autograd operation.
+
+    Its gradients are g W, gᵀ x and the column sums of g; gᵀ x comes out in W's own (out, in) layout, where
+    the gradient of a composed x @ W.T would be a transposed (strided) array that the optimizer has to copy.
+    """
+    w = weight.data
+    y = B.matmul(x.data, B.transpose(w, (1, 0)))
+    parents = (x, weight) if bias is None else (x, weight, bias)
+
+    def backward(g):
+        gx = B.matmul(g, w) if x.requires_grad else None  # the input batch usually needs none
+        gw = B.matmul(B.transpose(g, (1, 0)), x.data) if weight.requires_grad else None
+        return (gx, gw) if bias is None else (gx, gw, B.sum_(g, axis=0))
+
+    return Tensor._make(y if bias is None else y + bias.data, parents, backward)
 
 
 def mse(prediction: Tensor, target: Tensor) -> Tensor:

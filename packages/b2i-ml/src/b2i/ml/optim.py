@@ -1,11 +1,12 @@
 """Optimizers (SGD with momentum, Adam, AdamW), learning-rate schedules and gradient clipping.
 
-Updates run outside the autograd graph, and step() realizes every new parameter and state array together in
-one schedule, so lazy graphs do not grow from one step to the next. Building that graph is Python work paid on
-every step, so each update is written as the shortest elementwise expression (it fuses into one kernel per
-parameter either way), fixed numbers are arrays made once and reused by every step, and the numbers that change
-with the step (learning rate, bias corrections) are folded into as few 0-d arrays as possible, shared by all
-parameters.
+Updates run outside the autograd graph. Building the lazy graph of an update is Python work paid on every
+step, and every kernel costs a launch, so the parameters of one dtype and device are updated together as one
+flat array: their gradients are concatenated, the update (and the optimizer's state, such as Adam's moments)
+is one elementwise expression over the flat arrays, and afterwards each parameter's data is a view into the new
+flat array. A model with many small parameters then takes a handful of kernels per step, not a few per
+parameter. Fixed numbers are arrays made once and reused by every step, and the numbers that change with the
+step (learning rate, bias corrections) are folded into as few 0-d arrays as possible.
 """
 
 from __future__ import annotations
@@ -17,15 +18,59 @@ from b2i.ml import backend as B
 from b2i.ml.autograd import Tensor
 
 
+def _flatten(arrays: list[B.Array]) -> B.Array:
+    """One 1-D array holding the arrays one after another (no copy for a single array)."""
+    if len(arrays) == 1:
+        return B.reshape(arrays[0], (-1,))
+    return B.concatenate([B.reshape(a, (-1,)) for a in arrays])
+
+
+class _Group:
+    """Parameters of one dtype and device that have gradients, updated as one flat array.
+
+    `data` is the flat array the last step computed and `views` the per-parameter views of it that step gave
+    the parameters; while every parameter still holds its view, the next step starts from `data` without a copy.
+    `state` holds the optimizer's flat arrays (Adam's m and v), in the same layout.
+    """
+
+    def __init__(self, members: tuple[int, ...], sizes: list[int]) -> None:
+        self.members = members
+        self.spans: dict[int, tuple[int, int]] = {}  # parameter index -> (start, size) in the flat arrays
+        start = 0
+        for i, n in zip(members, sizes, strict=True):
+            self.spans[i] = (start, n)
+            start += n
+        self.data: B.Array | None = None
+        self.views: list[B.Array] = []
+        self.state: dict[str, B.Array] = {}
+
+    def flat_data(self, params: list[Tensor]) -> B.Array:
+        if self.data is not None and all(p.data is v for p, v in zip(params, self.views, strict=True)):
+            return self.data
+        return _flatten([p.data for p in params])
+
+    def give_views(self, params: list[Tensor]) -> None:
+        """Points each parameter at its part of the new flat data."""
+        if len(params) == 1:
+            self.views = [B.reshape(self.data, params[0].shape)]
+        else:
+            self.views = [B.reshape(self.data[start : start + n], p.shape)
+                          for p, (start, n) in zip(params, self.spans.values(), strict=True)]
+        for p, view in zip(params, self.views, strict=True):
+            p.data = view
+
+
 class Optimizer:
-    """Holds the parameters and the learning rate; subclasses say how one parameter is updated."""
+    """Holds the parameters and the learning rate; subclasses say how a flat array of parameters is updated."""
 
     def __init__(self, params: Iterable[Tensor], lr: float) -> None:
-        self.params = list(params)
+        self.params = list({id(p): p for p in params}.values())  # each tensor once (tied weights)
         if not self.params:
             raise ValueError("optimizer got no parameters")
         self.lr = lr
         self.steps = 0
+        self._groups: dict[tuple[str, str], _Group] = {}  # (dtype, device) -> the group updated last step
+        self._parked: dict[tuple[str, int], B.Array] = {}  # (state name, parameter) -> state of a skipped one
         self._constants: dict[tuple, B.Array] = {}  # (value, shape, dtype, device) -> a broadcast 0-d constant
         self._numbers: dict[tuple, B.Array] = {}  # (value, dtype, device) -> a 0-d data array, this step's
         self._last_numbers: dict[tuple, B.Array] = {}  # the previous step's, reused when a value is unchanged
@@ -35,16 +80,40 @@ class Optimizer:
             p.grad = None
 
     def step(self) -> None:
-        """Updates every parameter; all the new values and optimizer state are computed in one schedule."""
+        """Updates every parameter that has a gradient; all new values and state are computed in one schedule."""
         self.steps += 1
         self._last_numbers, self._numbers = self._numbers, {}
+        members: dict[tuple[str, str], list[int]] = {}
         for i, p in enumerate(self.params):
             if p.grad is not None:
-                self.update(i, p, p.grad.data)
-        B.realize_all(*(p.data for p in self.params), *self.state_arrays())
+                members.setdefault((p.dtype, p.device), []).append(i)
+        updated = []
+        for key, indices in members.items():
+            group = self._group(key, tuple(indices))
+            params = [self.params[i] for i in indices]
+            group.data = self.update(group.state, group.flat_data(params), _flatten([p.grad.data for p in params]))
+            updated.append((group, params))
+        B.realize_all(*(g.data for g, _ in updated), *(s for g, _ in updated for s in g.state.values()))
+        for group, params in updated:
+            group.give_views(params)
 
-    def state_arrays(self) -> list[B.Array]:
-        return []
+    def _group(self, key: tuple[str, str], members: tuple[int, ...]) -> _Group:
+        """The group for these parameters: last step's, or a new one when which parameters have gradients changed
+        (state of parameters that dropped out is parked per parameter until they come back)."""
+        old = self._groups.get(key)
+        if old is not None and old.members == members:
+            return old
+        if old is not None:
+            for name, flat in old.state.items():
+                for i, (start, n) in old.spans.items():
+                    self._parked[(name, i)] = flat[start : start + n]
+        group = self._groups[key] = _Group(members, [math.prod(self.params[i].shape) for i in members])
+        dtype, device = key
+        for name in sorted({name for name, i in self._parked if i in group.spans}):
+            pieces = [self._parked.pop((name, i), None) for i in members]
+            group.state[name] = _flatten([B.zeros((n,), dtype, device) if piece is None else piece
+                                          for piece, (_, n) in zip(pieces, group.spans.values(), strict=True)])
+        return group
 
     def _constant(self, value: float, x: B.Array) -> B.Array:
         """A fixed number (a beta, a momentum) as a constant already broadcast to x's shape, made once: it is
@@ -57,7 +126,7 @@ class Optimizer:
 
     def _number(self, value: float, x: B.Array) -> B.Array:
         """A number that changes with the step as a 0-d array of data, so a new value does not compile a new
-        kernel; made once per step and value, and shared by every parameter of x's dtype and device."""
+        kernel; made once per step and value, and shared by every group of x's dtype and device."""
         key = (value, x.dtype, x.device)
         a = self._numbers.get(key)
         if a is None:
@@ -67,7 +136,8 @@ class Optimizer:
             self._numbers[key] = a
         return a
 
-    def update(self, i: int, p: Tensor, g: B.Array) -> None:
+    def update(self, state: dict[str, B.Array], data: B.Array, g: B.Array) -> B.Array:
+        """The new flat parameters from the flat data and gradient; state (absent = zeros) is updated in place."""
         raise NotImplementedError
 
 
@@ -77,20 +147,15 @@ class SGD(Optimizer):
     def __init__(self, params, lr: float = 0.01, momentum: float = 0.0, weight_decay: float = 0.0) -> None:
         super().__init__(params, lr)
         self.momentum, self.weight_decay = momentum, weight_decay
-        self.velocity: dict[int, B.Array] = {}
 
-    def update(self, i, p, g):
-        data = p.data
+    def update(self, state, data, g):
         if self.weight_decay:
             g = g + data * self._constant(self.weight_decay, data)
         if self.momentum:
-            v = self.velocity.get(i)
+            v = state.get("velocity")
             g = g if v is None else v * self._constant(self.momentum, data) + g
-            self.velocity[i] = g
-        p.data = data - g * self._number(self.lr, data)
-
-    def state_arrays(self) -> list[B.Array]:
-        return list(self.velocity.values())
+            state["velocity"] = g
+        return data - g * self._number(self.lr, data)
 
 
 class Adam(Optimizer):
@@ -107,28 +172,22 @@ class Adam(Optimizer):
         super().__init__(params, lr)
         self.beta1, self.beta2 = betas
         self.eps, self.weight_decay = eps, weight_decay
-        self.m: dict[int, B.Array] = {}
-        self.v: dict[int, B.Array] = {}
 
-    def update(self, i, p, g):
-        data = p.data
+    def update(self, state, data, g):
         if self.weight_decay and not self.decoupled:
             g = g + data * self._constant(self.weight_decay, data)
-        m, v = self.m.get(i), self.v.get(i)
+        m, v = state.get("m"), state.get("v")
         g_part = g * self._constant(1 - self.beta1, data)
         m = g_part if m is None else m * self._constant(self.beta1, data) + g_part
         g2_part = g * g * self._constant(1 - self.beta2, data)
         v = g2_part if v is None else v * self._constant(self.beta2, data) + g2_part
-        self.m[i], self.v[i] = m, v
+        state["m"], state["v"] = m, v
         step_size = self._number(self.lr / (1 - self.beta1**self.steps), data)
         inverse_c2 = self._number(1 / (1 - self.beta2**self.steps), data)
         step = m * step_size / (B.sqrt(v * inverse_c2) + self._constant(self.eps, data))
         if self.decoupled and self.weight_decay:
             data = data * self._number(1 - self.lr * self.weight_decay, data)
-        p.data = data - step
-
-    def state_arrays(self) -> list[B.Array]:
-        return [*self.m.values(), *self.v.values()]
+        return data - step
 
 
 class AdamW(Adam):

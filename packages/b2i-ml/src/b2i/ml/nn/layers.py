@@ -26,9 +26,7 @@ class Linear(Module):
     def forward(self, x: Tensor) -> Tensor:
         lead = x.shape[:-1]
         flat = x.reshape(-1, x.shape[-1]) if len(lead) != 1 else x  # one 2-D product, whatever the batch axes
-        y = flat @ self.weight.T
-        if self.bias is not None:
-            y = y + self.bias
+        y = F.linear(flat, self.weight, self.bias)
         return y.reshape(*lead, y.shape[-1]) if len(lead) != 1 else y
 
 
