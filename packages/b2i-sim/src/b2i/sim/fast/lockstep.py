@@ -12,8 +12,12 @@ from functools import partial
 
 from b2i.sim.fast.engine import FastEngine
 from b2i.sim.fast.session import make_process
+from b2i.sim.fast.system import SystemEngine
+from b2i.sim.isa import CSRS
+from b2i.sim.machine.board import Board
 from b2i.sim.machine.linux import Process
-from b2i.sim.machine.run import disassemble
+from b2i.sim.machine.memmap import RAM_BASE
+from b2i.sim.machine.run import disassemble, read_program
 from b2i.sim.machine.trap import GuestExit, GuestFault, Trap
 
 ABI = ("zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", *(f"a{i}" for i in range(8)),
@@ -76,6 +80,44 @@ def compare_state(reference, fast) -> tuple[str, int, int] | None:
     return None
 
 
+CSR_NAMES = {number: name for name, number in CSRS.items()}
+
+
+def compare_machine(reference: Board, fast: Board) -> tuple[str, int, int] | None:
+    """System mode: the harts' registers, then privilege, CSRs, time and the CLINT's registers."""
+    difference = compare_state(reference.hart, fast.hart)
+    if difference is not None:
+        return difference
+    a, b = reference.hart, fast.hart
+    for name in ("priv", "mstatus", "satp", "time_skew", "counter_offset"):
+        if getattr(a, name) != getattr(b, name):
+            return name, getattr(a, name), getattr(b, name)
+    if a.reservation != b.reservation:
+        return "reservation", -1 if a.reservation is None else a.reservation, -1 if b.reservation is None \
+            else b.reservation
+    for number in sorted(a.csr):
+        if a.csr[number] != b.csr[number]:
+            return CSR_NAMES.get(number, f"csr 0x{number:x}"), a.csr[number], b.csr[number]
+    for name in ("mtimecmp", "msip"):
+        if getattr(reference.clint, name) != getattr(fast.clint, name):
+            return f"clint {name}", getattr(reference.clint, name), getattr(fast.clint, name)
+    return None
+
+
+def compare_ram(reference: Board, fast: Board) -> tuple[str, int, int] | None:
+    """The first differing 8-byte word of RAM."""
+    a, b = reference.ram, fast.ram
+    if a == b:
+        return None
+    for offset in range(0, len(a), 4096):
+        if a[offset : offset + 4096] != b[offset : offset + 4096]:
+            for word in range(offset, offset + 4096, 8):
+                if a[word : word + 8] != b[word : word + 8]:
+                    return (f"memory 0x{RAM_BASE + word:x}", int.from_bytes(a[word : word + 8], "little"),
+                            int.from_bytes(b[word : word + 8], "little"))
+    return None
+
+
 def compare_memory(reference, fast) -> tuple[str, int, int] | None:
     """The first differing 8-byte word of memory (or page mapped on one side only)."""
     for number in sorted(set(reference.pages) | set(fast.pages)):
@@ -91,11 +133,18 @@ def compare_memory(reference, fast) -> tuple[str, int, int] | None:
     return None
 
 
-def _listing(engine: FastEngine, kind: str, pc: int) -> list[str]:
-    entry = engine.blocks.get(pc)
+def _listing(engine: FastEngine | SystemEngine, kind: str, pc: int) -> list[str]:
+    if isinstance(engine, SystemEngine):
+        entry = next((block for (start, _, _), (block, _) in engine.blocks.items() if start == pc), None)
+    else:
+        entry = engine.blocks.get(pc)
+        entry = entry and entry[0]
     if kind != "native" or entry is None:
-        return [f"0x{pc:x}: {disassemble(engine.memory.fetch(pc))}"]
-    return [f"0x{insn.pc:x}: {insn.name} {insn.fields}" for insn in entry[0].insns]
+        try:
+            return [f"0x{pc:x}: {disassemble(engine.hart.fetch(pc))}"]
+        except Trap as trap:
+            return [f"0x{pc:x}: ({trap})"]
+    return [f"0x{insn.pc:x}: {insn.name} {insn.fields}" for insn in entry.insns]
 
 
 def run_lockstep(elf: bytes | str, argv: list[str] | None = None, *, stdin: bytes = b"",
@@ -139,3 +188,49 @@ def lockstep(reference: Process, process: Process, out: bytearray | None = None,
         return LockstepResult(None, engine.hart.instret, units, bytes(out), "limit")
     finally:
         engine.close()
+
+
+def run_machine_lockstep(elf: bytes | str, *, stdin: bytes = b"", ram_size: int | None = None,
+                         max_insns: int = 10**9, memory_every: int = 1000, hot: int = 2,
+                         cache_dir=None) -> LockstepResult:
+    """System mode: boot a bare-metal program on two boards, one driven by the fast engine, and compare after
+    every unit of fast-engine work (registers, privilege, CSRs, time, CLINT; RAM every `memory_every` units and
+    at the end; UART output at the end)."""
+    image, _ = read_program(elf)
+    outputs: tuple[bytearray, bytearray] = (bytearray(), bytearray())
+    reference, fast = (Board(ram_size=ram_size, uart_input=bytes(stdin), uart_output=out.extend) for out in outputs)
+    for board in (reference, fast):
+        board.load_image(image)
+    engine = SystemEngine(fast, cache_dir, hot=hot)
+    units = 0
+    try:
+        while engine.hart.instret < max_insns:
+            before = engine.hart.instret
+            pc, unit = engine.hart.pc, {}
+            fast_end = _outcome(partial(_step, engine, unit))
+            kind = unit.get("kind", "reference")
+            ran = engine.hart.instret - before
+            reference_end = _outcome(partial(reference.hart.run, ran)) if ran else "limit"
+            if reference_end == "limit" and fast_end != "limit":
+                reference_end = _outcome(lambda: reference.hart.run(1))
+            units += 1
+            difference = compare_machine(reference, fast)
+            if difference is None and (fast_end != "limit" or units % memory_every == 0):
+                difference = compare_ram(reference, fast)
+            if difference is None and fast_end != "limit" and outputs[0] != outputs[1]:
+                difference = ("uart output", outputs[0].decode(errors="replace"), outputs[1].decode(errors="replace"))
+            if difference is None and fast_end != reference_end:
+                difference = ("outcome", reference_end, fast_end)
+            if difference is not None:
+                what, a, b = difference
+                found = Divergence(pc, kind, what, a, b, _listing(engine, kind, pc))
+                return LockstepResult(found, engine.hart.instret, units, bytes(outputs[1]), fast_end)
+            if fast_end != "limit":
+                return LockstepResult(None, engine.hart.instret, units, bytes(outputs[1]), fast_end)
+        return LockstepResult(None, engine.hart.instret, units, bytes(outputs[1]), "limit")
+    finally:
+        engine.close()
+
+
+def _step(engine: SystemEngine, unit: dict) -> None:
+    unit["kind"], _ = engine.step()

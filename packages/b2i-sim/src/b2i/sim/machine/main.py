@@ -25,8 +25,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--machine", action="store_true",
                         help="system mode: boot a bare-metal ELF on the b2i machine (UART on the terminal)")
     parser.add_argument("--engine", choices=["ref", "fast", "rtl"], default="ref",
-                        help="ref: this interpreter (default); fast: hot blocks compiled to native code (user mode, "
-                             "needs the [fast] extra); rtl: b2i's Verilog core through b2i.hdl (with --machine)")
+                        help="ref: this interpreter (default); fast: hot blocks compiled to native code (needs the "
+                             "[fast] extra; no --trace); rtl: b2i's Verilog core through b2i.hdl (with --machine)")
     parser.add_argument("--lockstep", action="store_true",
                         help="with --engine rtl: also run the reference and stop at the first differing commit")
     parser.add_argument("--root", default=".", help="folder the guest's files are confined to (default: .)")
@@ -95,8 +95,6 @@ def run_main(argv: list[str] | None = None) -> int:
         return EXIT_LOAD_ERROR
     if not os.path.isdir(options.root):
         usage_error(f"--root {options.root}: not a folder")
-    if options.engine == "fast" and options.machine:
-        usage_error("--engine fast runs user-mode programs; use --engine ref with --machine")
     if options.engine == "rtl" and not options.machine:
         usage_error("--engine rtl runs bare-metal programs on the b2i machine: add --machine")
     if options.lockstep and options.engine != "rtl":
@@ -131,10 +129,10 @@ def run_main(argv: list[str] | None = None) -> int:
                           strace=sys.stderr if options.strace else None, exe_name=name)
         hart = process.hart
     hart.trace = trace
-    if options.engine == "fast":  # the fast engine drives the process's hart itself
+    if options.engine == "fast":  # the fast engine drives the process's (or the board's) hart itself
         from b2i.sim.fast.cli import attach  # noqa: PLC0415 - optional engine
 
-        hart = attach(process, options, usage_error)
+        hart = attach(board if options.machine else process, options, usage_error)
     start = time.perf_counter()
     try:
         code, message = drive(hart, options.max_insns)
