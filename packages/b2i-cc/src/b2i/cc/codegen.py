@@ -6,19 +6,19 @@ Integers are kept in registers the way the psABI wants them: 32-bit values sign-
 extended by their signedness. Each function's body is generated first so the prologue knows the frame size.
 """
 
+import re
 import struct
 
 from b2i.cc import abi
 from b2i.cc import ctype as T
 from b2i.cc.diagnostics import error_at
 from b2i.cc.nodes import Node, Obj
+from b2i.cc.regalloc import assign_registers
+from b2i.cc.regexpr import TreeGen, Unsupported, has_call
+from b2i.cc.rv64 import fits12, load_op, register_value, store_op
 
 COMPARISONS = {"eq", "ne", "lt", "le", "gt", "ge"}
 INT_OPS = {"add": "add", "sub": "sub", "mul": "mul", "and": "and", "or": "or", "xor": "xor", "shl": "sll"}
-
-
-def fits12(n):
-    return -2048 <= n <= 2047
 
 
 class FunctionGen:
@@ -44,13 +44,9 @@ class FunctionGen:
     def label(self, name):
         self.out.append(f"{name}:")
 
-    def branch(self, op, operands, target):
-        """A conditional branch that reaches any distance: the inverted branch skips a `j` (+-1 MiB)."""
-        inverse = {"beqz": "bnez", "bnez": "beqz", "beq": "bne", "bleu": "bgtu"}[op]
-        skip = self.gen.new_label()
-        self.emit(f"{inverse} {operands}, {skip}")
-        self.emit(f"j {target}")
-        self.label(skip)
+    def cbranch(self, op, a, b, target):
+        """A conditional branch (beq bne blt bge bltu bgeu); `relax` makes it reach far targets at the end."""
+        self.out.append(f"{FAR}{op} {a}, {b}, {target}")
 
     def push(self):
         self.emit("addi sp, sp, -8")
@@ -256,6 +252,46 @@ class FunctionGen:
 
     # ---- expressions ----
     def gen_expr(self, node):
+        """Evaluates node into a0 (or fa0): in registers at -O1 and above when regexpr can, else the stack way."""
+        if self.optimize and node.kind not in ("num", "fnum"):
+            mark = len(self.out)
+            try:
+                tree = self.tree()
+                target = "fa0" if node.ty.is_flonum() else "a0"
+                r = tree.value(node, target)
+                if r != target and node.ty.kind != "void":
+                    self.emit(f"{'fmv.d' if target == 'fa0' else 'mv'} {target}, {r}")
+                return
+            except Unsupported:
+                del self.out[mark:]
+        self.gen_stack(node)
+
+    def tree(self):
+        """A register evaluator that leaves alone the argument registers `hold` keeps values in."""
+        reserved = [f"{f}a{2 + i}" for i in range(self.temp_depth) for f in ("", "f")]
+        return TreeGen(self, reserved)
+
+    def in_registers(self, action):
+        """Runs action(TreeGen) at -O1 and above; False (and nothing emitted) if it needs the stack machine."""
+        if not self.optimize:
+            return False
+        mark = len(self.out)
+        try:
+            action(self.tree())
+            return True
+        except Unsupported:
+            del self.out[mark:]
+            return False
+
+    def jump(self, node, target, when):
+        """Jumps to target when the condition's truth equals `when`."""
+        if self.in_registers(lambda tree: tree.jump(node, target, when)):
+            return
+        self.gen_test(node)
+        self.cbranch("bne" if when else "beq", "a0", "zero", target)
+
+    def gen_stack(self, node):
+        """The stack machine: node's value in a0 (or fa0)."""
         k = node.kind
         method = getattr(self, "x_" + k, None)
         if method is None:
@@ -291,7 +327,10 @@ class FunctionGen:
         v = node.obj
         ty = node.ty
         if v in self.regs:
-            self.emit(f"mv {reg}, {self.regs[v]}")
+            if ty.is_flonum():
+                self.emit(f"fmv.d f{reg}, {self.regs[v]}")
+            else:
+                self.emit(f"mv {reg}, {self.regs[v]}")
             return True
         if not v.is_local or not ty.is_scalar() or not fits12(v.offset):
             return False
@@ -352,7 +391,7 @@ class FunctionGen:
             self.gen_expr(node.rhs)
             v = lhs.obj
             if v in self.regs:
-                self.emit(f"mv {self.regs[v]}, a0")
+                self.emit(f"fmv.d {self.regs[v]}, fa0" if lhs.ty.is_flonum() else f"mv {self.regs[v]}, a0")
                 return
             if v.is_local and lhs.ty.is_scalar() and fits12(v.offset):
                 if lhs.ty.is_flonum():
@@ -427,8 +466,7 @@ class FunctionGen:
     def x_logand(self, node):
         false = self.gen.new_label()
         end = self.gen.new_label()
-        self.gen_test(node.lhs)
-        self.branch("beqz", "a0", false)
+        self.jump(node.lhs, false, False)
         self.gen_bool(node.rhs)
         self.emit(f"j {end}")
         self.label(false)
@@ -438,8 +476,7 @@ class FunctionGen:
     def x_logor(self, node):
         true = self.gen.new_label()
         end = self.gen.new_label()
-        self.gen_test(node.lhs)
-        self.branch("bnez", "a0", true)
+        self.jump(node.lhs, true, True)
         self.gen_bool(node.rhs)
         self.emit(f"j {end}")
         self.label(true)
@@ -449,8 +486,7 @@ class FunctionGen:
     def x_cond(self, node):
         els = self.gen.new_label()
         end = self.gen.new_label()
-        self.gen_test(node.cond)
-        self.branch("beqz", "a0", els)
+        self.jump(node.cond, els, False)
         self.gen_expr(node.then)
         self.emit(f"j {end}")
         self.label(els)
@@ -707,7 +743,9 @@ class FunctionGen:
             for s in node.body:
                 self.gen_stmt(s)
         elif k == "expr_stmt":
-            self.gen_expr(getattr(node.lhs, "as_statement", node.lhs))
+            e = getattr(node.lhs, "as_statement", node.lhs)
+            if not self.in_registers(lambda tree: tree.discard(e)):
+                self.gen_stack(e)
         elif k == "return":
             if node.lhs is not None:
                 self.gen_expr(node.lhs)
@@ -716,47 +754,52 @@ class FunctionGen:
         elif k == "if":
             els = self.gen.new_label()
             end = self.gen.new_label()
-            self.gen_test(node.cond)
-            self.branch("beqz", "a0", els)
+            self.jump(node.cond, els, False)
             self.gen_stmt(node.then)
-            self.emit(f"j {end}")
+            if node.els is not None:
+                self.emit(f"j {end}")
             self.label(els)
             if node.els is not None:
                 self.gen_stmt(node.els)
             self.label(end)
         elif k == "for":
+            # at -O1 and above the test sits at the bottom too, so an iteration takes one branch, not two
             top = self.gen.new_label()
             if node.init is not None:
                 self.gen_stmt(node.init)
+            rotate = self.optimize and node.cond is not None
+            if rotate:
+                self.jump(node.cond, node.brk, False)
             self.label(top)
-            if node.cond is not None:
-                self.gen_test(node.cond)
-                self.branch("beqz", "a0", node.brk)
+            if node.cond is not None and not rotate:
+                self.jump(node.cond, node.brk, False)
             self.gen_stmt(node.body)
             self.label(node.cont)
             if node.inc is not None:
-                self.gen_expr(getattr(node.inc, "as_statement", node.inc))
-            self.emit(f"j {top}")
+                self.gen_stmt(Node("expr_stmt", node.tok, lhs=node.inc))
+            if rotate:
+                self.jump(node.cond, top, True)
+            else:
+                self.emit(f"j {top}")
             self.label(node.brk)
         elif k == "do":
             top = self.gen.new_label()
             self.label(top)
             self.gen_stmt(node.body)
             self.label(node.cont)
-            self.gen_test(node.cond)
-            self.branch("bnez", "a0", top)
+            self.jump(node.cond, top, True)
             self.label(node.brk)
         elif k == "switch":
             self.gen_expr(node.cond)
             for lo, hi, label in node.cases:
                 if lo == hi:
                     self.emit(f"li t0, {lo}")
-                    self.branch("beq", "a0, t0", label)
+                    self.cbranch("beq", "a0", "t0", label)
                 else:
                     self.emit(f"li t0, {lo}")
                     self.emit("sub t1, a0, t0")
                     self.emit(f"li t2, {hi - lo}")
-                    self.branch("bleu", "t1, t2", label)
+                    self.cbranch("bgeu", "t2", "t1", label)
             self.emit(f"j {node.default or node.brk}")
             self.gen_stmt(node.body)
             self.label(node.brk)
@@ -813,34 +856,33 @@ class FunctionGen:
                 text[i] = regs[i]
             else:
                 raise error_at(node.tok, f"unsupported asm constraint '{constraint}'")
+        # every operand's value goes on the stack first, so evaluating one cannot clobber another's register
+        loaded = []
         for i, (_name, constraint, e) in enumerate(operands):
             c = constraint.lstrip("=+&")
-            if i >= len(node.outputs):
-                if c in ("i", "n") or c.isdigit():
-                    if c.isdigit():
-                        self.gen_expr(e)
-                        self.emit(f"mv {text[i]}, a0")
-                    continue
-                if c == "m":
-                    self.gen_addr(e)
-                else:
-                    self.gen_expr(e)
-                self.emit(f"mv {regs[i]}, a0")
-            elif c == "m" or constraint.startswith("+"):
-                if c == "m":
-                    self.gen_addr(e)
-                else:
-                    self.gen_expr(e)
-                self.emit(f"mv {regs[i]}, a0")
+            is_input = i >= len(node.outputs)
+            if is_input and c in ("i", "n"):
+                continue
+            if not (is_input or c == "m" or constraint.startswith("+")):
+                continue
+            if c == "m":
+                self.gen_addr(e)
+            else:
+                self.gen_expr(e)
+            self.push()
+            loaded.append(text[i] if c.isdigit() else regs[i])
+        for reg in reversed(loaded):
+            self.pop(reg)
         template = substitute_operands(node.template, text, operands, node.tok)
         self.emit(template.replace("\n", "\n\t"))
-        for i, (_name, constraint, e) in enumerate(node.outputs):
-            if constraint.lstrip("=+&") == "m":
-                continue
-            self.emit(f"mv t0, {text[i]}")
+        stored = [(i, e) for i, (_name, constraint, e) in enumerate(node.outputs) if constraint.lstrip("=+&") != "m"]
+        for i, _e in stored:
+            self.emit(f"mv a0, {text[i]}")
+            self.push()
+        for _i, e in reversed(stored):
             self.gen_addr(e)
             self.emit("mv a1, a0")
-            self.emit("mv a0, t0")
+            self.pop("a0")
             self.emit(f"{store_op(e.ty)} a0, 0(a1)")
 
     # ---- the function ----
@@ -849,12 +891,11 @@ class FunctionGen:
         self.layout()
         self.choose_registers()
         self.store_params()
-        for param in fn.params:
-            if param in self.regs:
-                self.mem(load_op(param.ty), self.regs[param], param.offset, "s0")
         self.gen_stmt(fn.body)
         if fn.name == "main":
             self.emit("li a0, 0")
+        body = "\n".join(self.out)
+        self.saved = [(r, o) for r, o in self.saved if r in self.clobbered or re.search(rf"\b{r}\b", body)]
         if self.depth != 0:  # pragma: no cover - a bug in this file
             raise AssertionError(f"stack depth {self.depth} at the end of {fn.name}")
         frame = T.align_to(16 + self.save + self.frame, 16)
@@ -880,37 +921,35 @@ class FunctionGen:
                 head.append(f"\tli t0, {rest}")
                 head.append("\tsub sp, sp, t0")
         for reg, offset in self.saved:
-            head.append(f"\tsd {reg}, {offset}(s0)")
+            head += frame_access("fsd" if reg.startswith("f") else "sd", reg, offset)
         tail = [f"{self.return_label}:"]
         for reg, offset in self.saved:
-            tail.append(f"\tld {reg}, {offset}(s0)")
+            tail += frame_access("fld" if reg.startswith("f") else "ld", reg, offset)
         tail.append(f"\taddi sp, s0, -{16 + self.save}")
         tail.append("\tld ra, 8(sp)")
         tail.append("\tld s0, 0(sp)")
         tail.append(f"\taddi sp, sp, {16 + self.save}")
         tail.append("\tret")
         tail.append(f"\t.size {fn.name}, .-{fn.name}")
-        return head + self.out + tail
+        return relax(drop_jumps_to_next(head + self.out + tail), self.gen.new_label)
 
     def choose_registers(self):
-        """-O1 and above: the most used scalar integer locals whose address is never taken live in s1-s11."""
+        """-O1 and above: the most used scalar locals whose address is never taken live in s1-s11 (integers and
+        pointers) and fs0-fs11 (floating point). Registers an inline asm clobbers hold no variable; callee-saved
+        ones it clobbers are saved by the prologue (at every level)."""
+        clobbered = self.clobbered = asm_clobbers(self.fn.body)
+        for reg in CALLEE_SAVED:
+            if reg in clobbered:
+                self.saved.append((reg, self.allocate(8, 8)))
         if not self.optimize:
             return
-        uses: dict[Obj, int] = {}
-        pinned: set[Obj] = {self.fn.sret, getattr(self.fn, "va_area", None)}
-        visit(self.fn.body, uses, pinned)
-        candidates = [
-            v for v in self.fn.locals if v in uses and v not in pinned and (v.ty.is_integer() or v.ty.kind == "ptr")
-        ]
-        candidates.sort(key=lambda v: -uses[v])
-        for i, v in enumerate(candidates[:11]):
-            reg = f"s{i + 1}"
-            self.regs[v] = reg
-            offset = self.allocate(8, 8)
-            if not fits12(offset):
-                del self.regs[v]
-                break
-            self.saved.append((reg, offset))
+        pools = {
+            False: [f"s{i}" for i in range(1, 12) if f"s{i}" not in clobbered],
+            True: [f"fs{i}" for i in range(12) if f"fs{i}" not in clobbered],
+        }
+        self.regs = assign_registers(self.fn, pools)
+        for reg in sorted(set(self.regs.values()), key=CALLEE_SAVED.index):
+            self.saved.append((reg, self.allocate(8, 8)))
 
     def store_params(self):
         fn = self.fn
@@ -924,6 +963,9 @@ class FunctionGen:
             self.mem("sd", "a0", fn.sret.offset, "s0")
         for param, loc in zip(fn.params, locations, strict=True):
             ty = param.ty
+            if param in self.regs:
+                self.param_to_register(self.regs[param], ty, loc.pieces[0])
+                continue
             self.addi("t4", "s0", param.offset)
             if loc.by_reference:
                 p = loc.pieces[0]
@@ -946,60 +988,120 @@ class FunctionGen:
                 else:
                     self.store_partial(f"a{p.index}", "t4", p.offset, size)
 
+    def param_to_register(self, reg, ty, p):
+        """A scalar parameter straight from where the caller put it into its register variable."""
+        if p.where == "stack":
+            if ty.is_flonum():
+                self.mem("flw" if ty.kind == "float" else "fld", reg, 8 * p.index, "s0")
+            else:
+                self.mem(load_op(ty), reg, 8 * p.index, "s0")
+        elif p.where == "fa":
+            self.emit(f"fmv.d {reg}, fa{p.index}")
+        elif ty.is_flonum():
+            self.emit(f"fmv.{'w' if ty.kind == 'float' else 'd'}.x {reg}, a{p.index}")
+        else:
+            self.emit(f"mv {reg}, a{p.index}")
 
-def has_call(node) -> bool:
-    """Could evaluating this expression clobber the argument registers (a call, or statements inside)?"""
-    if isinstance(node, (list, tuple)):
-        return any(has_call(n) for n in node)
-    if not isinstance(node, Node):
-        return False
-    if node.kind in ("call", "stmt_expr", "asm"):
-        return True
-    return any(has_call(v) for k, v in vars(node).items() if k not in ("tok", "ty", "obj", "member"))
+
+def frame_access(op, reg, offset):
+    """Prologue and epilogue lines that save or restore reg at offset(s0); t0 is free there."""
+    if fits12(offset):
+        return [f"\t{op} {reg}, {offset}(s0)"]
+    return [f"\tli t0, {offset}", "\tadd t0, t0, s0", f"\t{op} {reg}, 0(t0)"]
 
 
-def visit(node, uses, pinned):
-    """Counts uses of local variables and collects those whose address is taken (they stay in memory)."""
+FAR = "\t?"  # marks a conditional branch whose reach relax() checks
+BRANCH_REACH = 4000  # bytes a conditional branch surely reaches (+-4 KiB, less some slack)
+INVERSE = {"beq": "bne", "bne": "beq", "blt": "bge", "bge": "blt", "bltu": "bgeu", "bgeu": "bltu"}
+
+
+def drop_jumps_to_next(lines):
+    """Removes `j L` when L labels the very next instruction."""
+    out = []
+    for i, line in enumerate(lines):
+        if line.startswith("\tj "):
+            target = line[3:].strip() + ":"
+            j = i + 1
+            while j < len(lines) and lines[j].endswith(":") and not lines[j].startswith("\t"):
+                if lines[j] == target:
+                    break
+                j += 1
+            if j < len(lines) and lines[j] == target:
+                continue
+        out.append(line)
+    return out
+
+
+def size_bound(line):
+    """At most how many bytes a line assembles to (None: cannot tell, e.g. inline asm with directives)."""
+    if not line.startswith("\t"):
+        return 0
+    text = line.strip()
+    if line.startswith(FAR):
+        return 8
+    if "\n" in text:
+        parts = [p.strip() for p in text.split("\n")]
+        return None if any(p.startswith(".") for p in parts) else 32 * len(parts)
+    op = text.split(None, 1)[0]
+    if op.startswith("."):
+        return None if op not in (".globl", ".weak", ".text", ".p2align", ".type", ".size") else 4
+    return {"li": 32, "la": 8, "call": 8, "tail": 8, "lla": 8}.get(op, 4)
+
+
+def relax(lines, new_label):
+    """Conditional branches stay one instruction when their target is surely near; far ones become the
+    inverted branch around a `j` (which reaches +-1 MiB)."""
+    where, pos, labels = [], 0, {}
+    for line in lines:
+        where.append(pos)
+        if not line.startswith("\t") and line.endswith(":"):
+            labels[line[:-1]] = pos
+        size = size_bound(line)
+        pos = pos + size if size is not None and pos is not None else None
+        if pos is None:
+            break
+    out = []
+    for i, line in enumerate(lines):
+        if not line.startswith(FAR):
+            out.append(line)
+            continue
+        op, rest = line[len(FAR) :].split(None, 1)
+        a, b, target = (x.strip() for x in rest.split(","))
+        near = pos is not None and target in labels and abs(labels[target] - where[i]) < BRANCH_REACH
+        if near:
+            out.append(f"\t{op} {a}, {b}, {target}")
+        else:
+            skip = new_label()
+            out += [f"\t{INVERSE[op]} {a}, {b}, {skip}", f"\tj {target}", f"{skip}:"]
+    return out
+
+
+CALLEE_SAVED = [f"s{i}" for i in range(1, 12)] + [f"fs{i}" for i in range(12)]
+ABI_NAMES = {f"x{i}": name for i, name in enumerate(
+    "zero ra sp gp tp t0 t1 t2 s0 s1 a0 a1 a2 a3 a4 a5 a6 a7 s2 s3 s4 s5 s6 s7 s8 s9 s10 s11 t3 t4 t5 t6".split()
+)}
+ABI_NAMES.update({"fp": "s0"})
+ABI_NAMES.update({f"f{i}": name for i, name in enumerate(
+    "ft0 ft1 ft2 ft3 ft4 ft5 ft6 ft7 fs0 fs1 fa0 fa1 fa2 fa3 fa4 fa5 fa6 fa7 fs2 fs3 fs4 fs5 fs6 fs7 fs8 fs9 fs10 fs11 "
+    "ft8 ft9 ft10 ft11".split()
+)})
+
+
+def asm_clobbers(node) -> set[str]:
+    """The registers (by ABI name) that the inline asm statements in a function body name as clobbered."""
+    found = set()
     if isinstance(node, (list, tuple)):
         for n in node:
-            visit(n, uses, pinned)
-        return
+            found |= asm_clobbers(n)
+        return found
     if not isinstance(node, Node):
-        return
-    if node.kind == "var" and node.obj.is_local:
-        uses[node.obj] = uses.get(node.obj, 0) + 1
-    elif node.kind == "addr" and node.lhs.kind == "var":
-        pinned.add(node.lhs.obj)
-    elif node.kind == "asm":
-        for _, _, e in node.outputs + node.inputs:
-            if e.kind == "var":
-                pinned.add(e.obj)
+        return found
+    if node.kind == "asm":
+        found |= {ABI_NAMES.get(c.strip(), c.strip()) for c in node.clobbers}
     for name, value in vars(node).items():
         if name not in ("tok", "ty", "obj", "member"):
-            visit(value, uses, pinned)
-
-
-def signed64(v):
-    v &= (1 << 64) - 1
-    return v - (1 << 64) if v >> 63 else v
-
-
-def register_value(v, ty):
-    """How a constant of type ty sits in a register: 32-bit values sign-extended, even unsigned ones."""
-    if ty.size == 4 and ty.is_integer():
-        v &= 0xFFFFFFFF
-        return v - (1 << 32) if v >> 31 else v
-    return signed64(v)
-
-
-def load_op(ty):
-    if ty.size == 8:
-        return "ld"
-    return {1: "lb", 2: "lh", 4: "lw"}[ty.size] + ("u" if ty.unsigned and ty.size < 4 else "")
-
-
-def store_op(ty):
-    return {1: "sb", 2: "sh", 4: "sw", 8: "sd"}[ty.size]
+            found |= asm_clobbers(value)
+    return found
 
 
 def substitute_operands(template, text, operands, tok):
