@@ -1,4 +1,6 @@
-"""Random instruction streams from the ISA table run in lockstep on the fast engine and the reference.
+"""Random instruction streams from the ISA table run in lockstep on the fast engine and the reference, as a
+Linux process and on the b2i machine (system mode: M mode, or S mode under Sv39, mstatus.FS Off, Initial or
+Dirty, and sometimes a timer interrupt landing in the loop; every trap skips the instruction).
 
 Each example is a loop: a random body of integer, M, load/store, F/D and FP CSR instructions, and forward
 branches and jumps inside the body, then `addi x4, x4, -1; bne x4, x0, body`.
@@ -18,12 +20,13 @@ pytest.importorskip("llvmlite", reason="the fast engine needs the [fast] extra (
 
 from b2i.sim import isa  # noqa: E402
 from b2i.sim.fast import translate  # noqa: E402
-from b2i.sim.fast.lockstep import lockstep  # noqa: E402
+from b2i.sim.fast.lockstep import lockstep, machine_lockstep  # noqa: E402
+from b2i.sim.machine.board import Board  # noqa: E402
 from b2i.sim.machine.linux import Process, Stream  # noqa: E402
 from b2i.sim.machine.loader import Image, Segment  # noqa: E402
 
 CODE, DATA = 0x10000, 0x20000
-BASE, COUNTER = 3, 4  # x3 holds the data address, x4 counts loop passes: no random op writes them
+BASE, COUNTER, SCRATCH = 3, 4, 31  # x3: the data address, x4 counts loop passes, x31: the trap handler's (machine)
 INTEGER = ["add", "sub", "sll", "slt", "sltu", "xor", "srl", "sra", "or", "and", "addw", "subw", "sllw", "srlw",
            "sraw", "mul", "mulh", "mulhsu", "mulhu", "div", "divu", "rem", "remu", "mulw", "divw", "divuw", "remw",
            "remuw", "addi", "slti", "sltiu", "xori", "ori", "andi", "slli", "srli", "srai", "addiw", "slliw",
@@ -55,8 +58,8 @@ def instruction(name: str, rng: random.Random, index: int, length: int) -> int:
         fields["imm"] = 4 * rng.randint(1, length - index)
         if name == "jal":
             fields["rd"] = rng.choice([0, 0, 1])
-    if "rd" in op.operands and fields.get("rd") in (BASE, COUNTER):
-        fields["rd"] = rng.choice([0, 1, 5, 10, 31])
+    if "rd" in op.operands and fields.get("rd") in (BASE, COUNTER, SCRATCH):
+        fields["rd"] = rng.choice([0, 1, 5, 10, 30])
     if "rm" in fields:
         fields["rm"] = rng.choice([0, 1, 2, 3, 4, 7, 7, 7])  # not the reserved 5 and 6
     if name in MEMORY:
@@ -173,3 +176,65 @@ def test_exact_fp_cases_stay_native(tmp_path):
         assert engine.stats.exits_to_reference <= 2  # the first visits ran on the reference: no FP exits
     finally:
         engine.close()
+
+
+# ---- system mode ------------------------------------------------------------------------------------------------
+M_CODE, M_HANDLER, M_DATA, M_ROOT = 0x8000_0000, 0x8000_1000, 0x8001_0000, 0x8002_0000
+HANDLER = [  # any trap: skip the instruction (4 bytes); the timer interrupt: switch it off and return
+    isa.encode("csrrw", rd=0, rs1=SCRATCH, csr=isa.CSRS["mscratch"]),
+    isa.encode("csrrs", rd=SCRATCH, rs1=0, csr=isa.CSRS["mcause"]),
+    isa.encode("blt", rs1=SCRATCH, rs2=0, imm=24),
+    isa.encode("csrrs", rd=SCRATCH, rs1=0, csr=isa.CSRS["mepc"]),
+    isa.encode("addi", rd=SCRATCH, rs1=SCRATCH, imm=4),
+    isa.encode("csrrw", rd=0, rs1=SCRATCH, csr=isa.CSRS["mepc"]),
+    isa.encode("csrrs", rd=SCRATCH, rs1=0, csr=isa.CSRS["mscratch"]),
+    isa.encode("mret"),
+    isa.encode("addi", rd=SCRATCH, rs1=0, imm=0x80),  # interrupt: mie.MTIE off
+    isa.encode("csrrc", rd=0, rs1=SCRATCH, csr=isa.CSRS["mie"]),
+    isa.encode("csrrs", rd=SCRATCH, rs1=0, csr=isa.CSRS["mscratch"]),
+    isa.encode("mret"),
+]
+PASS = [isa.encode("lui", rd=5, imm=0x100000), isa.encode("lui", rd=6, imm=0x5000),
+        isa.encode("addi", rd=6, rs1=6, imm=0x555), isa.encode("sw", rs1=5, rs2=6, imm=0)]  # test device: exit 0
+
+
+def machine(code: list[int], data: bytes, seed: int, passes: int, mode: dict) -> Board:
+    """A board with the loop at M_CODE, the handler at M_HANDLER, the hart in `mode` (priv, FS, timer)."""
+    board = Board(ram_size=1 << 20)
+    ram, hart = board.ram, board.hart
+    for base, words in ((M_CODE, code), (M_HANDLER, HANDLER)):
+        ram[base - 0x8000_0000 : base - 0x8000_0000 + 4 * len(words)] = b"".join(struct.pack("<I", w) for w in words)
+    ram[M_DATA - 0x8000_0000 : M_DATA - 0x8000_0000 + len(data)] = data
+    root = M_ROOT - 0x8000_0000  # identity gigapages: the devices (VPN2 0) and RAM (VPN2 2)
+    ram[root : root + 24] = struct.pack("<QQQ", 0xC7, 0, (0x8000_0000 >> 12) << 10 | 0xCF)
+    process = load(b"", b"", seed, passes)  # the user-mode streams' random registers, reused
+    hart.x[:], hart.f[:], hart.fflags, hart.frm = process.hart.x, process.hart.f, process.hart.fflags, process.hart.frm
+    hart.x[BASE], hart.x[COUNTER], hart.pc = M_DATA + 2048, passes, M_CODE
+    hart.csr[isa.CSRS["mtvec"]] = M_HANDLER
+    hart.mstatus = mode["fs"] << 13 | (1 << 3)  # MIE: the timer may interrupt M mode too
+    if mode["s_mode"]:
+        hart.priv, hart.satp = 1, 8 << 60 | M_ROOT >> 12
+    if mode["timer"] is not None:
+        board.clint.mtimecmp = mode["timer"]
+        hart.csr[isa.CSRS["mie"]] = 0x80
+    return board
+
+
+modes = st.fixed_dictionaries({"s_mode": st.booleans(), "fs": st.sampled_from([0, 1, 3, 3]),
+                               "timer": st.none() | st.integers(5, 300)})
+
+
+@settings(max_examples=25, deadline=None)
+@given(names=st.lists(st.sampled_from(OPS), min_size=1, max_size=30), seed=st.integers(0, 2**32 - 1),
+       passes=st.integers(8, 20), mode=modes)
+def test_random_streams_in_lockstep_on_the_machine(tmp_path_factory, names, seed, passes, mode):
+    rng = random.Random(seed)
+    data = rng.randbytes(4096)
+    body = [instruction(name, rng, i, len(names)) for i, name in enumerate(names)]
+    words = [*body, isa.encode("addi", rd=COUNTER, rs1=COUNTER, imm=-1)]
+    words += [isa.encode("bne", rs1=COUNTER, rs2=0, imm=-4 * len(words)), *PASS]
+    boards = machine(words, data, seed, passes, mode), machine(words, data, seed, passes, mode)
+    result = machine_lockstep(*boards, hot=2, memory_every=10**9, max_insns=50_000,
+                              cache_dir=tmp_path_factory.getbasetemp().parent / "fast-object-cache")
+    assert result.divergence is None, str(result.divergence)
+    assert result.outcome == "exit 0"

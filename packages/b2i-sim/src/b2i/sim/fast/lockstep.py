@@ -201,6 +201,15 @@ def run_machine_lockstep(elf: bytes | str, *, stdin: bytes = b"", ram_size: int 
     reference, fast = (Board(ram_size=ram_size, uart_input=bytes(stdin), uart_output=out.extend) for out in outputs)
     for board in (reference, fast):
         board.load_image(image)
+    return machine_lockstep(reference, fast, outputs, max_insns=max_insns, memory_every=memory_every, hot=hot,
+                            cache_dir=cache_dir)
+
+
+def machine_lockstep(reference: Board, fast: Board, outputs: tuple[bytearray, bytearray] | None = None, *,
+                     max_insns: int = 10**9, memory_every: int = 1000, hot: int = 2,
+                     cache_dir=None) -> LockstepResult:
+    """Lockstep on two boards prepared alike (the second gets the fast engine); `outputs`: their UART output."""
+    outputs = outputs if outputs is not None else (bytearray(), bytearray())
     engine = SystemEngine(fast, cache_dir, hot=hot)
     units = 0
     try:
