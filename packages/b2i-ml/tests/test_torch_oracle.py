@@ -105,30 +105,46 @@ def test_causal_attention_matches_scaled_dot_product_attention():
         np.testing.assert_allclose(mine.grad.numpy(), theirs.grad.numpy(), rtol=1e-8, atol=1e-11)
 
 
-@pytest.mark.parametrize(
-    "name",
-    ["sgd", "momentum", "adam", "adamw"],
-)
-def test_optimizer_steps_match(name):
-    rng = np.random.default_rng(1)
-    start = rng.standard_normal((3, 4))
-    ours, theirs = both(start)
-    make = {
-        "sgd": (lambda p: optim.SGD(p, lr=0.1), lambda p: torch.optim.SGD(p, lr=0.1)),
-        "momentum": (lambda p: optim.SGD(p, lr=0.1, momentum=0.9), lambda p: torch.optim.SGD(p, lr=0.1, momentum=0.9)),
-        "adam": (lambda p: optim.Adam(p, lr=0.01, weight_decay=0.1),
-                 lambda p: torch.optim.Adam(p, lr=0.01, weight_decay=0.1)),
-        "adamw": (lambda p: optim.AdamW(p, lr=0.01, weight_decay=0.1),
-                  lambda p: torch.optim.AdamW(p, lr=0.01, weight_decay=0.1)),
-    }[name]
-    opt, opt_t = make[0]([ours]), make[1]([theirs])
-    for _ in range(5):
-        g = rng.standard_normal(start.shape)
-        ours.grad = Tensor(g.copy())
-        theirs.grad = torch.tensor(g.copy())
+OPTIMIZERS = {
+    "sgd": (lambda p: optim.SGD(p, lr=0.1), lambda p: torch.optim.SGD(p, lr=0.1)),
+    "momentum": (lambda p: optim.SGD(p, lr=0.1, momentum=0.9), lambda p: torch.optim.SGD(p, lr=0.1, momentum=0.9)),
+    "adam": (lambda p: optim.Adam(p, lr=0.01, weight_decay=0.1),
+             lambda p: torch.optim.Adam(p, lr=0.01, weight_decay=0.1)),
+    "adamw": (lambda p: optim.AdamW(p, lr=0.01, weight_decay=0.1),
+              lambda p: torch.optim.AdamW(p, lr=0.01, weight_decay=0.1)),
+}
+
+
+@SETTINGS
+@given(st.sampled_from(sorted(OPTIMIZERS)), st.lists(st.sampled_from(["float32", "float64"]), min_size=1, max_size=4),
+       seeds)
+def test_optimizer_steps_match(name, dtypes, seed):
+    """Several parameters (two dtypes: two flat groups); each step a random subset has gradients (the others
+    keep their state, as in torch), and once a parameter's data is replaced from outside (load_state_dict)."""
+    rng = np.random.default_rng(seed)
+    pairs = []
+    for dtype in dtypes:
+        start = rng.standard_normal(tuple(rng.integers(1, 4, rng.integers(1, 3)))).astype(dtype)
+        pairs.append((Tensor(start.copy(), requires_grad=True), torch.tensor(start.copy(), requires_grad=True)))
+    ours, theirs = [p for p, _ in pairs], [t for _, t in pairs]
+    opt, opt_t = OPTIMIZERS[name][0](ours), OPTIMIZERS[name][1](theirs)
+    for step in range(6):
+        for p, t in pairs:
+            if step == 0 or rng.random() < 0.7:
+                g = rng.standard_normal(p.shape).astype(p.dtype)
+                p.grad, t.grad = Tensor(g.copy()), torch.tensor(g.copy())
+            else:
+                p.grad = t.grad = None
+        if step == 3:
+            new = rng.standard_normal(ours[0].shape).astype(ours[0].dtype)
+            ours[0].data = Tensor(new.copy()).data
+            with torch.no_grad():
+                theirs[0].copy_(torch.tensor(new))
         opt.step()
         opt_t.step()
-    np.testing.assert_allclose(ours.numpy(), theirs.detach().numpy(), rtol=1e-10, atol=1e-12)
+    for p, t in pairs:
+        tol = 1e-10 if p.dtype == "float64" else 1e-5
+        np.testing.assert_allclose(p.numpy(), t.detach().numpy(), rtol=tol, atol=tol)
 
 
 def test_clip_grad_norm_matches():

@@ -4,8 +4,9 @@ A `Tensor` holds an array (`data`) and, when it was computed from tensors that r
 and a function that turns the gradient of the output into gradients of the parents. `backward()` visits the
 graph in reverse topological order, adding up gradients; leaves keep theirs in `.grad` and accumulate across
 calls until zeroed. The backward functions are written with the same lazy array operations as the forward
-pass, so both are fused into kernels and run on whichever device the arrays live on; backward() realizes all
-the gradients in one schedule before it returns.
+pass, so both are fused into kernels and run on whichever device the arrays live on. backward() leaves the
+gradients lazy: the optimizer's step() computes them together with the update, in one schedule (reading a
+gradient computes it, as reading any lazy array does).
 
 Only primitive operations live here; softmax, cross-entropy, layer norm and friends are compositions of them
 in `b2i.ml.functional`.
@@ -132,7 +133,11 @@ class Tensor:
         self.grad = None
 
     def backward(self, grad: B.Array | Tensor | None = None) -> None:
-        """Adds d(self)/d(leaf) (times grad, default 1) to the .grad of every leaf that requires gradients."""
+        """Adds d(self)/d(leaf) (times grad, default 1) to the .grad of every leaf that requires gradients.
+
+        The gradients are lazy arrays, computed by the next realize that needs them (usually the optimizer's
+        step, which also computes the forward pass's shared work only once).
+        """
         if not self.requires_grad:
             raise RuntimeError("backward() on a tensor that does not require grad")
         if grad is None:
@@ -152,22 +157,18 @@ class Tensor:
                 stack.append((node, True))
                 stack.extend((p, False) for p in node._parents if p.requires_grad and id(p) not in seen)
         grads: dict[int, B.Array] = {id(self): grad}
-        leaves: list[Tensor] = []
         for node in reversed(order):
             g = grads.pop(id(node), None)
             if g is None:
                 continue
             if node._backward is None:  # a leaf
                 node.grad = Tensor(g) if node.grad is None else Tensor(node.grad.data + g)
-                leaves.append(node)
                 continue
             for parent, parent_grad in zip(node._parents, node._backward(g), strict=True):
                 if parent_grad is None or not parent.requires_grad:
                     continue
                 key = id(parent)
                 grads[key] = grads[key] + parent_grad if key in grads else parent_grad
-        # One schedule for every gradient (and the loss), so work they share is computed once.
-        B.realize_all(self.data, *(leaf.grad.data for leaf in leaves))
 
     # ---- elementwise arithmetic (broadcasting; Python numbers stay scalars)
 

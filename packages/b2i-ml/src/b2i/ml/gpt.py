@@ -93,7 +93,7 @@ def train(
         opt.zero_grad()
         loss.backward()
         optim.clip_grad_norm(model.parameters(), 1.0)
-        opt.step()
+        opt.step(loss)  # the loss is computed with the update
         history.losses.append(loss.item())
         seen += x.size
         if (step + 1) % log_every == 0 or step + 1 == steps:

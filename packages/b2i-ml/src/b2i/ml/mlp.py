@@ -6,7 +6,6 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
-from b2i.ml import backend as B
 from b2i.ml import functional as F
 from b2i.ml import nn, optim
 from b2i.ml.autograd import Tensor, no_grad
@@ -80,8 +79,7 @@ def train(
             loss = F.cross_entropy(logits, y)
             opt.zero_grad()
             loss.backward()
-            opt.step()
-            B.realize_all(loss.data, logits.data)
+            opt.step(loss, logits)
             value = loss.item()
             losses.append(value)
             correct += int((logits.numpy().argmax(1) == y).sum())

@@ -61,16 +61,21 @@ class _Group:
 
 
 class Optimizer:
-    """Holds the parameters and the learning rate; subclasses say how a flat array of parameters is updated."""
+    """Holds the parameters and the learning rate; subclasses say how a flat array of parameters is updated.
+
+    Parameters are grouped by dtype, device and how many updates they have had (a parameter that had no
+    gradient in some step is behind, as in PyTorch, where each parameter counts its own steps); in a normal
+    training loop that is one group per dtype and device, updated the same way step after step.
+    """
 
     def __init__(self, params: Iterable[Tensor], lr: float) -> None:
         self.params = list({id(p): p for p in params}.values())  # each tensor once (tied weights)
         if not self.params:
             raise ValueError("optimizer got no parameters")
         self.lr = lr
-        self.steps = 0
-        self._groups: dict[tuple[str, str], _Group] = {}  # (dtype, device) -> the group updated last step
-        self._parked: dict[tuple[str, int], B.Array] = {}  # (state name, parameter) -> state of a skipped one
+        self.counts = [0] * len(self.params)  # updates each parameter has had
+        self._groups: dict[tuple[int, ...], _Group] = {}  # members -> their group, kept while it is reused
+        self._parked: dict[tuple[str, int], B.Array] = {}  # (state name, parameter) -> state outside any group
         self._constants: dict[tuple, B.Array] = {}  # (value, shape, dtype, device) -> a broadcast 0-d constant
         self._numbers: dict[tuple, B.Array] = {}  # (value, dtype, device) -> a 0-d data array, this step's
         self._last_numbers: dict[tuple, B.Array] = {}  # the previous step's, reused when a value is unchanged
@@ -79,36 +84,40 @@ class Optimizer:
         for p in self.params:
             p.grad = None
 
-    def step(self) -> None:
-        """Updates every parameter that has a gradient; all new values and state are computed in one schedule."""
-        self.steps += 1
+    def step(self, *also: Tensor) -> None:
+        """Updates every parameter that has a gradient. The gradients, new values and state, and the tensors in
+        `also` (say the loss and the logits, to report them) are computed in one schedule, so the forward and
+        backward work they share is done once."""
         self._last_numbers, self._numbers = self._numbers, {}
-        members: dict[tuple[str, str], list[int]] = {}
+        members: dict[tuple[str, str, int], list[int]] = {}
         for i, p in enumerate(self.params):
             if p.grad is not None:
-                members.setdefault((p.dtype, p.device), []).append(i)
+                self.counts[i] += 1
+                members.setdefault((p.dtype, p.device, self.counts[i]), []).append(i)
         updated = []
-        for key, indices in members.items():
-            group = self._group(key, tuple(indices))
+        for (dtype, device, count), indices in members.items():
+            group = self._group(tuple(indices), dtype, device)
             params = [self.params[i] for i in indices]
-            group.data = self.update(group.state, group.flat_data(params), _flatten([p.grad.data for p in params]))
+            grad = _flatten([p.grad.data for p in params])
+            group.data = self.update(group.state, group.flat_data(params), grad, count)
             updated.append((group, params))
-        B.realize_all(*(g.data for g, _ in updated), *(s for g, _ in updated for s in g.state.values()))
+        B.realize_all(*(g.data for g, _ in updated), *(s for g, _ in updated for s in g.state.values()),
+                      *(t.data for t in also))
         for group, params in updated:
             group.give_views(params)
 
-    def _group(self, key: tuple[str, str], members: tuple[int, ...]) -> _Group:
-        """The group for these parameters: last step's, or a new one when which parameters have gradients changed
-        (state of parameters that dropped out is parked per parameter until they come back)."""
-        old = self._groups.get(key)
-        if old is not None and old.members == members:
-            return old
-        if old is not None:
+    def _group(self, members: tuple[int, ...], dtype: str, device: str) -> _Group:
+        """The group of these parameters: the one from earlier steps, or a new one. Groups that share a member
+        with a new one are dissolved first, their state parked per parameter until it is needed again."""
+        group = self._groups.get(members)
+        if group is not None:
+            return group
+        for key in [key for key in self._groups if not set(key).isdisjoint(members)]:
+            old = self._groups.pop(key)
             for name, flat in old.state.items():
                 for i, (start, n) in old.spans.items():
                     self._parked[(name, i)] = flat[start : start + n]
-        group = self._groups[key] = _Group(members, [math.prod(self.params[i].shape) for i in members])
-        dtype, device = key
+        group = self._groups[members] = _Group(members, [math.prod(self.params[i].shape) for i in members])
         for name in sorted({name for name, i in self._parked if i in group.spans}):
             pieces = [self._parked.pop((name, i), None) for i in members]
             group.state[name] = _flatten([B.zeros((n,), dtype, device) if piece is None else piece
@@ -136,8 +145,9 @@ class Optimizer:
             self._numbers[key] = a
         return a
 
-    def update(self, state: dict[str, B.Array], data: B.Array, g: B.Array) -> B.Array:
-        """The new flat parameters from the flat data and gradient; state (absent = zeros) is updated in place."""
+    def update(self, state: dict[str, B.Array], data: B.Array, g: B.Array, count: int) -> B.Array:
+        """The new flat parameters from the flat data and gradient, at the parameters' count-th update; `state`
+        (a missing entry means zeros) is updated in place."""
         raise NotImplementedError
 
 
@@ -148,7 +158,7 @@ class SGD(Optimizer):
         super().__init__(params, lr)
         self.momentum, self.weight_decay = momentum, weight_decay
 
-    def update(self, state, data, g):
+    def update(self, state, data, g, count):
         if self.weight_decay:
             g = g + data * self._constant(self.weight_decay, data)
         if self.momentum:
@@ -173,7 +183,7 @@ class Adam(Optimizer):
         self.beta1, self.beta2 = betas
         self.eps, self.weight_decay = eps, weight_decay
 
-    def update(self, state, data, g):
+    def update(self, state, data, g, count):
         if self.weight_decay and not self.decoupled:
             g = g + data * self._constant(self.weight_decay, data)
         m, v = state.get("m"), state.get("v")
@@ -182,8 +192,8 @@ class Adam(Optimizer):
         g2_part = g * g * self._constant(1 - self.beta2, data)
         v = g2_part if v is None else v * self._constant(self.beta2, data) + g2_part
         state["m"], state["v"] = m, v
-        step_size = self._number(self.lr / (1 - self.beta1**self.steps), data)
-        inverse_c2 = self._number(1 / (1 - self.beta2**self.steps), data)
+        step_size = self._number(self.lr / (1 - self.beta1**count), data)
+        inverse_c2 = self._number(1 / (1 - self.beta2**count), data)
         step = m * step_size / (B.sqrt(v * inverse_c2) + self._constant(self.eps, data))
         if self.decoupled and self.weight_decay:
             data = data * self._number(1 - self.lr * self.weight_decay, data)
@@ -203,7 +213,7 @@ def clip_grad_norm(params: Iterable[Tensor], max_norm: float) -> float:
     """Scales all gradients together so their global L2 norm is at most max_norm; returns the norm before."""
     grads = [p for p in params if p.grad is not None]
     squares = [B.sum_(p.grad.data * p.grad.data) for p in grads]
-    B.realize_all(*squares)
+    B.realize_all(*squares, *(p.grad.data for p in grads))  # the gradients too, so step() does not redo them
     total = math.sqrt(sum(float(B.to_numpy(s)) for s in squares))
     if total > max_norm:
         scale = max_norm / (total + 1e-6)
