@@ -167,3 +167,26 @@ def test_both_simulator_engines_give_the_same_answer():
     on_default = (Tensor(x, device="b2i").tanh() * 3).numpy()
     np.testing.assert_array_equal(on_reference, on_default)
     check(Tensor(on_default), np.tanh(x) * 3)
+
+
+def test_elf_cache_key_changes_with_any_toolchain_file(tmp_path):
+    """A libc source edited without a version bump must not reuse the ELFs built with the old one."""
+    import types
+
+    from b2i.tensor.backend_b2i import toolchain_digest
+
+    root = tmp_path / "fakecc"
+    (root / "libc").mkdir(parents=True)
+    (root / "__init__.py").write_text("__version__ = '1.0'\n")
+    (root / "libc" / "math.c").write_text("double fabs(double x) { return x < 0 ? -x : x; }\n")
+    package = types.SimpleNamespace(__file__=str(root / "__init__.py"))
+    before = toolchain_digest(package)
+    assert toolchain_digest(package) == before
+    (root / "libc" / "math.c").write_text("double fabs(double x) { return __builtin_fabs(x); }\n")
+    assert toolchain_digest(package) != before
+    import b2i.cc
+    import b2i.sim
+
+    from b2i.tensor.backend_b2i import B2IBackend
+
+    assert toolchain_digest(b2i.cc, b2i.sim) in B2IBackend().salt

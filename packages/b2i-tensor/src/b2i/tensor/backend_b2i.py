@@ -2,10 +2,11 @@
 
 compile(kernel) renders the kernel with render_c (the single lowering path, as for the c device), wraps it in
 the driver program of b2i_program.py, and builds a static RISC-V executable with b2i-cc's driver (in-process,
--O1, our own libc). The ELF is cached on disk by the hash of its source and the tool versions, next to the c
-device's libraries (in a b2i/ subfolder). Each call then runs that program on b2i-sim (the fast engine when
-llvmlite is installed, else the reference interpreter): the buffers go in on stdin, the output comes back on
-stdout. b2i.cc and b2i.sim are imported only here, and only when the device is first used.
+-O1, our own libc). The ELF is cached on disk next to the c device's libraries (in a b2i/ subfolder), keyed by
+the hash of its source, the tool versions and every file of b2i-cc and b2i-sim (compiler, libc, assembler,
+linker), so a changed libc never reuses an old ELF. Each call then runs that program on b2i-sim (the fast
+engine when llvmlite is installed, else the reference interpreter): the buffers go in on stdin, the output
+comes back on stdout. b2i.cc and b2i.sim are imported only here, and only when the device is first used.
 """
 
 from __future__ import annotations
@@ -50,7 +51,8 @@ class B2IBackend:
             raise DeviceUnavailable(f"device 'b2i' needs b2i-cc and b2i-sim installed ({e})") from None
         self.driver = driver
         self.engine, self.run_program = _engine()
-        self.salt = f"b2i-cc {b2i.cc.__version__} b2i-sim {b2i.sim.__version__} -O{OPT}"
+        self.salt = (f"b2i-cc {b2i.cc.__version__} b2i-sim {b2i.sim.__version__} -O{OPT} "
+                     f"{toolchain_digest(b2i.cc, b2i.sim)}")
         self.elves: dict[str, bytes] = {}
         self.stats = GuestStats()
 
@@ -116,6 +118,19 @@ class B2IBackend:
             out[:] = result.stdout
 
         return run
+
+
+def toolchain_digest(*packages) -> str:
+    """A hash of every file of the packages that build the ELF: b2i-cc (compiler, libc sources and headers) and
+    b2i-sim (assembler, linker). A change to any of them, with or without a version bump, gives new cache keys,
+    so a stale ELF built with an older libc is never reused. About 1 MB of files: a few ms, once per process."""
+    h = hashlib.sha256()
+    for package in packages:
+        root = pathlib.Path(package.__file__).parent
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+                h.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()[:16]
 
 
 def _engine():

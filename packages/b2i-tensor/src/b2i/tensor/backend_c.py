@@ -22,10 +22,11 @@ from b2i.tensor.render_c import render
 
 # -fwrapv: integer overflow wraps as in numpy; -ffp-contract=off: no fused multiply-add, so a*b+c rounds twice
 # as numpy does; -fno-math-errno and -fno-trapping-math let sqrt and branch-free selects vectorize (errno and
-# floating-point exception flags are never read); -fopenmp-simd lets
-# `#pragma omp simd` vectorize reductions (no OpenMP runtime is linked).
+# floating-point exception flags are never read); -fopenmp-simd lets `#pragma omp simd` vectorize reductions
+# (no OpenMP runtime is linked). No -ffast-math: it would reorder sums and drop NaN and infinity handling, and
+# numpy does neither. -DB2I_THREADS: big matmuls run on pthreads (B2I_THREADS=n sets how many).
 FLAGS = ["-O3", "-shared", "-fPIC", "-fwrapv", "-ffp-contract=off", "-fno-math-errno", "-fno-trapping-math",
-         "-fopenmp-simd", "-march=native"]
+         "-fopenmp-simd", "-march=native", "-pthread", "-DB2I_THREADS"]
 
 
 def _cpu_identity() -> str:
@@ -52,6 +53,11 @@ def cache_dir() -> pathlib.Path:
     return folder
 
 
+_new_bytearray = ctypes.pythonapi.PyByteArray_FromStringAndSize
+_new_bytearray.restype = ctypes.py_object
+_new_bytearray.argtypes = [ctypes.c_void_p, ctypes.c_ssize_t]
+
+
 def _address(buf: Buffer) -> int | None:
     if not buf.mem:
         return None
@@ -68,6 +74,12 @@ class CBackend:
         self.flags = list(FLAGS)
         self.salt = " ".join([self.cc, *self.flags, _cpu_identity()])
         self.loaded: dict[str, ctypes._CFuncPtr] = {}
+
+    @staticmethod
+    def empty(nbytes: int) -> bytearray:
+        """A bytearray whose bytes are not cleared first: the scheduler asks for one only for a kernel's output,
+        which the kernel writes whole (clearing 16 MB would cost half as much as computing into it)."""
+        return _new_bytearray(None, nbytes)
 
     def library(self, source: str) -> pathlib.Path:
         """The shared library for `source`: from the disk cache, or compiled now."""

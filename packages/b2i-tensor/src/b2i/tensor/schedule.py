@@ -337,12 +337,14 @@ def run_schedule(items: list[ScheduleItem]) -> None:
     buffers: dict[int, Buffer] = {}
     for item in items:
         node = item.out
-        if item.allocates:
-            buffers[node.id] = Buffer(node.device, node.dtype, node.size)
+        backend = get_backend(node.device)
+        if item.allocates:  # the first kernel writing a node writes all of it: its memory need not be cleared
+            empty = getattr(backend, "empty", None)
+            mem = empty(node.size * node.dtype.itemsize) if empty is not None else None
+            buffers[node.id] = Buffer(node.device, node.dtype, node.size, mem)
             finished.append((node, buffers[node.id]))
         out = buffers[node.id]
         ins = [n.buffer if n.realized else buffers[n.id] for n in item.inputs]
-        backend = get_backend(node.device)
         start = time.perf_counter()
         program = backend.compile(item.kernel)
         program([out, *ins], item.params)
