@@ -5,7 +5,9 @@
 # returns. The user's ecall ends the run: M mode prints the checksum user_main returned, and exits.
     .equ CLINT_MTIMECMP, 0x2004000
     .equ CLINT_MTIME, 0x200bff8
-    .equ PERIOD, 3000
+#ifndef PERIOD
+#define PERIOD 3000                /* mtime ticks between timer interrupts (bench/sim_fast.py: 10 ms) */
+#endif
     .equ ALIAS, 0x40000000       # user virtual address = physical address - ALIAS
     .equ PTE_VRWXAD, 0xCF
     .equ PTE_U, 16

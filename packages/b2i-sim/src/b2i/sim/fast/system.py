@@ -35,6 +35,7 @@ from b2i.sim.fast.translate import (
     ENDS_BLOCK,
     EXIT,
     FFLAGS,
+    FILL,
     FP_DIRTY,
     FRM,
     INSTRET,
@@ -42,8 +43,6 @@ from b2i.sim.fast.translate import (
     LOAD_DELTAS,
     LOAD_TAGS,
     MAX_BLOCK,
-    MISS_ADDR,
-    MISS_STORE,
     PC,
     SLOTS,
     STORE_DELTAS,
@@ -63,7 +62,7 @@ from b2i.sim.machine.mmu import FETCH, LOAD, STORE
 from b2i.sim.machine.trap import INSN_ACCESS_FAULT, Trap
 
 M64 = (1 << 64) - 1
-NO_MISS = 2  # MISS_STORE when the last exit was not a TLB miss (a miss writes 0 or 1)
+FillFunction = ctypes.CFUNCTYPE(ctypes.c_uint64, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_uint64, ctypes.c_uint64)
 SLICE = 1_000_000  # native instructions between returns to Python: keeps UART input and Ctrl-C responsive
 FOREVER = 1 << 64
 
@@ -82,7 +81,9 @@ class SystemEngine:
         self.ram = (ctypes.c_char * board.ram_size).from_buffer(board.ram)
         self.tlb = (ctypes.c_uint64 * (4 * TLB_SIZE))()
         self.state = (ctypes.c_uint64 * SLOTS)()
-        self.state[MISS_STORE] = NO_MISS
+        self.fill_function = FillFunction(self._fill_from_native)
+        self.state[FILL] = ctypes.cast(self.fill_function, ctypes.c_void_p).value
+        self.fill_error: BaseException | None = None  # raised in the fill function, re-raised after native code
         self.tags = (ctypes.c_uint64 * JUMP_CACHE)()
         ctypes.memset(self.tags, 0xFF, ctypes.sizeof(self.tags))
         self.functions = (ctypes.c_uint64 * JUMP_CACHE)()
@@ -127,9 +128,12 @@ class SystemEngine:
                 if hart.interrupt_pending():  # taken here, before the next instruction, as the reference would
                     continue
                 stop = min(end, self._timer_deadline())
-                address = self._lookup(hart.pc) if stop - hart.instret > MAX_BLOCK else None
-                if address is not None:
+                room = stop - hart.instret
+                known = self._lookup(hart.pc)
+                if known is not None and room > MAX_BLOCK:
                     self._run_native(stop)
+                elif known is not None and len(known[0].insns) <= room:  # close to the timer: block by block
+                    self._run_native(stop, one_pass=True)
                 else:
                     self._run_reference(stop)
         finally:
@@ -143,7 +147,8 @@ class SystemEngine:
             hart.interrupt_pending()
             pc = hart.pc
             stop = self._timer_deadline()
-            if stop - hart.instret > MAX_BLOCK and self._lookup(pc) is not None:
+            known = self._lookup(pc)
+            if known is not None and len(known[0].insns) <= stop - hart.instret:
                 self._run_native(1 << 62, one_pass=True)
                 return "native", pc
             self._run_reference(stop)
@@ -189,7 +194,8 @@ class SystemEngine:
         return max(1, length)
 
     def _run_native(self, stop: int, one_pass: bool = False) -> None:
-        """Native code from hart.pc until a miss, an exit or MAX_BLOCK before `stop` (one_pass: one block)."""
+        """Native code from hart.pc until a miss, an exit or MAX_BLOCK before `stop` (one_pass: one pass through
+        one block, whose length the caller checked against `stop`)."""
         state, hart = self.state, self.hart
         self._to_native()
         state[LIMIT] = state[INSTRET] + 1 if one_pass else min(stop - MAX_BLOCK, state[INSTRET] + SLICE)
@@ -198,15 +204,15 @@ class SystemEngine:
             self.dispatch(*self.arguments)
             reason = state[EXIT]
             state[EXIT] = 0
-            if reason or state[INSTRET] >= state[LIMIT] or self._lookup(state[PC]) is None:
+            if reason or state[INSTRET] >= state[LIMIT] or self.fill_error or self._lookup(state[PC]) is None:
                 break
         self.stats.native_instructions += state[INSTRET] - started
         self._to_reference()
-        missed, state[MISS_STORE] = state[MISS_STORE], NO_MISS
+        if self.fill_error is not None:
+            error, self.fill_error = self.fill_error, None
+            raise error
         if not reason or (one_pass and hart.instret > started):
             return
-        if missed != NO_MISS:
-            self._fill(state[MISS_ADDR], bool(missed))
         self.stats.exits_to_reference += 1
         before = hart.instret
         try:
@@ -215,8 +221,8 @@ class SystemEngine:
             self.stats.reference_instructions += hart.instret - before
 
     # ---- translation -------------------------------------------------------------------------------------------
-    def _lookup(self, pc: int) -> int | None:
-        """Native code for the block at virtual pc in the current mode, translating it once hot; None if cold,
+    def _lookup(self, pc: int) -> tuple[Block, int] | None:
+        """(block, native code) at virtual pc in the current mode, translating it once hot; None if cold,
         untranslatable or not fetchable (the reference then raises the fault)."""
         try:
             physical = self.mmu.translate(pc, FETCH)
@@ -228,7 +234,7 @@ class SystemEngine:
         known = self.blocks.get(key)
         if known is not None:
             self._enter(pc, known[1])
-            return known[1]
+            return known
         if key in self.untranslatable:
             return None
         heat = self.heat[key] = self.heat[key] + 1
@@ -249,7 +255,7 @@ class SystemEngine:
         self.by_page[page].add(key)
         self.stats.blocks += 1
         self._enter(pc, address)
-        return address
+        return self.blocks[key]
 
     def _page_fetch(self, pc: int, physical: int):
         """Instruction fetch from RAM for pc's page only: a block never runs onto a page mapped elsewhere."""
@@ -274,19 +280,30 @@ class SystemEngine:
         self.functions[slot] = address
         self.entered.add(slot)
 
-    def _fill(self, vaddr: int, store: bool) -> None:
-        """After a native TLB miss: map the page if the reference's MMU allows the access and it is plain RAM."""
+    def _fill_from_native(self, mem: int, tlb: int, vaddr: int, store: int) -> int:
+        """Native code's TLB miss: 1 if the entry is now there. The instruction that missed runs right after (in
+        native code, or on the reference if this says 0), so the page walk happens exactly where the reference's
+        would. An exception cannot cross native frames: it is kept and re-raised once native code returns."""
+        try:
+            return int(self._fill(vaddr, bool(store)))
+        except BaseException as error:  # noqa: BLE001 - re-raised by _run_native
+            self.fill_error = error
+            return 0
+
+    def _fill(self, vaddr: int, store: bool) -> bool:
+        """Map vaddr's page in the native TLB if the reference's MMU allows the access and it is plain RAM."""
         try:
             physical = self.mmu.translate(vaddr, STORE if store else LOAD)
         except Trap:
-            return  # the reference takes the fault when it executes the instruction
+            return False  # the reference takes the fault when it executes the instruction
         offset = (physical & ~(PAGE - 1)) - RAM_BASE
         if not 0 <= offset <= self.board.ram_size - PAGE or (store and self.by_page.get(physical >> PAGE_SHIFT)):
-            return
+            return False
         slot = (vaddr >> PAGE_SHIFT) & (TLB_SIZE - 1)
         tags, deltas = (STORE_TAGS, STORE_DELTAS) if store else (LOAD_TAGS, LOAD_DELTAS)
         self.tlb[tags + slot] = vaddr >> PAGE_SHIFT
         self.tlb[deltas + slot] = (offset - (vaddr & ~(PAGE - 1))) & M64
+        return True
 
     def _clear_tlb(self) -> None:
         ctypes.memset(self.tlb, 0xFF, ctypes.sizeof(self.tlb))

@@ -25,9 +25,9 @@ from b2i.sim.fast.flatmem import DATA, PAGES, SPAN
 from b2i.sim.machine.memory import PAGE, PAGE_SHIFT
 from b2i.sim.machine.trap import Trap
 
-# slots of the state array (64-bit words); MISS_ADDR/MISS_STORE: the access a system-mode TLB miss wanted
-X, F, PC, INSTRET, LIMIT, FFLAGS, FRM, EXIT, FP_DIRTY, MISS_ADDR, MISS_STORE = 0, 32, 64, 65, 66, 67, 68, 69, 70, 72, 73
-SLOTS = 74
+# slots of the state array (64-bit words); FILL: system mode's TLB-miss function (see Emitter.tlb_address)
+X, F, PC, INSTRET, LIMIT, FFLAGS, FRM, EXIT, FP_DIRTY, FILL = 0, 32, 64, 65, 66, 67, 68, 69, 70, 71
+SLOTS = 72
 # System mode: the software TLB native loads and stores go through (the `pagemap` argument). TLB_SIZE entries
 # per table, direct-mapped by virtual page number: load tags, load deltas, store tags, store deltas (u64 each).
 # A hit gives the host address `ram + vaddr + delta`; an empty tag (all ones) matches no page number.
@@ -215,14 +215,11 @@ class Emitter:
         self.emit(f"store i64 {reason}, ptr %exit_reason")
         self.emit("br label %exit")
 
-    def guard(self, ok: str, insn: Insn, index: int, slow_path: tuple[str, ...] = ()) -> None:
-        """Go on if `ok`; else (after `slow_path`'s lines) leave before this instruction so that the reference
-        executes it."""
+    def guard(self, ok: str, insn: Insn, index: int) -> None:
+        """Go on if `ok`; else leave before this instruction so that the reference executes it."""
         fast, slow = self.label(), self.label()
         self.emit(f"br i1 {ok}, label %{fast}, label %{slow}, !prof !0")
         self.start(slow)
-        for line in slow_path:
-            self.emit(line)
         self.exit(insn.pc, index, EXIT_STEP)
         self.start(fast)
 
@@ -248,9 +245,12 @@ class Emitter:
         return self.op(f"getelementptr i8, ptr %mem, i64 {addr}")
 
     def tlb_address(self, addr: str, size: int, store: bool, insn: Insn, index: int) -> str:
-        """System mode: the host pointer from the software TLB. A miss (or an access crossing its page) records
-        the address and leaves before the instruction: the engine fills the entry if the page is plain RAM
-        (for a store: holding no translated code), and the reference executes the instruction (or traps)."""
+        """System mode: the host pointer from the software TLB. On a miss, native code calls the engine's fill
+        function (Python, through ctypes: `fill(mem, tlb, vaddr, is_store)`), which asks the reference's MMU
+        and maps the page if it is plain RAM (for a store: holding no translated code); if it cannot, or the
+        access crosses its page, the block leaves before the instruction and the reference executes it (and
+        takes the fault, or does the MMIO). `mem` and the TLB are passed so LLVM knows the call may touch them
+        (the page walker sets A/D bits in RAM)."""
         page = self.op(f"lshr i64 {addr}, {PAGE_SHIFT}")
         slot = self.op(f"and i64 {page}, {TLB_SIZE - 1}")
         tags, deltas = (STORE_TAGS, STORE_DELTAS) if store else (LOAD_TAGS, LOAD_DELTAS)
@@ -259,8 +259,13 @@ class Emitter:
         hit = self.op(f"icmp eq i64 {tag}, {page}")
         offset = self.op(f"and i64 {addr}, {PAGE - 1}")
         in_page = self.op(f"icmp ule i64 {offset}, {PAGE - size}")
-        record = (f"store i64 {addr}, ptr %miss_addr.p", f"store i64 {int(store)}, ptr %miss_store.p")
-        self.guard(self.all_true(hit, in_page), insn, index, record)
+        fast, miss = self.label(), self.label()
+        self.emit(f"br i1 {self.all_true(hit, in_page)}, label %{fast}, label %{miss}, !prof !0")
+        self.start(miss)
+        filled = self.op(f"call i64 %fill(ptr %mem, ptr %pagemap, i64 {addr}, i64 {int(store)})")
+        self.guard(self.all_true(self.op(f"icmp ne i64 {filled}, 0"), in_page), insn, index)
+        self.emit(f"br label %{fast}")
+        self.start(fast)
         delta_slot = self.op(f"add i64 {slot}, {deltas}")
         delta = self.op(f"load i64, ptr {self.op(f'getelementptr i64, ptr %pagemap, i64 {delta_slot}')}")
         return self.op(f"getelementptr i8, ptr %mem, i64 {self.op(f'add i64 {addr}, {delta}')}")
@@ -787,7 +792,8 @@ def build(block: Block) -> None:
              "  %limit = load i64, ptr %limit.p", "  %fflags = alloca i64", f"  %fflags.p = {slot(FFLAGS)}",
              "  %fflags.v = load i64, ptr %fflags.p", "  store i64 %fflags.v, ptr %fflags",
              f"  %frm.p = {slot(FRM)}", "  %frm = load i64, ptr %frm.p", "  %frm_rne = icmp eq i64 %frm, 0",
-             *([f"  %miss_addr.p = {slot(MISS_ADDR)}", f"  %miss_store.p = {slot(MISS_STORE)}"] if e.system else []),
+             *([f"  %fill.p = {slot(FILL)}", "  %fill.i = load i64, ptr %fill.p",
+                "  %fill = inttoptr i64 %fill.i to ptr"] if e.system else []),
              "  br label %body", "body:"]
     tail = ["exit:"]
     for kind, registers in (("x", e.x_written), ("f", e.f_written)):
