@@ -28,7 +28,9 @@ class FunctionGen:
         self.gen = gen
         self.fn = fn
         self.optimize = optimize
-        self.regs: dict[Obj, str] = {}  # locals kept in callee-saved registers (-O1 and above)
+        self.regs: dict[Obj, str] = {}  # locals kept in registers (-O1 and above)
+        # a leaf (no calls, no asm) keeps its variables in caller-saved registers and may need no frame at all
+        self.leaf = bool(optimize) and is_simple_leaf(fn)
         self.saved: list[tuple[str, int]] = []  # (register, frame offset) saved by the prologue
         self.temp_depth = 0  # expression temporaries held in a2-a7 / fa2-fa7
         self.out: list[str] = []
@@ -267,9 +269,10 @@ class FunctionGen:
         self.gen_stack(node)
 
     def tree(self):
-        """A register evaluator that leaves alone the argument registers `hold` keeps values in."""
+        """A register evaluator that leaves alone the argument registers `hold` keeps values in (and a leaf
+        function's variables)."""
         reserved = [f"{f}a{2 + i}" for i in range(self.temp_depth) for f in ("", "f")]
-        return TreeGen(self, reserved)
+        return TreeGen(self, reserved + list(self.regs.values()))
 
     def in_registers(self, action):
         """Runs action(TreeGen) at -O1 and above; False (and nothing emitted) if it needs the stack machine."""
@@ -522,7 +525,7 @@ class FunctionGen:
     def hold(self, later, is_float=False):
         """Keeps a0 (or fa0) while `later` is evaluated: in a spare argument register (a2-a7, fa2-fa7) at -O1
         and above when `later` makes no call, else on the stack. Returns the register, or None for the stack."""
-        if self.optimize and self.temp_depth < 6 and not has_call(later):
+        if self.optimize and not self.leaf and self.temp_depth < 6 and not has_call(later):
             reg = f"{'fa' if is_float else 'a'}{2 + self.temp_depth}"
             self.emit(f"fmv.d {reg}, fa0" if is_float else f"mv {reg}, a0")
             self.temp_depth += 1
@@ -896,16 +899,12 @@ class FunctionGen:
             self.emit("li a0, 0")
         body = "\n".join(self.out)
         self.saved = [(r, o) for r, o in self.saved if r in self.clobbered or re.search(rf"\b{r}\b", body)]
+        if self.leaf and not self.saved and not re.search(r"\bs0\b", body):
+            return self.frameless()
         if self.depth != 0:  # pragma: no cover - a bug in this file
             raise AssertionError(f"stack depth {self.depth} at the end of {fn.name}")
         frame = T.align_to(16 + self.save + self.frame, 16)
-        head = []
-        if not fn.is_static:
-            head.append(f"\t{'.weak' if fn.is_inline else '.globl'} {fn.name}")
-        head.append("\t.text")
-        head.append("\t.p2align 2")
-        head.append(f"\t.type {fn.name}, @function")
-        head.append(f"{fn.name}:")
+        head = self.head()
         head.append(f"\taddi sp, sp, -{16 + self.save}")
         head.append(f"\tsd ra, {8}(sp)")
         head.append("\tsd s0, 0(sp)")
@@ -933,6 +932,22 @@ class FunctionGen:
         tail.append(f"\t.size {fn.name}, .-{fn.name}")
         return relax(drop_jumps_to_next(head + self.out + tail), self.gen.new_label)
 
+    def head(self):
+        fn = self.fn
+        head = []
+        if not fn.is_static:
+            head.append(f"\t{'.weak' if fn.is_inline else '.globl'} {fn.name}")
+        head.append("\t.text")
+        head.append("\t.p2align 2")
+        head.append(f"\t.type {fn.name}, @function")
+        head.append(f"{fn.name}:")
+        return head
+
+    def frameless(self):
+        """A leaf that keeps everything in registers: no prologue, no epilogue."""
+        tail = [f"{self.return_label}:", "\tret", f"\t.size {self.fn.name}, .-{self.fn.name}"]
+        return relax(drop_jumps_to_next(self.head() + self.out + tail), self.gen.new_label)
+
     def choose_registers(self):
         """-O1 and above: the most used scalar locals whose address is never taken live in s1-s11 (integers and
         pointers) and fs0-fs11 (floating point). Registers an inline asm clobbers hold no variable; callee-saved
@@ -947,9 +962,25 @@ class FunctionGen:
             False: [f"s{i}" for i in range(1, 12) if f"s{i}" not in clobbered],
             True: [f"fs{i}" for i in range(12) if f"fs{i}" not in clobbered],
         }
-        self.regs = assign_registers(self.fn, pools)
-        for reg in sorted(set(self.regs.values()), key=CALLEE_SAVED.index):
+        if self.leaf:  # caller-saved registers first, then callee-saved ones (which the prologue saves)
+            pools = {f: LEAF_REGISTERS[f] + pools[f] for f in (False, True)}
+            self.regs = assign_registers(self.fn, pools, self.params_in_place())
+        else:
+            self.regs = assign_registers(self.fn, pools)
+        for reg in sorted(set(self.regs.values()) & set(CALLEE_SAVED), key=CALLEE_SAVED.index):
             self.saved.append((reg, self.allocate(8, 8)))
+
+    def params_in_place(self):
+        """A leaf's parameters that can stay in the argument register they arrive in."""
+        types = [p.ty for p in self.fn.params]
+        locations, _ = abi.place_arguments(types, len(types), False)
+        fixed = {}
+        for param, loc in zip(self.fn.params, locations, strict=True):
+            p = loc.pieces[0]
+            reg = f"{'fa' if p.where == 'fa' else 'a'}{p.index}"
+            if reg in LEAF_REGISTERS[param.ty.is_flonum()]:
+                fixed[param] = reg
+        return fixed
 
     def store_params(self):
         fn = self.fn
@@ -996,10 +1027,11 @@ class FunctionGen:
             else:
                 self.mem(load_op(ty), reg, 8 * p.index, "s0")
         elif p.where == "fa":
-            self.emit(f"fmv.d {reg}, fa{p.index}")
+            if reg != f"fa{p.index}":
+                self.emit(f"fmv.d {reg}, fa{p.index}")
         elif ty.is_flonum():
             self.emit(f"fmv.{'w' if ty.kind == 'float' else 'd'}.x {reg}, a{p.index}")
-        else:
+        elif reg != f"a{p.index}":
             self.emit(f"mv {reg}, a{p.index}")
 
 
@@ -1074,6 +1106,24 @@ def relax(lines, new_label):
             skip = new_label()
             out += [f"\t{INVERSE[op]} {a}, {b}, {skip}", f"\tj {target}", f"{skip}:"]
     return out
+
+
+# a leaf's variables: caller-saved registers that neither the stack machine nor the prologue touches
+LEAF_REGISTERS = {
+    False: ["a2", "a3", "a4", "a5", "a6", "a7", "t4", "t5"],
+    True: ["fa2", "fa3", "fa4", "fa5", "fa6", "fa7", "ft8", "ft9", "ft10", "ft11"],
+}
+
+
+def is_simple_leaf(fn) -> bool:
+    """Calls nothing, runs no asm, and takes and returns only scalars, all in registers."""
+    if fn.ty.variadic or has_call(fn.body) or fn.ty.base.kind in ("struct", "union"):
+        return False
+    types = [p.ty for p in fn.params]
+    if any(not t.is_scalar() for t in types):
+        return False
+    _, alloc = abi.place_arguments(types, len(types), False)
+    return alloc.next_stack == 0
 
 
 CALLEE_SAVED = [f"s{i}" for i in range(1, 12)] + [f"fs{i}" for i in range(12)]

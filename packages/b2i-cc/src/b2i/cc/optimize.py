@@ -1,4 +1,5 @@
-"""The -O1/-O2 pass over the typed AST: constant folding, dead-code removal and strength reduction.
+"""The -O1/-O2 pass over the typed AST: constant folding, dead-code removal and strength reduction, then
+loop-invariant code motion (loops.py).
 
 It rewrites nodes in place before code generation. Folding follows C exactly (the same wrap-around and
 conversion rules the code generator implements); branches whose condition folds to a constant disappear unless
@@ -9,6 +10,7 @@ become shifts and masks.
 import struct
 
 from b2i.cc import ctype as T
+from b2i.cc.loops import hoist_invariants
 from b2i.cc.nodes import Node, Obj
 from b2i.cc.sema import fold_int, wrap
 
@@ -207,4 +209,5 @@ def optimize(objs: list[Obj]) -> list[Obj]:
     for obj in objs:
         if obj.ty.kind == "func" and obj.body is not None:
             opt.stmt(obj.body)
+            hoist_invariants(obj)
     return objs

@@ -80,8 +80,10 @@ class Intervals:
         return span
 
 
-def assign_registers(fn: Obj, pools: dict[bool, list[str]]) -> dict[Obj, str]:
-    """Maps scalar locals of fn whose address is never taken to registers from pools (keyed by is-float)."""
+def assign_registers(fn: Obj, pools: dict[bool, list[str]], fixed: dict[Obj, str] | None = None) -> dict[Obj, str]:
+    """Maps scalar locals of fn whose address is never taken to registers from pools (keyed by is-float);
+    `fixed` variables (a leaf function's parameters left where they arrive) get their register first."""
+    fixed = fixed or {}
     iv = Intervals()
     for param in fn.params:  # a parameter is live from the entry
         iv.mention(param)
@@ -93,11 +95,11 @@ def assign_registers(fn: Obj, pools: dict[bool, list[str]]) -> dict[Obj, str]:
     for is_float in (False, True):
         group = [v for v in variables if v.ty.is_flonum() == is_float]
         # the heaviest variables choose first; each takes a register whose holders' intervals it misses
-        group.sort(key=lambda v: -iv.weight[v])
+        group.sort(key=lambda v: (v not in fixed, -iv.weight[v]))
         holders: dict[str, list[tuple[int, int]]] = {r: [] for r in pools[is_float]}
         for v in group:
             a, b = span[v]
-            for reg in pools[is_float]:
+            for reg in [fixed[v]] if v in fixed else pools[is_float]:
                 if all(b < c or d < a for c, d in holders[reg]):
                     holders[reg].append((a, b))
                     result[v] = reg

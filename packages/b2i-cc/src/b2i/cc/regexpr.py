@@ -46,6 +46,7 @@ class TreeGen:
         self.free_float = [r for r in FLOAT_TEMPS if r not in reserved]
         self.all_int = len(self.free_int)
         self.all_float = len(self.free_float)
+        self.mine = set(self.free_int) | set(self.free_float)  # what free() may give back
 
     # ---- registers ----
     def emit(self, line):
@@ -61,10 +62,11 @@ class TreeGen:
         return pool.pop(0)
 
     def free(self, reg):
-        if reg in INT_TEMPS and reg not in self.free_int:
-            self.free_int.insert(0, reg)
-        elif reg in FLOAT_TEMPS and reg not in self.free_float:
-            self.free_float.insert(0, reg)
+        if not isinstance(reg, str) or reg not in self.mine:
+            return
+        pool = self.free_float if reg.startswith("f") else self.free_int
+        if reg not in pool:
+            pool.insert(0, reg)
 
     def claim(self, reg):
         """Takes a specific temporary (an argument or result register), which must be free."""
@@ -80,9 +82,9 @@ class TreeGen:
 
     def dest(self, want, is_float):
         if want is not None:
-            if want in INT_TEMPS or want in FLOAT_TEMPS:
+            if want in self.mine:
                 return self.alloc(is_float, want)
-            return want
+            return want  # a register variable
         return self.alloc(is_float)
 
     # ---- values ----
@@ -410,8 +412,8 @@ class TreeGen:
 
     def int_op(self, node, out, a, b):
         op, ty = node.op, node.lhs.ty
-        w = "w" if ty.size == 4 else ""
-        u = ty.unsigned or ty.kind == "ptr"
+        w = "w" if ty.size == 4 and ty.is_integer() else ""
+        u = ty.unsigned or ty.kind in ("ptr", "array")
         if isinstance(b, int):
             v = b
             if op in ("add", "sub"):

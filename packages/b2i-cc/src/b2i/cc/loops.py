@@ -1,0 +1,236 @@
+"""Loop-invariant code motion over the typed AST (-O2), after constant folding.
+
+An address or integer computation inside a loop whose inputs the loop never changes (constants, global
+addresses, locals whose address is never taken and that the loop does not assign) moves into a new local
+assigned just before the loop; the register allocator then usually keeps it in a register. Only computations
+that cannot trap or touch memory move (no loads, no division), so running one when the loop runs zero times is
+harmless. Pointer sums are reordered first, so `b[k][j]` in a loop over k adds the invariant `b + j` once.
+Inner loops go first; what they hoist, an outer loop may hoist again.
+"""
+
+from b2i.cc import ctype as T
+from b2i.cc.nodes import Node, Obj
+
+PURE = {"add", "sub", "mul", "shl", "shr", "and", "or", "xor"}
+SKIP = ("tok", "ty", "obj", "member")
+
+
+def children(node):
+    for name, value in vars(node).items():
+        if name in SKIP:
+            continue
+        if isinstance(value, Node):
+            yield value
+        elif isinstance(value, list):
+            for v in value:
+                if isinstance(v, Node):
+                    yield v
+                elif isinstance(v, tuple):
+                    yield from (x for x in v if isinstance(x, Node))
+
+
+def assigned_vars(node, found):
+    """Locals a statement or expression may change (assignments to a plain variable)."""
+    if node.kind == "assign" and node.lhs.kind == "var":
+        found.add(node.lhs.obj)
+    for c in children(node):
+        assigned_vars(c, found)
+    return found
+
+
+def address_taken(node, found):
+    if node.kind == "addr" and node.lhs.kind == "var":
+        found.add(node.lhs.obj)
+    if node.kind == "asm":
+        found |= {e.obj for _, _, e in node.outputs + node.inputs if e.kind == "var"}
+    for c in children(node):
+        address_taken(c, found)
+    return found
+
+
+def has_label(node):
+    return node.kind == "label" or any(has_label(c) for c in children(node))
+
+
+def is_address(node):
+    """An array-typed deref or variable: its value is an address, not a load."""
+    return node.ty is not None and node.ty.kind == "array"
+
+
+class Hoister:
+    def __init__(self, fn: Obj):
+        self.fn = fn
+        self.pinned = address_taken(fn.body, set())
+        self.changed: set[Obj] = set()
+
+    # ---- what may move ----
+    def invariant(self, node):
+        k = node.kind
+        if k == "num":
+            return node.ty.is_integer() or node.ty.kind == "ptr"
+        if k == "var":
+            v = node.obj
+            if node.ty.kind == "array":
+                return True
+            return v.is_local and v not in self.pinned and v not in self.changed and node.ty.is_scalar() and (
+                not node.ty.is_flonum()
+            )
+        if k == "addr":  # a global's address, or an array's (which is how an array decays to a pointer)
+            if is_address(node.lhs):
+                return self.invariant(node.lhs)
+            return node.lhs.kind == "var" and not node.lhs.obj.is_local and node.lhs.ty.kind != "func"
+        if k == "deref":
+            return is_address(node) and self.invariant(node.lhs)  # a row of an array: an address
+        if k == "binop":
+            return node.op in PURE and not node.ty.is_flonum() and self.invariant(node.lhs) and self.invariant(node.rhs)
+        if k == "cast":
+            return (node.ty.is_integer() or node.ty.kind == "ptr") and node.ty.kind != "bool" and (
+                node.lhs.ty.is_integer() or node.lhs.ty.kind in ("ptr", "array")
+            ) and self.invariant(node.lhs)
+        if k in ("neg", "bitnot"):
+            return not node.ty.is_flonum() and self.invariant(node.lhs)
+        return False
+
+    def worth(self, node):
+        """Does computing it take an instruction or more each time round?"""
+        k = node.kind
+        if k == "num":
+            return False
+        if k == "var":
+            return node.ty.kind == "array" and not node.obj.is_local
+        if k == "addr":
+            return True
+        if k in ("cast", "deref"):
+            return self.worth(node.lhs)
+        return True
+
+    # ---- rewriting ----
+    def hoist(self, node, before):
+        """Replaces node by a new local assigned in `before` (statements to run ahead of the loop)."""
+        ty = T.pointer_to(node.ty.base) if node.ty.kind == "array" else node.ty
+        obj = Obj(None, ty, node.tok, is_local=True)
+        self.fn.locals.append(obj)
+        var = Node("var", node.tok, ty, obj=obj)
+        before.append(Node("expr_stmt", node.tok, lhs=Node("assign", node.tok, ty, lhs=var, rhs=node)))
+        return Node("var", node.tok, ty, obj=obj)
+
+    def expr(self, node, before, in_condition=False):
+        if node is None:
+            return None
+        node = self.reassociate(node)
+        if self.invariant(node) and self.worth(node):
+            return self.hoist(node, before)
+        if node.kind == "binop":
+            for side in ("lhs", "rhs"):
+                child = getattr(node, side)
+                constant = child.kind == "num" and child.val != 0 and child.ty.is_integer()
+                if constant and (node.op in ("mul", "div", "mod") or in_condition and node.op in COMPARE):
+                    setattr(node, side, self.hoist(child, before))
+        for name, value in list(vars(node).items()):
+            if name in SKIP:
+                continue
+            if isinstance(value, Node):
+                if node.kind == "assign" and name == "lhs" and value.kind == "var":
+                    continue
+                if node.kind == "addr":  # hoist inside the lvalue, never the lvalue itself
+                    for field, child in list(vars(value).items()):
+                        if field not in SKIP and isinstance(child, Node):
+                            setattr(value, field, self.expr(child, before))
+                    continue
+                setattr(node, name, self.expr(value, before) if not is_statement(value) else self.stmt(value))
+            elif isinstance(value, list) and node.kind in ("call", "block"):
+                setattr(node, name, [self.expr(v, before) if not is_statement(v) else self.stmt(v) for v in value])
+        return node
+
+    def reassociate(self, node):
+        """(p + x) + y with p and y invariant and x not becomes (p + y) + x: the inner sum can then move."""
+        if node.kind != "binop" or node.op != "add" or node.ty.kind != "ptr":
+            return node
+        inner = node.lhs
+        while inner.kind in ("deref", "addr") and is_address(inner if inner.kind == "deref" else inner.lhs):
+            inner = inner.lhs
+        if inner.kind != "binop" or inner.op != "add" or inner.ty.kind not in ("ptr", "array"):
+            return node
+        p, x, y = inner.lhs, inner.rhs, node.rhs
+        if self.invariant(p) and self.invariant(y) and not self.invariant(x):
+            base = Node("binop", node.tok, node.ty, op="add", lhs=p, rhs=y)
+            return Node("binop", node.tok, node.ty, op="add", lhs=base, rhs=x)
+        return node
+
+    def stmt(self, node):
+        """Optimizes the loops in a statement; returns its replacement."""
+        if node is None:
+            return None
+        k = node.kind
+        if k in ("for", "do"):
+            for part in ("init", "body"):
+                if getattr(node, part, None) is not None:
+                    setattr(node, part, self.stmt(getattr(node, part)))
+            return self.loop(node)
+        if k == "block":
+            node.body = [self.stmt(s) for s in node.body]
+        elif k in ("if", "label", "switch"):
+            for part in ("then", "els", "body"):
+                if getattr(node, part, None) is not None:
+                    setattr(node, part, self.stmt(getattr(node, part)))
+        return node
+
+    def loop(self, node):
+        if has_label(node):
+            return node
+        parts = [getattr(node, p, None) for p in ("cond", "body", "inc")]
+        outer = self.changed
+        self.changed = set()
+        for p in parts:
+            if p is not None:
+                assigned_vars(p, self.changed)
+        before = []
+        if node.cond is not None:
+            node.cond = self.expr(node.cond, before, in_condition=True)
+        node.body = self.invariant_stmts(node.body, before)
+        if getattr(node, "inc", None) is not None:
+            node.inc = self.expr(node.inc, before)
+        self.changed = outer
+        if not before:
+            return node
+        head = [node.init] if getattr(node, "init", None) is not None else []
+        if node.kind == "for":
+            node.init = None
+        return Node("block", node.tok, body=head + before + [node])
+
+    def invariant_stmts(self, node, before):
+        """Hoists invariant expressions out of the statements of a loop body (nested loops included)."""
+        if node is None:
+            return None
+        k = node.kind
+        if k == "block":
+            node.body = [self.invariant_stmts(s, before) for s in node.body]
+        elif k in ("expr_stmt", "return"):
+            if node.lhs is not None:
+                node.lhs = self.expr(node.lhs, before)
+        elif k == "if":
+            node.cond = self.expr(node.cond, before, in_condition=True)
+            node.then = self.invariant_stmts(node.then, before)
+            node.els = self.invariant_stmts(node.els, before)
+        elif k in ("for", "do"):
+            if getattr(node, "init", None) is not None:
+                node.init = self.invariant_stmts(node.init, before)
+            if node.cond is not None:
+                node.cond = self.expr(node.cond, before, in_condition=True)
+            node.body = self.invariant_stmts(node.body, before)
+            if getattr(node, "inc", None) is not None:
+                node.inc = self.expr(node.inc, before)
+        return node
+
+
+COMPARE = {"eq", "ne", "lt", "le", "gt", "ge"}
+STATEMENTS = {"block", "expr_stmt", "return", "if", "for", "do", "switch", "label", "goto", "memzero", "asm"}
+
+
+def is_statement(node):
+    return node.kind in STATEMENTS
+
+
+def hoist_invariants(fn: Obj) -> None:
+    """Moves loop-invariant computations of fn's body out of its loops."""
+    fn.body = Hoister(fn).stmt(fn.body)
