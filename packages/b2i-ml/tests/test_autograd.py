@@ -97,22 +97,40 @@ def test_reshape_permute_expand(shape, seed, random):
     check_gradients(lambda t: t.unsqueeze(0).transpose(0, -1).flatten(), rand(seed, shape))
 
 
+bounds = st.one_of(st.none(), st.integers(-7, 7))
+slices = st.builds(slice, bounds, bounds, st.one_of(st.none(), st.integers(-4, 4).filter(bool)))
+
+
 @SETTINGS
-@given(st.lists(st.integers(2, 5), min_size=1, max_size=3).map(tuple), st.data(), seeds)
+@given(st.lists(st.integers(1, 5), min_size=1, max_size=3).map(tuple), st.data(), seeds)
 def test_basic_indexing(shape, data, seed):
+    """Any mix of integers, slices (any bounds, any step, negative and empty ones too) and None."""
     key = []
     for n in shape:
         kind = data.draw(st.sampled_from(["int", "slice", "all"]))
         if kind == "int":
             key.append(data.draw(st.integers(-n, n - 1)))
         elif kind == "slice":
-            start = data.draw(st.integers(0, n - 1))
-            key.append(slice(start, data.draw(st.integers(start + 1, n)), data.draw(st.integers(1, 3))))
+            key.append(data.draw(slices))
         else:
             key.append(slice(None))
     if data.draw(st.booleans()):
         key.insert(data.draw(st.integers(0, len(key))), None)
-    check_gradients(lambda t: t[tuple(key)] * 2.0, rand(seed, shape))
+    x = rand(seed, shape)
+    np.testing.assert_array_equal(Tensor(x)[tuple(key)].numpy(), x[tuple(key)])  # numpy is the oracle
+    if 0 not in x[tuple(key)].shape:
+        check_gradients(lambda t: t[tuple(key)] * 2.0, x)
+    else:  # nothing selected: the gradient is all zeros
+        t = Tensor(x, requires_grad=True)
+        (t[tuple(key)].sum() + (t * 0.0).sum()).backward()
+        np.testing.assert_array_equal(t.grad.numpy(), np.zeros_like(x))
+
+
+@SETTINGS
+@given(st.integers(1, 3), st.integers(1, 4), st.integers(1, 4), seeds)
+def test_linear(n, n_in, n_out, seed):
+    check_gradients(F.linear, rand(seed, (n, n_in)), rand(seed + 1, (n_out, n_in)), rand(seed + 2, (n_out,)))
+    check_gradients(F.linear, rand(seed, (n, n_in)), rand(seed + 1, (n_out, n_in)))
 
 
 @SETTINGS

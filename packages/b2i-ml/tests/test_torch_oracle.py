@@ -57,6 +57,23 @@ def test_cross_entropy(n, c, seed):
     np.testing.assert_allclose(x.grad.numpy(), xt.grad.numpy(), rtol=1e-10, atol=1e-14)
 
 
+@SETTINGS
+@given(st.lists(st.integers(1, 5), min_size=1, max_size=3).map(tuple), st.data(), seeds)
+def test_reversed_slices_match_torch_flip(shape, data, seed):
+    """x[::-1] on some axes (then a positive-step slice, which torch has) against torch.flip and its gradient."""
+    axes = sorted(data.draw(st.sets(st.integers(0, len(shape) - 1), min_size=1)))
+    step = data.draw(st.integers(1, 3))
+    rng = np.random.default_rng(seed)
+    x, xt = both(rng.standard_normal(shape))
+    y = x[tuple(slice(None, None, -1) if a in axes else slice(None) for a in range(len(shape)))][..., ::step]
+    yt = torch.flip(xt, axes)[..., ::step]
+    np.testing.assert_array_equal(y.numpy(), yt.detach().numpy())
+    w = rng.standard_normal(y.shape)
+    (y * Tensor(w)).sum().backward()
+    (yt * torch.tensor(w)).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), xt.grad.numpy())
+
+
 def copy_into(torch_module, ours):
     """Gives a torch module our module's parameters (same names and layout)."""
     with torch.no_grad():

@@ -367,7 +367,7 @@ class Tensor:
         return self.reshape((*self.shape[:start], -1))
 
     def __getitem__(self, key) -> Tensor:
-        """Basic indexing (ints, slices with any positive step, None, ...); an integer array alone is take()."""
+        """Basic indexing (ints, slices with any step, None, ...); an integer array alone is take()."""
         if isinstance(key, Tensor) or hasattr(key, "shape") or isinstance(key, list):
             return self.take(key)
         key = key if isinstance(key, tuple) else (key,)
@@ -378,30 +378,34 @@ class Tensor:
             fill = self.ndim - (len(key) - 1 - key.count(None))
             key = key[:i] + (slice(None),) * fill + key[i + 1 :]
         shape, out = self.shape, self.data[key]
-        spans: list[tuple[int, int, int]] = []  # per input axis: first index, how many, step
+        # Per input axis: the lowest selected index, how many, the distance between them, and whether the
+        # slice walks backwards (a negative step picks the same elements as a positive one, reversed).
+        spans: list[tuple[int, int, int, bool]] = []
         axis = 0
         for k in key:
             if k is None:
                 continue
             n = shape[axis]
             if isinstance(k, int):
-                spans.append((k % n, 1, 1))
+                spans.append((k % n, 1, 1, False))
             else:
                 start, stop, step = k.indices(n)
-                if step < 0 and self.requires_grad and _grad_enabled:
-                    raise NotImplementedError("gradients of slices with negative steps are not supported")
-                spans.append((start, len(range(start, stop, step)), step))
+                count = len(range(start, stop, step))
+                low = start if step > 0 or count == 0 else start + (count - 1) * step
+                spans.append((low, count, abs(step), step < 0))
             axis += 1
-        spans += [(0, n, 1) for n in shape[axis:]]
+        spans += [(0, n, 1, False) for n in shape[axis:]]
         dtype = self.dtype
 
         def backward(g):
-            g = B.reshape(g, tuple(count for _, count, _ in spans))
-            for axis, (start, count, step) in enumerate(spans):
+            g = B.reshape(g, tuple(count for _, count, _, _ in spans))
+            for axis, (start, count, step, backwards) in enumerate(spans):
                 n = shape[axis]
                 if count == 0:
                     g = B.zeros((*g.shape[:axis], n, *g.shape[axis + 1 :]), dtype=dtype, device=B.device_of(g))
                     continue
+                if backwards:  # back into increasing order, then as for a positive step
+                    g = B.flip(g, axis)
                 covered = count
                 if step > 1:  # interleave step - 1 zeros after every element, then drop the overhang
                     g = B.pad(B.reshape(g, (*g.shape[: axis + 1], 1, *g.shape[axis + 1 :])),

@@ -110,6 +110,11 @@ def max_(x: Array, axis=None, keepdims: bool = False) -> Array:
     return x.max(axis=axis, keepdims=keepdims)
 
 
+def flip(x: Array, axis: int) -> Array:
+    """The elements in reverse order along one axis (a view)."""
+    return x.flip(axis)
+
+
 def pad(x: Array, widths) -> Array:
     """Zeros before and after each axis: widths is one (before, after) pair per axis."""
     return x.pad(tuple(tuple(w) for w in widths))

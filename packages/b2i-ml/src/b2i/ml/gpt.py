@@ -12,6 +12,7 @@ import numpy as np
 from b2i.ml import functional as F
 from b2i.ml import nn, optim
 from b2i.ml.autograd import Tensor, no_grad
+from b2i.ml.progress import bar
 from b2i.ml.tokenizer import Tokenizer
 
 
@@ -98,7 +99,7 @@ def train(
         seen += x.size
         if (step + 1) % log_every == 0 or step + 1 == steps:
             rate = seen / max(time.perf_counter() - t0, 1e-9)
-            log(f"step {step + 1}/{steps}  loss {np.mean(history.losses[-log_every:]):.4f}  "
+            log(f"step {step + 1}/{steps} {bar(step + 1, steps)}  loss {np.mean(history.losses[-log_every:]):.4f}  "
                 f"lr {opt.lr:.2e}  {rate:,.0f} tokens/s")
             t0, seen = time.perf_counter(), 0
     elapsed = time.perf_counter() - start

@@ -10,6 +10,7 @@ from b2i.ml import functional as F
 from b2i.ml import nn, optim
 from b2i.ml.autograd import Tensor, no_grad
 from b2i.ml.data.loader import DataLoader
+from b2i.ml.progress import bar
 
 PROGRESS_EVERY = 200  # steps between progress lines inside an epoch, when an epoch has many steps
 
@@ -85,14 +86,16 @@ def train(
             correct += int((logits.numpy().argmax(1) == y).sum())
             seen += len(y)
             step += 1
-            if len(loader) >= 4 * PROGRESS_EVERY and step % PROGRESS_EVERY == 0:  # long epochs (MNIST) report inside
-                done = step - epoch * len(loader)
-                log(f"  epoch {epoch + 1} step {done}/{len(loader)}  loss {np.mean(losses[-PROGRESS_EVERY:]):.4f}  "
+            done = step - epoch * len(loader)
+            if len(loader) >= 4 * PROGRESS_EVERY and done % PROGRESS_EVERY == 0:  # long epochs (MNIST) report inside
+                log(f"  epoch {epoch + 1} {bar(done, len(loader))}  step {done}/{len(loader)}  "
+                    f"loss {np.mean(losses[-PROGRESS_EVERY:]):.4f}  train acc {correct / seen:6.2%}  "
                     f"{seen / max(time.perf_counter() - t0, 1e-9):,.0f} examples/s")
         history.losses += losses
         rate = seen / max(time.perf_counter() - t0, 1e-9)
         test = accuracy(model, test_x, test_y)
-        log(f"epoch {epoch + 1}/{epochs}  loss {np.mean(losses):.4f}  train acc {correct / seen:6.2%}  "
+        log(f"epoch {epoch + 1}/{epochs} {bar(epoch + 1, epochs)}  loss {np.mean(losses):.4f}  "
+            f"train acc {correct / seen:6.2%}  "
             f"test acc {test:6.2%}  {rate:,.0f} examples/s")
         history.test_accuracy = test
     history.seconds = time.perf_counter() - start
