@@ -3,14 +3,18 @@
 After every unit of fast-engine work (one pass through a native block, or a cold block on the reference) the
 reference runs the same number of instructions, and the two harts' architectural state is compared: pc, x1-x31,
 f0-f31, fflags, frm and instret; memory every `memory_every` units and at the end. The first difference is
-reported as a `Divergence` naming the unit's pc, its instructions, the register and both values. Each side has
-its own process (and its own output buffers), so a program that writes files should get two roots.
+reported as a `Divergence` naming the unit's pc, its instructions, the register and both values. System calls
+are made once, by the reference, and replayed into the fast process (`b2i.sim.fast.replay`), after a check that
+both sides agree at the call (registers and memory, so a write()'s bytes too): a program that writes files
+or reads the clock gives no false divergence. `run_machine_lockstep` does the same for a bare-metal program on
+two b2i machines (system mode).
 """
 
 from dataclasses import dataclass, field
 from functools import partial
 
 from b2i.sim.fast.engine import FastEngine
+from b2i.sim.fast.replay import Diverged, SyscallReplay
 from b2i.sim.fast.session import make_process
 from b2i.sim.fast.system import SystemEngine
 from b2i.sim.isa import CSRS
@@ -147,30 +151,39 @@ def _listing(engine: FastEngine | SystemEngine, kind: str, pc: int) -> list[str]
     return [f"0x{insn.pc:x}: {insn.name} {insn.fields}" for insn in entry.insns]
 
 
-def run_lockstep(elf: bytes | str, argv: list[str] | None = None, *, stdin: bytes = b"",
-                 roots: tuple[str, str] = (".", "."), env: list[str] | None = None, max_insns: int = 10**9,
-                 memory_every: int = 1000, hot: int = 2, cache_dir=None) -> LockstepResult:
-    """Run a program on both engines, comparing after every unit; stop at the first divergence or the end."""
-    reference, _, _ = make_process(elf, argv, stdin, roots[0], env, None)
-    process, out, _ = make_process(elf, argv, stdin, roots[1], env, None)
+def run_lockstep(elf: bytes | str, argv: list[str] | None = None, *, stdin: bytes = b"", root: str = ".",
+                 env: list[str] | None = None, max_insns: int = 10**9, memory_every: int = 1000, hot: int = 2,
+                 cache_dir=None) -> LockstepResult:
+    """Run a program on both engines, comparing after every unit; stop at the first divergence or the end.
+    Files are confined to `root`, where only the reference side's system calls act (the result's stdout is
+    the reference's, which the fast side's write() calls were checked against)."""
+    reference, out, _ = make_process(elf, argv, stdin, root, env, None)
+    process, _, _ = make_process(elf, argv, stdin, root, env, None)
     return lockstep(reference, process, out, max_insns=max_insns, memory_every=memory_every, hot=hot,
                     cache_dir=cache_dir)
 
 
 def lockstep(reference: Process, process: Process, out: bytearray | None = None, *, max_insns: int = 10**9,
              memory_every: int = 1000, hot: int = 2, cache_dir=None) -> LockstepResult:
-    """Lockstep on two processes loaded alike (the second one gets the fast engine; `out` is its stdout)."""
+    """Lockstep on two processes loaded alike (the second gets the fast engine, and the first's system calls
+    replayed; `out` is the first's stdout, reported in the result)."""
     engine = FastEngine(process, cache_dir, hot=hot)
+    replay = SyscallReplay(reference, process, compare_state, compare_memory)
     out = out if out is not None else bytearray()
     units = 0
     try:
         while engine.hart.instret < max_insns:
-            before = engine.hart.instret
             pc = engine.hart.pc
-            fast_end = _outcome(engine.step)
+            try:
+                fast_end = _outcome(engine.step)
+            except Diverged as stopped:
+                kind = "native" if pc in engine.blocks else "reference"
+                found = Divergence(pc, kind, *stopped.difference, _listing(engine, kind, pc))
+                return LockstepResult(found, engine.hart.instret, units, bytes(out), "diverged")
             kind = "native" if pc in engine.blocks else "reference"
-            ran = engine.hart.instret - before
-            reference_end = _outcome(partial(reference.hart.run, ran))
+            # the reference catches up (a system call may have moved it part of the way already)
+            reference_end = replay.reference_end or _outcome(
+                partial(reference.hart.run, engine.hart.instret - reference.hart.instret))
             if reference_end == "limit" and fast_end != "limit":  # the fast side ended in the next instruction
                 reference_end = _outcome(lambda: reference.hart.run(1))
             units += 1
