@@ -496,7 +496,11 @@ module b2i_core #(
             end else if (!stall_mem || trap) begin
                 amo_phase <= 1'b0;
             end
-            if (mem_valid && !trap && !stall_mem) begin
+            // A trap, mret or sret drops the reservation (as QEMU and b2i-sim do; the spec allows it), so an SC
+            // after a trap handler ran fails even if the handler did no dummy SC.
+            if (trap || mret_take || sret_take) begin
+                resv_valid <= 1'b0;
+            end else if (mem_valid && !stall_mem) begin
                 if (is_lr) begin resv_valid <= 1'b1; resv_addr <= mem_pa; end
                 if (is_sc) resv_valid <= 1'b0;
             end

@@ -114,9 +114,9 @@ module b2i_csr #(
             12'hF11, 12'hF12, 12'hF13, 12'hF14, 12'hF15: rdata = 64'b0;  // vendor, arch, impl, hart id, config
             12'h30A, 12'h10A, 12'h320: rdata = 64'b0;                    // menvcfg, senvcfg, mcountinhibit
             default: begin
-                // hpmcounters/events, PMP: present, zero
+                // hpmcounters/events, PMP: present, zero (RV64 has only the even pmpcfg registers)
                 if ((addr >= 12'hB03 && addr <= 12'hB1F) || (addr >= 12'hC03 && addr <= 12'hC1F)
-                    || (addr >= 12'h323 && addr <= 12'h33F) || (addr >= 12'h3A0 && addr <= 12'h3AF)
+                    || (addr >= 12'h323 && addr <= 12'h33F) || (addr[11:4] == 8'h3A && !addr[0])
                     || (addr >= 12'h3B0 && addr <= 12'h3EF))
                     rdata = 64'b0;
                 else known = 1'b0;
@@ -238,7 +238,8 @@ module b2i_csr #(
                     12'h180: if (wdata[63:60] == 4'd0 || (HAS_SV39 != 0 && wdata[63:60] == 4'd8))
                                  satp_q <= wdata[63:60] == 4'd0 ? 64'b0 : {wdata[63:60], 16'b0, wdata[43:0]};
                     12'hB00: mcycle_q <= wdata;
-                    12'hB02: minstret_q <= wdata;
+                    // the writer itself retires next cycle and counts: the next instruction reads wdata (as Spike)
+                    12'hB02: minstret_q <= wdata - 64'd1;
                     default: ;
                 endcase
             end

@@ -74,8 +74,10 @@ PLAIN = {
     0x30A: M64,  # menvcfg
     0x10A: M64,  # senvcfg
 }
-# read as zero, writes ignored: PMP (absent), performance counters and events, mtinst/mtval2, ids
-ZERO = {CSRS[name] for name in ("mvendorid", "marchid", "mimpid", "mhartid", "mtinst", "mtval2")}
+# read as zero, writes ignored: PMP (absent), performance counters and events, the ids and mconfigptr (0xF15,
+# privileged spec 1.12). mtinst and mtval2 belong to the hypervisor extension, which misa does not list: reading
+# them is an illegal instruction, as on QEMU's rv64 with h=false.
+ZERO = {CSRS[name] for name in ("mvendorid", "marchid", "mimpid", "mhartid")} | {0xF15}
 ZERO |= {CSRS[f"pmpcfg{n}"] for n in range(0, 16, 2)} | {CSRS[f"pmpaddr{n}"] for n in range(64)}
 ZERO |= {CSRS[f"mhpmcounter{n}"] for n in range(3, 32)} | {CSRS[f"mhpmevent{n}"] for n in range(3, 32)}
 ZERO |= {CSRS[f"hpmcounter{n}"] for n in range(3, 32)}
