@@ -1,7 +1,8 @@
 """b2i-tensor on the c backend against numpy, same sizes, one run: fused chains, reductions, matmul, kernel cache.
 
 Each row times the whole user-visible cost on our side (build the lazy graph, schedule, render, look up the
-compiled kernel, run it) against numpy doing the same computation op by op. The OpenBLAS variables that slow
+compiled kernel, run it) against numpy doing the same computation op by op, the two taking turns so that both
+meet the same load on a shared machine; the best of several runs counts. The OpenBLAS variables that slow
 numpy on this machine (OPENBLAS_CORETYPE, OPENBLAS_L2_SIZE) are removed for this process only.
 """
 
@@ -33,12 +34,27 @@ def best(fn, repeat: int = 7) -> float:
     return min(times)
 
 
-def row(name: str, ours: float, theirs: float, unit: str = "ms", work: float | None = None) -> None:
+def duel(ours, theirs, repeat: int = 9) -> tuple[float, float]:
+    """The best time of each, run in turns: on a shared machine both sides then meet the same load."""
+    ours(), theirs()  # warm up: compile, caches
+    mine, yours = [], []
+    for _ in range(repeat):
+        for fn, times in ((ours, mine), (theirs, yours)):
+            start = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - start)
+    return min(mine), min(yours)
+
+
+def row(name: str, ours, theirs, unit: str = "ms", work: float | None = None, repeat: int = 9) -> float:
+    """One line: `ours` and `theirs` are the two functions to time against each other. Returns our time."""
+    ours, theirs = duel(ours, theirs, repeat)
     if work is None:
         print(f"{name:<44} {ours * 1e3:>10.3f} {theirs * 1e3:>10.3f} {unit:>6} {theirs / ours:>8.2f}x")
     else:  # work in flops: show GFLOP/s
         print(f"{name:<44} {work / ours / 1e9:>10.2f} {work / theirs / 1e9:>10.2f} {'GFLOP/s':>6} "
               f"{theirs / ours:>8.2f}x")
+    return ours
 
 
 def _numpy_one_thread_matmul(sizes) -> dict[int, float]:
@@ -63,26 +79,26 @@ def main() -> None:
     x, y = Tensor(a, device="c").realize(), Tensor(b, device="c").realize()
 
     row("chain: ((x*1.5+y)*x - y*0.5 + 1).relu()*2, 4M f32",
-        best(lambda: (((x * 1.5 + y) * x - y * 0.5 + 1).relu() * 2).realize()),
-        best(lambda: np.maximum((a * 1.5 + b) * a - b * 0.5 + 1, 0) * 2))
+        lambda: (((x * 1.5 + y) * x - y * 0.5 + 1).relu() * 2).realize(),
+        lambda: np.maximum((a * 1.5 + b) * a - b * 0.5 + 1, 0) * 2)
     row("chain: x*y + x*x - y, 4M f32",
-        best(lambda: (x * y + x * x - y).realize()),
-        best(lambda: a * b + a * a - b))
+        lambda: (x * y + x * x - y).realize(),
+        lambda: a * b + a * a - b)
     row("chain: (x*0.5).tanh()*y + 1, 4M f32",
-        best(lambda: ((x * 0.5).tanh() * y + 1).realize()),
-        best(lambda: np.tanh(a * 0.5) * b + 1))
+        lambda: ((x * 0.5).tanh() * y + 1).realize(),
+        lambda: np.tanh(a * 0.5) * b + 1)
     row("chain: sigmoid(x)*y, 4M f32",
-        best(lambda: (x.sigmoid() * y).realize()),
-        best(lambda: 1 / (1 + np.exp(-a)) * b))
+        lambda: (x.sigmoid() * y).realize(),
+        lambda: 1 / (1 + np.exp(-a)) * b)
 
     m = a.reshape(2048, 2048)
     xm = x.reshape(2048, 2048)
-    row("sum all, 2048x2048 f32", best(lambda: xm.sum().realize()), best(lambda: m.sum()))
-    row("sum axis=1 (rows), 2048x2048 f32", best(lambda: xm.sum(axis=1).realize()), best(lambda: m.sum(axis=1)))
-    row("sum axis=0 (columns), 2048x2048 f32", best(lambda: xm.sum(axis=0).realize()), best(lambda: m.sum(axis=0)))
-    row("max axis=1, 2048x2048 f32", best(lambda: xm.max(axis=1).realize()), best(lambda: m.max(axis=1)))
+    row("sum all, 2048x2048 f32", lambda: xm.sum().realize(), lambda: m.sum())
+    row("sum axis=1 (rows), 2048x2048 f32", lambda: xm.sum(axis=1).realize(), lambda: m.sum(axis=1))
+    row("sum axis=0 (columns), 2048x2048 f32", lambda: xm.sum(axis=0).realize(), lambda: m.sum(axis=0))
+    row("max axis=1, 2048x2048 f32", lambda: xm.max(axis=1).realize(), lambda: m.max(axis=1))
     row("(x*x).sum(axis=1): reduction fused with input",
-        best(lambda: (xm * xm).sum(axis=1).realize()), best(lambda: (m * m).sum(axis=1)))
+        lambda: (xm * xm).sum(axis=1).realize(), lambda: (m * m).sum(axis=1))
 
     def softmax_ours():
         e = (xm - xm.max(axis=1, keepdims=True)).exp()
@@ -92,27 +108,31 @@ def main() -> None:
         e = np.exp(m - m.max(axis=1, keepdims=True))
         return e / e.sum(axis=1, keepdims=True)
 
-    row("softmax rows, 2048x2048 f32 (3 kernels)", best(softmax_ours), best(softmax_numpy))
+    row("softmax rows, 2048x2048 f32 (3 kernels)", softmax_ours, softmax_numpy)
 
+    ours_gflops = {}
     for size in (128, 256, 512, 1024):
         p = rng.standard_normal((size, size)).astype(np.float32)
         q = rng.standard_normal((size, size)).astype(np.float32)
         tp, tq = Tensor(p, device="c").realize(), Tensor(q, device="c").realize()
         flops = 2.0 * size**3
-        row(f"matmul {size}x{size} f32", best(lambda tp=tp, tq=tq: (tp @ tq).realize(), 3),
-            best(lambda p=p, q=q: p @ q, 3), work=flops)
-    # We run on one core; numpy's OpenBLAS uses every core (and suffers most when they are busy): one thread too.
+        took = row(f"matmul {size}x{size} f32", lambda tp=tp, tq=tq: (tp @ tq).realize(),
+                   lambda p=p, q=q: p @ q, work=flops, repeat=5)
+        ours_gflops[size] = flops / took / 1e9
+    # Both sides use every core (ours from 2**22 multiply-adds on); OpenBLAS suffers most when the cores are
+    # busy, so numpy on one BLAS thread is shown too, against our best of the same size.
     single = _numpy_one_thread_matmul((128, 256, 512, 1024))
     for size, gflops in single.items():
-        print(f"{'  numpy with one BLAS thread, ' + str(size):<44} {'':>10} {gflops:>10.2f} {'GFLOP/s':>6}")
+        print(f"{'  numpy with one BLAS thread, ' + str(size):<44} {ours_gflops[size]:>10.2f} {gflops:>10.2f} "
+              f"{'GFLOP/s':>6} {ours_gflops[size] / gflops:>8.2f}x")
     p = rng.standard_normal((512, 512)).astype(np.float32)
     tp = Tensor(p, device="c").realize()
-    row("matmul 512x512 f32, B transposed (packed)", best(lambda: (tp @ tp.T).realize(), 3),
-        best(lambda: p @ p.T, 3), work=2.0 * 512**3)
+    row("matmul 512x512 f32, B transposed (packed)", lambda: (tp @ tp.T).realize(),
+        lambda: p @ p.T, work=2.0 * 512**3, repeat=5)
     bp = rng.standard_normal((16, 64, 64)).astype(np.float32)
     tb = Tensor(bp, device="c").realize()
-    row("batched matmul 16x(64x64 @ 64x64) f32", best(lambda: (tb @ tb).realize()),
-        best(lambda: bp @ bp), work=2.0 * 16 * 64**3)
+    row("batched matmul 16x(64x64 @ 64x64) f32", lambda: (tb @ tb).realize(),
+        lambda: bp @ bp, work=2.0 * 16 * 64**3)
 
     # The kernel cache: a new kernel (compile), one on disk (load), one already loaded in this process.
     backend = get_backend("c")

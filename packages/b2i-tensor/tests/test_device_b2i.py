@@ -186,7 +186,6 @@ def test_elf_cache_key_changes_with_any_toolchain_file(tmp_path):
     assert toolchain_digest(package) != before
     import b2i.cc
     import b2i.sim
-
     from b2i.tensor.backend_b2i import B2IBackend
 
     assert toolchain_digest(b2i.cc, b2i.sim) in B2IBackend().salt
