@@ -105,7 +105,8 @@ def test_floating_expressions_match_gcc(builder, exprs, values):
     decls = "\n".join(f"    double d{i} = {v!r};" for i, v in enumerate(values))
     prints = "\n".join(f'    printf("%.17g\\n", (double)({e}));' for e in exprs)
     source = f"#include <stdio.h>\nint main(void) {{\n{decls}\n{prints}\n    return 0;\n}}\n"
-    ref = builder.run_host(builder.host(source)).stdout.decode().splitlines()
+    # a NaN made by arithmetic (0 * inf) has the sign bit set on x86 and clear on RISC-V (its canonical NaN)
+    ref = builder.run_host(builder.host(source)).stdout.decode().replace("-nan", "nan").splitlines()
     for level in (0, 2):
         ours = builder.run_riscv(builder.ours(source, "fexpr.c", options={"optimize": level}))
-        assert ours.stdout.decode().splitlines() == ref, f"at -O{level}"
+        assert ours.stdout.decode().replace("-nan", "nan").splitlines() == ref, f"at -O{level}"

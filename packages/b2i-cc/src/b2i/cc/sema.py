@@ -126,7 +126,7 @@ class Analyzer(Expressions):
                     attrs["align"] = self.type_name(spec.children[0]).align
                 else:
                     attrs["align"] = self.const_int(spec.children[0])
-            elif spec.data == "type_specifier":
+            elif spec.data in ("combinable_type_specifier", "unique_type_specifier"):
                 child = spec.children[0]
                 if isinstance(child, lark.Token) and child.type != "TYPEDEF_NAME":
                     counts[child.value] = counts.get(child.value, 0) + 1
@@ -379,6 +379,7 @@ class Analyzer(Expressions):
             name, ty, ntok = self.declarator(dtree, base)
             if name is None:
                 raise error_at(self.tok(init_decl), "expected identifier")
+            self.check_same_kind(name, ty, storage, ntok, top)
             if storage == "typedef":
                 if init is not None:
                     raise error_at(ntok, f"typedef '{name}' is initialized")
@@ -409,21 +410,59 @@ class Analyzer(Expressions):
                 raise error_at(ntok, f"storage size of '{name}' isn't known")
         return stmts
 
+    def check_same_kind(self, name, ty, storage, tok, top):
+        """C11 6.7p3: a name declared twice in one scope must be the same kind of thing (a typedef again only
+        with the same type); gcc's wording and place (the new declarator)."""
+        prev = self.scopes[-1].names.get(name)
+        if prev is None:
+            return
+        if storage == "typedef":
+            if isinstance(prev, tuple) and prev[0] == "typedef":
+                if not T.compatible(prev[1], ty):
+                    raise error_at(tok, f"conflicting types for '{name}'")
+                return
+            raise error_at(tok, f"'{name}' redeclared as different kind of symbol")
+        if isinstance(prev, tuple):
+            raise error_at(tok, f"'{name}' redeclared as different kind of symbol")
+        if (prev.ty.kind == "func") != (ty.kind == "func") and (top or not prev.is_local):
+            raise error_at(tok, f"'{name}' redeclared as different kind of symbol")
+        if not top and ty.kind != "func":
+            if storage == "extern" and prev.is_local:
+                raise error_at(tok, f"extern declaration of '{name}' follows declaration with no linkage")
+            static_local = not prev.is_local and prev.name.startswith(f"{name}.")
+            if storage != "extern" and not prev.is_local and not static_local:
+                raise error_at(tok, f"declaration of '{name}' with no linkage follows extern declaration")
+            if storage != "extern" and (storage == "static" or static_local):
+                raise error_at(tok, f"redeclaration of '{name}' with no linkage")
+
+    @staticmethod
+    def check_linkage(prev, storage, tok, name, is_function):
+        """C11 6.2.2: internal linkage cannot follow external linkage; an object defined without a storage class
+        after a static declaration would have both."""
+        if storage == "static" and not prev.is_static:
+            raise error_at(tok, f"static declaration of '{name}' follows non-static declaration")
+        if storage is None and prev.is_static and not is_function:
+            raise error_at(tok, f"non-static declaration of '{name}' follows static declaration")
+
     def declare_function(self, name, ty, storage, tok, attrs):
         prev = self.lookup(name)
         if isinstance(prev, Obj) and prev.ty.kind == "func" and not prev.is_local:
             if not T.compatible(prev.ty, ty):
                 raise error_at(tok, f"conflicting types for '{name}'")
+            self.check_linkage(prev, storage, tok, name, is_function=True)
             if not prev.ty.has_proto and ty.has_proto:
                 prev.ty = ty
-            if storage == "static":
-                prev.is_static = True
             self.scopes[-1].names[name] = prev
             return prev
         existing = self.globals_by_name.get(name)
         if existing is not None and existing.ty.kind == "func":
+            if not T.compatible(existing.ty, ty):
+                raise error_at(tok, f"conflicting types for '{name}'")
+            self.check_linkage(existing, storage, tok, name, is_function=True)
             self.scopes[-1].names[name] = existing
             return existing
+        if existing is not None:
+            raise error_at(tok, f"'{name}' redeclared as different kind of symbol")
         fn = self.new_global(name, ty, tok)
         fn.is_static = storage == "static"
         fn.is_inline = attrs["inline"]
@@ -440,9 +479,13 @@ class Analyzer(Expressions):
             self.scopes[-1].names[name] = var
         else:
             var = self.globals_by_name.get(name)
-            if var is not None and var.ty.kind != "func":
+            if var is not None and var.ty.kind == "func":
+                raise error_at(tok, f"'{name}' redeclared as different kind of symbol")
+            if var is not None:
                 if not T.compatible(var.ty, ty):
                     raise error_at(tok, f"conflicting types for '{name}'")
+                if top:
+                    self.check_linkage(var, storage, tok, name, is_function=False)
                 if var.ty.kind == "array" and var.ty.array_len is None:
                     var.ty = ty
                 if init is not None and var.is_definition and var.init is not None and not var.is_tentative:

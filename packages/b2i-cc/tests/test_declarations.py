@@ -1,0 +1,158 @@
+"""Declarations against gcc: where a typedef name is a type and where it is being redeclared (C11 6.2.1, 6.7.8),
+and the redeclaration and linkage rules (6.2.2, 6.7p3). gcc -fsyntax-only accepts or rejects each program; b2i-cc
+must agree, and when both reject, report the first error at the same line and column."""
+
+import re
+import subprocess
+
+import pytest
+from b2i.cc.compiler import compile_c
+from b2i.cc.diagnostics import CompileError
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+PROGRAMS = {
+    # typedef names redeclared as ordinary identifiers, and where they stay types
+    "param_named_like_typedef": "typedef int T;\nint f(T T) { return T + 1; }\n",
+    "param_hides_later_params": "typedef int T;\nint f(T T, T y);\n",
+    "param_scope_ends": "typedef int T;\nint f(T T);\nT z;\n",
+    "param_hides_in_body": "typedef int T;\nint f(int T) { T y; return 0; }\n",
+    "nested_prototype_param": "typedef int T;\nint g(int (*cb)(int T), T x) { T y = x; return y; }\n",
+    "variable_hides_typedef": "typedef int T;\nvoid f(void) { T x; int T; T y; }\n",
+    "inner_block_hides": "typedef int T;\nvoid f(void) { int T; { T x; } }\n",
+    "inner_block_ends": "typedef int T;\nvoid f(void) { { int T; } T x; }\n",
+    "for_variable": "typedef int T;\nvoid f(void) { for (int T = 0; T < 2; T++) { T y; } }\n",
+    "for_variable_scope_ends": "typedef int T;\nvoid f(void) { for (int T = 0; T < 2; T++) ; T y; }\n",
+    "members_named_like_typedef": "typedef int T;\nstruct S { T T; T y; };\n",
+    "enum_constant_hides": "typedef int T;\nvoid f(void) { enum { T }; T y; }\n",
+    "enum_in_struct_hides": "typedef int T;\nvoid f(void) { struct { enum { T } e; } s; int y = T; }\n",
+    "typedef_again_same_type": "typedef int T;\ntypedef T T;\nT x;\n",
+    "typedef_again_other_type": "typedef int T;\ntypedef char T;\n",
+    "label_named_like_typedef": "typedef int T;\nvoid f(void) { T: ; goto T; }\n",
+    "case_then_label": "typedef int T;\nvoid f(int x) { switch (x) { case 1: T: break; } }\n",
+    "sizeof_before_and_after": "typedef int T;\nvoid f(void) { int x = sizeof(T); long T = 3; x = sizeof(T); }\n",
+    "abstract_parameter": "typedef int T;\nvoid f(T);\nvoid g(int (T));\n",
+    "pointer_declaration": "typedef int T;\nvoid f(void) { T * T; }\n",
+    "multiplication_after_hiding": "typedef int T;\nvoid f(void) { int T; T * T; }\n",
+    "struct_tag_named_like_typedef": "typedef int T;\nstruct T { int a; };\nstruct T s;\nT t;\n",
+    "cast_vs_parenthesized": "typedef int T;\nvoid f(void) { int x = (T) + 1; }\n",
+    "parenthesized_variable": "typedef int T;\nvoid f(void) { int T = 1; int x = (T) + 1; }\n",
+    "declarator_list": "typedef int T;\nvoid f(void) { T T = 2, y = T; }\n",
+    "qualified_redeclaration": "typedef int T;\nvoid f(void) { static const T T = 1; }\n",
+    "grouped_declarator": "typedef int T;\nvoid f(void) { T (x); x = 1; }\n",
+    "function_pointer_variable": "typedef int T;\nvoid f(void) { int (*T)(void); T = 0; }\n",
+    "bitfields": "typedef int T;\nstruct S { T : 3; T a : 4; T T : 5; };\n",
+    "static_assert_both_ways": 'typedef int T;\nvoid f(void) { _Static_assert(sizeof(T) == 4, "x"); int T; }\n',
+    "typedef_declarator_list": "typedef int T, *PT, (*F)(T x);\nvoid f(void) { PT p = 0; T *q = p; F g = 0; }\n",
+    "unsigned_typedef_name": "typedef int T;\nvoid f(void) { unsigned T = 9; T++; }\n",
+    # redeclarations and linkage
+    "static_after_extern_function": "int f(void);\nstatic int f(void) { return 0; }\n",
+    "plain_after_static_function": "static int f(void);\nint f(void) { return 0; }\nint g(void) { return f(); }\n",
+    "static_after_extern_object": "extern int x;\nstatic int x;\n",
+    "plain_after_static_object": "static int x;\nint x;\n",
+    "extern_after_static_object": "static int x;\nextern int x;\nint *p = &x;\n",
+    "function_then_object": "int f(void) { return 0; }\nint f;\n",
+    "object_then_function": "int f;\nint f(void);\n",
+    "enum_constant_then_object": "enum { A };\nint A;\n",
+    "extern_after_local": "void g(void) { int x; extern int x; }\n",
+    "local_after_extern": "void g(void) { extern int x; int x; }\n",
+    "static_local_twice": "void g(void) { static int x; static int x; }\n",
+    "local_then_static_local": "void g(void) { int x; static int x; }\n",
+    "block_extern_then_static": "void g(void) { extern int f(void); }\nstatic int f(void) { return 1; }\n",
+    "object_defined_twice": "int x = 1;\nint x = 2;\n",
+    "tentative_definitions": "int x;\nint x;\nint x = 3;\n",
+    "conflicting_parameters": "int f(int);\nint f(long);\n",
+    "old_style_then_prototype": "int f();\nint f(int a) { return a; }\n",
+    "typedef_then_local": "void g(void) { typedef int T; int T; }\n",
+    "local_then_typedef": "void g(void) { int T; typedef int T; }\n",
+    "static_extern_static": "static int f(void);\nextern int f(void);\nstatic int f(void) { return 0; }\n",
+    "conflicting_block_externs": "void g(void) { extern int x; extern long x; }\n",
+    "block_externs_link_to_file": (
+        "int x;\nvoid g(void) { extern int x; }\nstatic int y;\nvoid h(void) { extern int y; }\n"
+    ),
+    "extern_definition_extern": "extern int f(void);\nint f(void) { return 0; }\nextern int f(void);\n",
+    "struct_defined_twice": "struct S { int a; };\nstruct S { int b; };\n",
+}
+
+LOCATION = re.compile(r"^[^:\n]+:(\d+):(\d+): error: ", re.M)
+
+
+def gcc_errors(gcc, tmp_path, source):
+    """The (line, column) of each error gcc reports, in order (none: gcc accepts the program)."""
+    path = tmp_path / "gcc.c"
+    path.write_text(source)
+    r = subprocess.run([gcc, "-fsyntax-only", "-std=gnu11", "-w", str(path)], capture_output=True, text=True)
+    errors = [(int(line), int(col)) for line, col in LOCATION.findall(r.stderr)]
+    assert (r.returncode != 0) == bool(errors), r.stderr
+    return errors
+
+
+def gcc_verdict(gcc, tmp_path, source):
+    """None when gcc accepts the program, else the (line, column) of its first error."""
+    errors = gcc_errors(gcc, tmp_path, source)
+    return errors[0] if errors else None
+
+
+def our_verdict(tmp_path, source):
+    try:
+        compile_c(str(tmp_path / "ours.c"), source)
+    except CompileError as e:
+        return e.line, e.col
+    return None
+
+
+@pytest.mark.parametrize("name", sorted(PROGRAMS))
+def test_declaration_accepted_or_rejected_like_gcc(name, tmp_path, oracle):
+    source = PROGRAMS[name]
+    assert our_verdict(tmp_path, source) == gcc_verdict(oracle("gcc"), tmp_path, source)
+
+
+# Random blocks of declarations and statements that name T as a type, a variable, an enum constant, a member or
+# a parameter, nested in blocks: b2i-cc accepts exactly what gcc accepts, and its error is one gcc reports (gcc goes
+# on after an error; b2i-cc stops at the first syntax error before it checks the declarations above it).
+PIECES = [
+    "T x;",
+    "T T;",
+    "int T;",
+    "T y = 1;",
+    "x = (T) 1;",
+    "T *p = 0;",
+    "T * T;",
+    "enum { T };",
+    "typedef char T;",
+    "typedef T U;",
+    "U u;",
+    "struct { T T; } s;",
+    "s.T = 2;",
+    "for (T i = 0; i < 2; i++) ;",
+    "for (int T = 0; T < 2; T++) ;",
+    "x = sizeof(T);",
+    "T: ;",
+    "unsigned T;",
+    "{",
+    "}",
+]
+
+
+def program(pieces):
+    depth = 0
+    body = []
+    for p in pieces:
+        if p == "}" and depth == 0:
+            continue
+        depth += {"{": 1, "}": -1}.get(p, 0)
+        body.append(p)
+    body.append("}" * depth)
+    return "typedef int T;\nint x;\nvoid f(int n) {\n" + "\n".join(body) + "\n}\n"
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
+@given(pieces=st.lists(st.sampled_from(PIECES), max_size=12))
+def test_random_typedef_shadowing_like_gcc(pieces, tmp_path, oracle):
+    source = program(pieces)
+    ours = our_verdict(tmp_path, source)
+    errors = gcc_errors(oracle("gcc"), tmp_path, source)
+    assert (ours is None) == (not errors), source
+    assert ours is None or ours in errors, source
