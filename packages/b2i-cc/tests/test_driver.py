@@ -30,6 +30,18 @@ def test_S_output_is_accepted_by_gnu_as(tmp_path, oracle):
     assert gas.returncode == 0, gas.stderr
 
 
+@pytest.mark.parametrize("flag", ["-g", "-g3", "-ggdb", "-gdwarf-4"])
+def test_g_is_a_documented_no_op(tmp_path, flag):
+    """gcc's debug flags are accepted and change nothing: b2i-cc writes no debug information (docs/driver.md)."""
+    src = tmp_path / "f.c"
+    src.write_text("int add(int a, int b) { return a + b; }\n")
+    plain = cc("-S", src, "-o", tmp_path / "plain.s")
+    debug = cc("-S", flag, src, "-o", tmp_path / "debug.s")
+    assert plain.returncode == debug.returncode == 0, debug.stderr
+    assert debug.stderr == ""
+    assert (tmp_path / "debug.s").read_text() == (tmp_path / "plain.s").read_text()
+
+
 def test_c_writes_an_object_readelf_understands(tmp_path, oracle):
     src = tmp_path / "obj.c"
     src.write_text("int counter;\nint bump(void) { return ++counter; }\n")

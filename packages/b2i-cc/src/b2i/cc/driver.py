@@ -101,8 +101,10 @@ def parse_args(argv: list[str]) -> Options:
             o.inputs.append(("lib", a[2:] or value(a)))
         elif a in ("-O", "-O0", "-O1", "-O2", "-O3", "-Os", "-Og"):
             o.optimize = {"-O": 1, "-Os": 2, "-Og": 1}.get(a, int(a[2:]) if a[2:].isdigit() else 1)
-        elif a.startswith("-g") and a[2:].isdigit() or a == "-g":
-            pass
+        elif (
+            a in ("-g", "-ggdb", "-gdwarf") or a.startswith(("-gdwarf-", "-ggdb")) or a[:2] == "-g" and a[2:].isdigit()
+        ):
+            pass  # a documented no-op: b2i-cc writes no debug information (docs/driver.md)
         elif a == "-w":
             o.warnings = False
         elif a == "-v":
