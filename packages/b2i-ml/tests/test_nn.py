@@ -12,27 +12,47 @@ SETTINGS = settings(max_examples=8, deadline=None)
 seeds = st.integers(0, 2**32 - 1)
 
 
-def conv_reference(x, w, b, padding):
-    """The textbook loop: out[n, o, i, j] = b[o] + sum over c, di, dj of w[o, c, di, dj] * x[n, c, i+di, j+dj]."""
+def conv_reference(x, w, b, stride=1, padding=0, dilation=1, groups=1):
+    """The textbook loop: out[n, o, i, j] = b[o] + sum over c, di, dj of
+    w[o, c, di, dj] * xpad[n, g*C/G + c, i*stride + di*dilation, j*stride + dj*dilation], g = o's group."""
     x = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)))
     n, c, h, wd = x.shape
-    o, _, k, _ = w.shape
-    out = np.zeros((n, o, h - k + 1, wd - k + 1))
-    for i in range(h - k + 1):
-        for j in range(wd - k + 1):
-            out[:, :, i, j] = np.einsum("ncij,ocij->no", x[:, :, i : i + k, j : j + k], w) + b
+    o, cg, k, _ = w.shape
+    span = dilation * (k - 1) + 1
+    ho, wo = (h - span) // stride + 1, (wd - span) // stride + 1
+    out = np.zeros((n, o, ho, wo))
+    for oc in range(o):
+        g = oc // (o // groups)
+        for i in range(ho):
+            for j in range(wo):
+                patch = x[:, g * cg : (g + 1) * cg, i * stride : i * stride + span : dilation,
+                          j * stride : j * stride + span : dilation]
+                out[:, oc, i, j] = np.einsum("ncij,cij->n", patch, w[oc]) + b[oc]
     return out
 
 
+@st.composite
+def conv_configs(draw):
+    """A small convolution: channels divisible by groups, input big enough for the dilated kernel."""
+    groups = draw(st.integers(1, 2))
+    k, stride, dilation, padding = (draw(st.integers(1, 3)), draw(st.integers(1, 3)), draw(st.integers(1, 2)),
+                                    draw(st.integers(0, 2)))
+    least = max(1, dilation * (k - 1) + 1 - 2 * padding)
+    size = (draw(st.integers(least, least + 3)), draw(st.integers(least, least + 3)))
+    c_in, c_out = groups * draw(st.integers(1, 2)), groups * draw(st.integers(1, 2))
+    return dict(n=draw(st.integers(1, 2)), c_in=c_in, c_out=c_out, k=k, stride=stride, padding=padding,
+                dilation=dilation, groups=groups, size=size)
+
+
 @SETTINGS
-@given(st.integers(1, 2), st.integers(1, 3), st.integers(1, 3), st.integers(1, 3), st.integers(0, 1),
-       st.integers(3, 5), seeds)
-def test_conv2d(n, c_in, c_out, k, padding, size, seed):
+@given(conv_configs(), seeds)
+def test_conv2d(config, seed):
     nn.manual_seed(seed)
-    conv = nn.Conv2d(c_in, c_out, k, padding, dtype="float64")
-    x = np.random.default_rng(seed).standard_normal((n, c_in, size, size + 1))
+    options = {name: config[name] for name in ("stride", "padding", "dilation", "groups")}
+    conv = nn.Conv2d(config["c_in"], config["c_out"], config["k"], **options, dtype="float64")
+    x = np.random.default_rng(seed).standard_normal((config["n"], config["c_in"], *config["size"]))
     w, b = conv.weight.numpy(), conv.bias.numpy()
-    np.testing.assert_allclose(conv(Tensor(x)).numpy(), conv_reference(x, w, b, padding), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(conv(Tensor(x)).numpy(), conv_reference(x, w, b, **options), rtol=1e-10, atol=1e-12)
 
     def run(x, w, b):
         conv.weight, conv.bias = w, b
@@ -41,15 +61,40 @@ def test_conv2d(n, c_in, c_out, k, padding, size, seed):
     check_gradients(run, x, w, b)
 
 
+def maxpool_reference(x, k, stride, padding, dilation):
+    """The maximum over each window of x padded with -inf."""
+    x = np.pad(x, ((0, 0), (0, 0), (padding, padding), (padding, padding)), constant_values=-np.inf)
+    span = dilation * (k - 1) + 1
+    ho, wo = (x.shape[2] - span) // stride + 1, (x.shape[3] - span) // stride + 1
+    out = np.empty((*x.shape[:2], ho, wo))
+    for i in range(ho):
+        for j in range(wo):
+            window = x[:, :, i * stride : i * stride + span : dilation, j * stride : j * stride + span : dilation]
+            out[:, :, i, j] = window.max(axis=(2, 3))
+    return out
+
+
 @SETTINGS
-@given(st.integers(1, 3), st.integers(4, 7), seeds)
-def test_maxpool(k, size, seed):
-    x = np.random.default_rng(seed).standard_normal((2, 2, size, size))
-    out = nn.MaxPool2d(k)(Tensor(x)).numpy()
-    h = size // k
-    expected = x[:, :, : h * k, : h * k].reshape(2, 2, h, k, h, k).max(axis=(3, 5))
-    np.testing.assert_array_equal(out, expected)
-    check_gradients(nn.MaxPool2d(k), x)
+@given(st.integers(1, 3), st.one_of(st.none(), st.integers(1, 3)), st.integers(0, 1), st.integers(1, 2),
+       st.integers(5, 7), seeds)
+def test_maxpool(k, stride, padding, dilation, size, seed):
+    padding = min(padding, k // 2)
+    x = np.random.default_rng(seed).standard_normal((2, 2, size, size + 1))
+    pool = nn.MaxPool2d(k, stride, padding, dilation)
+    out = pool(Tensor(x)).numpy()
+    np.testing.assert_array_equal(out, maxpool_reference(x, k, stride or k, padding, dilation))
+    check_gradients(pool, x)
+
+
+def test_conv_and_pool_reject_bad_arguments():
+    with pytest.raises(ValueError, match="groups"):
+        nn.Conv2d(3, 4, 3, groups=2)
+    with pytest.raises(ValueError, match="stride"):
+        nn.Conv2d(2, 2, 3, stride=0)
+    with pytest.raises(ValueError, match="half the kernel"):
+        nn.MaxPool2d(2, padding=2)
+    with pytest.raises(ValueError, match="smaller than the dilated kernel"):
+        nn.Conv2d(1, 1, 3, dilation=3)(Tensor(np.zeros((1, 1, 4, 4))))
 
 
 @SETTINGS

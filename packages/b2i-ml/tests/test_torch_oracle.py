@@ -74,6 +74,40 @@ def test_reversed_slices_match_torch_flip(shape, data, seed):
     np.testing.assert_array_equal(x.grad.numpy(), xt.grad.numpy())
 
 
+@SETTINGS
+@given(st.integers(1, 2), st.integers(1, 3), st.integers(1, 3), st.integers(1, 2), st.integers(0, 2), st.data(), seeds)
+def test_conv2d_and_max_pool2d_match_torch(groups, k, stride, dilation, padding, data, seed):
+    """Values and gradients (input, weight, bias) against torch.nn.functional.conv2d and max_pool2d."""
+    rng = np.random.default_rng(seed)
+    c_in, c_out = groups * data.draw(st.integers(1, 2)), groups * data.draw(st.integers(1, 2))
+    least = max(1, dilation * (k - 1) + 1 - 2 * padding)
+    shape = (data.draw(st.integers(1, 2)), c_in, data.draw(st.integers(least, least + 4)),
+             data.draw(st.integers(least, least + 4)))
+    nn.manual_seed(seed)
+    conv = nn.Conv2d(c_in, c_out, k, stride, padding, dilation, groups, dtype="float64")
+    (x, xt), (w, wt), (b, bt) = both(rng.standard_normal(shape)), both(conv.weight.numpy()), both(conv.bias.numpy())
+    conv.weight, conv.bias = w, b
+    y, yt = conv(x), TF.conv2d(xt, wt, bt, stride, padding, dilation, groups)
+    np.testing.assert_allclose(y.numpy(), yt.detach().numpy(), rtol=1e-10, atol=1e-12)
+    g = rng.standard_normal(y.shape)
+    (y * Tensor(g)).sum().backward()
+    (yt * torch.tensor(g)).sum().backward()
+    for mine, theirs in ((x, xt), (w, wt), (b, bt)):
+        np.testing.assert_allclose(mine.grad.numpy(), theirs.grad.numpy(), rtol=1e-9, atol=1e-11)
+
+    padding = min(padding, k // 2)  # torch's limit for pooling
+    least = max(1, dilation * (k - 1) + 1 - 2 * padding)
+    (x, xt) = both(rng.standard_normal((*shape[:2], max(shape[2], least), max(shape[3], least))))
+    y, yt = nn.MaxPool2d(k, stride, padding, dilation)(x), TF.max_pool2d(xt, k, stride, padding, dilation)
+    np.testing.assert_array_equal(y.numpy(), yt.detach().numpy())
+    if np.isneginf(y.numpy()).any():  # a dilated window that meets only padding: torch's gradient is arbitrary
+        return
+    g = rng.standard_normal(y.shape)
+    (y * Tensor(g)).sum().backward()
+    (yt * torch.tensor(g)).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), xt.grad.numpy(), rtol=1e-12, atol=1e-12)
+
+
 def copy_into(torch_module, ours):
     """Gives a torch module our module's parameters (same names and layout)."""
     with torch.no_grad():
