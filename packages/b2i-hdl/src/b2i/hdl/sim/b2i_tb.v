@@ -1,5 +1,7 @@
 // b2i_tb: the simulation harness around the SoC, shared by the Icarus and Verilator runners (not synthesized).
 //
+// The program: Verilator's C++ harness (harness.cpp) loads an ELF or hex file into RAM itself, through the
+// exported functions below; under Icarus, +hex names a $readmemh file the runner wrote.
 // Plusargs:  +hex=FILE         $readmemh image of 64-bit words loaded into RAM (word 0 at 0x8000_0000)
 //            +hex_words=N      how many words the file holds
 //            +uart=FILE        where transmitted UART bytes go (default: stdout)
@@ -64,6 +66,18 @@ module b2i_tb #(
         if (!$value$plusargs("max_cycles=%d", max_cycles)) max_cycles = 64'd10_000_000;
         cycles = 0; instret = 0; drain = 0; finish_cycle = 0;
     end
+
+`ifdef VERILATOR
+    // For harness.cpp: RAM's size in 64-bit words, and a write of one word (before the clock starts).
+    export "DPI-C" function b2i_tb_ram_words;
+    export "DPI-C" function b2i_tb_ram_write;
+    function int b2i_tb_ram_words();
+        b2i_tb_ram_words = RAM_BYTES / 8;
+    endfunction
+    function void b2i_tb_ram_write(input int index, input longint value);
+        soc.ram.mem[index] = value;
+    endfunction
+`endif
 
     always @(posedge clk) begin
         cycles <= cycles + 64'd1;
