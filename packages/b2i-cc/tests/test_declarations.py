@@ -23,6 +23,14 @@ PROGRAMS = {
     "inner_block_ends": "typedef int T;\nvoid f(void) { { int T; } T x; }\n",
     "for_variable": "typedef int T;\nvoid f(void) { for (int T = 0; T < 2; T++) { T y; } }\n",
     "for_variable_scope_ends": "typedef int T;\nvoid f(void) { for (int T = 0; T < 2; T++) ; T y; }\n",
+    "for_body_without_braces": "typedef int T;\nvoid f(void) { for (int T = 0; T < 2; T++) (T)++; T y; }\n",
+    "nested_for_bodies": (
+        "typedef int T, U;\nvoid f(void) { for (int T = 0; T < 2; T++) for (int U = T; U < 2; U++) (T) += U; T z; }\n"
+    ),
+    "for_body_if_else": (
+        "typedef int T;\nvoid f(int n) { if (n) for (int T = 0; T < 2; T++) if (T) (T)++; else (T)--; else { T y; } }\n"
+    ),
+    "for_body_then_use_as_variable": "typedef int T;\nvoid f(void) { for (int T = 0; T < 2; T++) ; (T)++; }\n",
     "members_named_like_typedef": "typedef int T;\nstruct S { T T; T y; };\n",
     "enum_constant_hides": "typedef int T;\nvoid f(void) { enum { T }; T y; }\n",
     "enum_in_struct_hides": "typedef int T;\nvoid f(void) { struct { enum { T } e; } s; int y = T; }\n",
@@ -126,6 +134,9 @@ PIECES = [
     "s.T = 2;",
     "for (T i = 0; i < 2; i++) ;",
     "for (int T = 0; T < 2; T++) ;",
+    "for (int T = 0; T < 2; T++) (T)++;",
+    "if (n) for (int T = 0; T < 2; T++) (T)++; else x = (T) 1;",
+    "while (n) for (T i = 0; i < 2; i++) for (int T = i; T < 2; T++) x += (T) + 1;",
     "x = sizeof(T);",
     "T: ;",
     "unsigned T;",

@@ -28,6 +28,7 @@ T:  x++; /* a label */
         x += T;
     }
     for (T T = 0; T < 3; T++) { x += T * (T) + 1; }
+    for (T T = 0; T < 3; T++) x += (T) + 2;
     {
         struct { T T; } q = {11};
         T z = q.T;

@@ -90,12 +90,16 @@ class CTokens(lark.lexer.Lexer):
                     continue
                 kind = self.by_text.get(text)
                 if kind is not None and text.isidentifier():
+                    names.next_token(text, kind)
+                    if text == "for":
+                        names.for_keyword(kind)
                     if text == "typedef":
                         typedef_mode = [names.depth(), True]
                     after_tag_keyword = text in ("struct", "union", "enum")
                     names.seen(text, kind)
                     yield self.make(kind, text, t, i - 1)
                     continue
+                names.next_token(text, "IDENTIFIER")
                 is_label = i < n and toks[i].text == ":"
                 is_type = not after_tag_keyword and names.is_typedef(text) and names.takes_typedef_name(is_label)
                 if not is_type:
@@ -114,6 +118,7 @@ class CTokens(lark.lexer.Lexer):
                 continue
             after_tag_keyword = False
             if t.kind in ("num", "char", "str"):
+                names.next_token(text, {"num": "I_CONSTANT", "char": "C_CONSTANT", "str": "STRING_LITERAL"}[t.kind])
                 names.seen(text, t.kind)
             if t.kind == "num":
                 yield self.make("F_CONSTANT" if is_float_literal(text) else "I_CONSTANT", text, t, i - 1)
@@ -127,6 +132,7 @@ class CTokens(lark.lexer.Lexer):
             kind = self.by_text.get(text)
             if kind is None:
                 raise error_at(t, f"stray '{text}' in program")
+            names.next_token(text, kind)
             names.punctuator(text)
             names.seen(text, kind)
             if typedef_mode is not None and typedef_mode[0] == names.depth():
@@ -164,7 +170,9 @@ class NameScopes:
         self.parser_state = parser_state
         self.states = parser_state.parse_conf.states
         self.scopes: list[dict[str, bool]] = [{}]
-        self.opens: list[str] = []  # "block", "struct", "enum", "params", "group"
+        self.opens: list[str] = []  # "block", "struct", "enum", "params", "for", "for body", "group"
+        self.for_starts: list[int] = []  # where each open for statement starts on the parser's stack
+        self.for_body: int | None = None  # set by the ) of a for header, until the body's first token
         self.pending: dict[str, bool] = {}  # the names of the parameter list just closed
         self.last_two = ("", "")  # the texts of the last two tokens
         self.last_kind = ""  # the terminal of the last token
@@ -234,18 +242,47 @@ class NameScopes:
                 self.scopes.append(self.pending)
             self.pending = {}
         elif text == "(":
-            after_name = self.last_kind in ("IDENTIFIER", "RPAR", "RSQB") or self.last_two[1] == "for"
-            self.opens.append("params" if after_name else "group")
-            if after_name:
+            after_name = self.last_kind in ("IDENTIFIER", "RPAR", "RSQB")
+            kind = "for" if self.last_two[1] == "for" else "params" if after_name else "group"
+            self.opens.append(kind)
+            if kind != "group":
                 self.scopes.append({})
         elif text in "})" and self.opens:
+            while self.opens[-1] == "for body" and len(self.opens) > 1:  # only after a syntax error
+                self.opens.pop()
+                self.scopes.pop()
+                self.for_starts.pop()
             kind = self.opens.pop()
-            if kind in ("block", "params") and len(self.scopes) > 1:
+            if kind in ("block", "params", "for") and len(self.scopes) > 1:
                 closed = self.scopes.pop()
-                if kind == "params" and self.container(("group",)) not in ("params",):
+                if kind != "block" and self.container(("group",)) not in ("params", "for"):
                     self.pending = {name: False for name in closed}
-        elif text == ";" and self.container(("group",)) in ("block", "struct"):
+                if kind == "for":
+                    self.for_body = self.for_starts.pop()
+        elif text == ";" and self.container(("group",)) in ("block", "struct", "for body"):
             self.pending = {}
+
+    def for_keyword(self, terminal: str):
+        """`for` is next: remember where its statement starts on the parser's stack."""
+        self.for_starts.append(self.simulate(terminal)[2])
+
+    def next_token(self, text: str, terminal: str):
+        """Opens and closes the scope of a for loop's body when it has no braces (a braced body is a block)."""
+        if self.for_body is not None:
+            start, self.for_body = self.for_body, None
+            if text != "{":  # a braced body is a block, which takes the pending names itself
+                self.opens.append("for body")
+                self.scopes.append(self.pending)
+                self.pending = {}
+                self.for_starts.append(start)
+                return
+        while self.opens and self.opens[-1] == "for body":
+            target, shortest, _ = self.simulate(terminal)
+            if target is None or shortest > self.for_starts[-1]:
+                break  # the statement goes on
+            self.opens.pop()
+            self.scopes.pop()
+            self.for_starts.pop()
 
     def seen(self, text: str, kind: str):
         self.last_two = (self.last_two[1], text)
@@ -253,22 +290,29 @@ class NameScopes:
 
     def shift_target(self, terminal: str) -> int | None:
         """The LALR state after the parser takes `terminal` now (after its reductions), or None if it cannot."""
+        return self.simulate(terminal)[0]
+
+    def simulate(self, terminal: str) -> tuple[int | None, int, int]:
+        """Feeds `terminal` to a copy of the parser's state stack: (the state it shifts into or None, the
+        shortest the stack got while reducing, its length just before the shift)."""
         stack = self.parser_state.state_stack
         depth = len(stack)  # the simulated stack is stack[:depth] + pushed, so the real one is left alone
         pushed: list[int] = []
+        shortest = depth
         while True:
             top = pushed[-1] if pushed else stack[depth - 1]
             action = self.states[top].get(terminal)
             if action is None:
-                return None
+                return None, shortest, depth + len(pushed)
             what, arg = action
             if what is Shift:
-                return arg
+                return arg, shortest, depth + len(pushed)
             size = len(arg.expansion)
             while size and pushed:
                 pushed.pop()
                 size -= 1
             depth -= size
+            shortest = min(shortest, depth + len(pushed))
             top = pushed[-1] if pushed else stack[depth - 1]
             pushed.append(self.states[top][arg.origin.name][1])
 
