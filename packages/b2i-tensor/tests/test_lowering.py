@@ -40,6 +40,8 @@ def test_debug_levels_print_the_schedule_and_the_c(tmp_path):
     assert "kernel 0: reduce sum[0]" in proc.stderr  # the schedule
     assert "void kernel(void **bufs, const uint64_t *params)" in proc.stderr  # the C
     assert re.search(r"c: reduce sum\[0\] \[3\] float64 in [0-9.]+ ms", proc.stderr)  # the run
+    # the counts: one kernel reads 3 doubles and writes 1
+    assert re.search(r"realize: 1 kernel, 32 bytes moved, [01] compiled, [01] cache hits", proc.stderr)
     assert float(proc.stdout) == np.exp(np.array([1.0, 2.0, 3.0]) * 2 + 1).sum()
 
 

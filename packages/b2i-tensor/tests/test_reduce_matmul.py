@@ -111,3 +111,36 @@ def test_matmul_of_larger_tiles(device):
     ta, tb = Tensor(a, device=device), Tensor(b, device=device)
     check(ta @ tb.T, a @ b.T, scale=300.0)
     check(tb @ ta.T, b @ a.T, scale=300.0)
+
+
+def test_big_matmuls_split_across_threads_match_numpy(tmp_path):
+    """Products of 2**22 multiply-adds and more run on threads, each a band of 6-row tiles: with 3 threads
+    (bands of unequal size), odd sizes, a batch, a transposed operand and exact int64, numpy's values."""
+    import os
+    import subprocess
+    import sys
+
+    code = """
+import numpy as np
+from b2i.tensor import Tensor
+rng = np.random.default_rng(1)
+for dtype, (batch, m, k, n), transposed in (("float32", (2, 131, 257, 70), False),
+                                            ("float32", (1, 301, 129, 150), True),
+                                            ("int64", (3, 67, 200, 110), False),
+                                            ("float64", (1, 199, 300, 90), True)):
+    assert batch * m * k * n >= 1 << 22
+    a = (rng.standard_normal((batch, m, k)) * 4).astype(dtype)
+    b = (rng.standard_normal((n, k) if transposed else (k, n)) * 4).astype(dtype)
+    tb = Tensor(b, device="c")
+    got = (Tensor(a, device="c") @ (tb.T if transposed else tb)).numpy()
+    want = a @ (b.T if transposed else b)
+    if dtype == "int64":
+        assert (got == want).all()
+    else:
+        tol = 2e-5 if dtype == "float32" else 1e-11
+        assert np.allclose(got, want, rtol=tol, atol=tol * np.abs(want).max()), dtype
+print("ok")
+"""
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "B2I_CACHE": str(tmp_path), "B2I_THREADS": "3"})
+    assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr

@@ -5,7 +5,7 @@ produced by the device chosen with `device=`: "numpy" (the reference), "c" (kern
 the host compiler) or "b2i" (the b2i machine; not available yet).
 """
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 from b2i.tensor.debug import counting, settings, stats
 from b2i.tensor.device import DEVICES, DeviceUnavailable

@@ -258,7 +258,15 @@ def realize(nodes: list[Node]) -> None:
     if debug.settings.debug >= 2:
         for number, item in enumerate(items):
             debug.log(2, describe(item, number))
-    run_schedule(items)
+    if debug.settings.debug >= 1:
+        before = debug.stats.snapshot()
+        run_schedule(items)
+        s, n = debug.stats, debug.stats.kernels - before.kernels
+        debug.log(1, f"realize: {n} kernel{'s' * (n != 1)}, {s.bytes_moved - before.bytes_moved} bytes "
+                     f"moved, {s.compiled - before.compiled} compiled, {s.cache_hits - before.cache_hits} cache hits"
+                     f"{' (schedule replayed)' if plan is not None else ''}")
+    else:
+        run_schedule(items)
 
 
 # ---- the plan memo: a training loop builds the same graph every step --------------------------------------
