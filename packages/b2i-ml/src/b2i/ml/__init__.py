@@ -5,4 +5,4 @@ arrays), `b2i.ml.nn` and `b2i.ml.optim`; `b2i.ml.data` reads files, `b2i.ml.toke
 the language model, and `b2i-ml` (`b2i.ml.cli`) trains and samples from the command line.
 """
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"

@@ -44,11 +44,13 @@ class GPT(nn.Module):
         b, t = ids.shape
         if t > self.config.block_size:
             raise ValueError(f"sequence length {t} exceeds the block size {self.config.block_size}")
-        x = self.wte(ids) + self.wpe(np.arange(t))
+        x = self.wte(ids) + self.wpe.weight[:t]  # positions 0..t-1: a slice, whose gradient is a cheap pad
         for block in self.blocks:
             x = block(x)
-        x = self.ln_f(x)
-        return x @ self.wte.weight.T  # tied: the output layer is the token embedding
+        x = self.ln_f(x).reshape(b * t, -1)
+        # Tied: the output layer is the token embedding. One 2-D product over all positions, so the weight's
+        # gradient is one matrix product too, not one per sequence summed afterwards.
+        return F.linear(x, self.wte.weight).reshape(b, t, -1)
 
 
 @dataclass
