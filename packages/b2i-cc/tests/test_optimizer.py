@@ -57,8 +57,13 @@ def expr(draw, loop_vars=(), depth=0):
 
 @st.composite
 def statement(draw, loop_vars=(), depth=0):
-    kind = draw(st.sampled_from(["assign", "assign", "store", "global", "if", "for", "float"] if depth < 2 else
-                                ["assign", "store", "global", "float"]))
+    kind = draw(
+        st.sampled_from(
+            ["assign", "assign", "store", "global", "if", "for", "float", "pointer"]
+            if depth < 2
+            else ["assign", "store", "global", "float", "pointer"]
+        )
+    )
     e = draw(expr(loop_vars))
     if kind == "assign":
         return f"{draw(st.sampled_from(VARS[:4]))} = {e};"
@@ -68,6 +73,9 @@ def statement(draw, loop_vars=(), depth=0):
         return f"g[({draw(expr(loop_vars))}) & 7][{draw(st.integers(0, 7))}] += {e};"
     if kind == "float":
         return f"d = d * 0.5 + (double)(({e}) & 1023);"
+    if kind == "pointer":  # post-increments whose old value is used, through a pointer that stays in arr
+        x = draw(st.sampled_from(VARS[:4]))
+        return f"q = arr + (({e}) & 7); *q++ = (int)({x}); *pi = *q++ == 3; {x} = *q++ + (long)*pi;"
     if kind == "if":
         then = draw(statement(loop_vars, depth + 1))
         els = draw(statement(loop_vars, depth + 1))
@@ -83,10 +91,11 @@ def program(bodies):
         functions.append(
             f"static long f{k}(long a, long b) {{\n"
             "    long x0 = a, x1 = b, x2 = 5, x3 = -7; int arr[16] = {0}; double d = 0;\n"
+            "    int *q = arr, flag = 0, *pi = &flag;\n"
             f"    {' '.join(body)}\n"
             "    long s = 0;\n"
             "    for (int i = 0; i < 16; i++) s = (long)((unsigned long)s * 31 + (unsigned long)arr[i]);\n"
-            '    printf("%ld %ld %ld %ld %ld %.17g\\n", x0, x1, x2, x3, s, d);\n'
+            '    printf("%ld %ld %ld %ld %ld %.17g %d %d\\n", x0, x1, x2, x3, s, d, flag, (int)(q - arr));\n'
             "    return (long)((unsigned long)x0 + (unsigned long)x1 + (unsigned long)x2 + (unsigned long)x3);\n"
             "}\n"
         )

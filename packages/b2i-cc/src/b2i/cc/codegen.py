@@ -1127,14 +1127,14 @@ def is_simple_leaf(fn) -> bool:
 
 
 CALLEE_SAVED = [f"s{i}" for i in range(1, 12)] + [f"fs{i}" for i in range(12)]
-ABI_NAMES = {f"x{i}": name for i, name in enumerate(
-    "zero ra sp gp tp t0 t1 t2 s0 s1 a0 a1 a2 a3 a4 a5 a6 a7 s2 s3 s4 s5 s6 s7 s8 s9 s10 s11 t3 t4 t5 t6".split()
-)}
-ABI_NAMES.update({"fp": "s0"})
-ABI_NAMES.update({f"f{i}": name for i, name in enumerate(
-    "ft0 ft1 ft2 ft3 ft4 ft5 ft6 ft7 fs0 fs1 fa0 fa1 fa2 fa3 fa4 fa5 fa6 fa7 fs2 fs3 fs4 fs5 fs6 fs7 fs8 fs9 fs10 fs11 "
-    "ft8 ft9 ft10 ft11".split()
-)})
+INT_ABI_NAMES = "zero ra sp gp tp t0 t1 t2 s0 s1 a0 a1 a2 a3 a4 a5 a6 a7 s2 s3 s4 s5 s6 s7 s8 s9 s10 s11 t3 t4 t5 t6"
+FLOAT_ABI_NAMES = (
+    "ft0 ft1 ft2 ft3 ft4 ft5 ft6 ft7 fs0 fs1 fa0 fa1 fa2 fa3 fa4 fa5 fa6 fa7 "
+    "fs2 fs3 fs4 fs5 fs6 fs7 fs8 fs9 fs10 fs11 ft8 ft9 ft10 ft11"
+)
+ABI_NAMES = {f"x{i}": name for i, name in enumerate(INT_ABI_NAMES.split())}  # clobbers may say x9 or s1
+ABI_NAMES |= {f"f{i}": name for i, name in enumerate(FLOAT_ABI_NAMES.split())}
+ABI_NAMES["fp"] = "s0"
 
 
 def asm_clobbers(node) -> set[str]:

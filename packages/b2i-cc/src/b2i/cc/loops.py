@@ -72,8 +72,12 @@ class Hoister:
             v = node.obj
             if node.ty.kind == "array":
                 return True
-            return v.is_local and v not in self.pinned and v not in self.changed and node.ty.is_scalar() and (
-                not node.ty.is_flonum()
+            return (
+                v.is_local
+                and v not in self.pinned
+                and v not in self.changed
+                and node.ty.is_scalar()
+                and (not node.ty.is_flonum())
             )
         if k == "addr":  # a global's address, or an array's (which is how an array decays to a pointer)
             if is_address(node.lhs):
@@ -84,9 +88,12 @@ class Hoister:
         if k == "binop":
             return node.op in PURE and not node.ty.is_flonum() and self.invariant(node.lhs) and self.invariant(node.rhs)
         if k == "cast":
-            return (node.ty.is_integer() or node.ty.kind == "ptr") and node.ty.kind != "bool" and (
-                node.lhs.ty.is_integer() or node.lhs.ty.kind in ("ptr", "array")
-            ) and self.invariant(node.lhs)
+            return (
+                (node.ty.is_integer() or node.ty.kind == "ptr")
+                and node.ty.kind != "bool"
+                and (node.lhs.ty.is_integer() or node.lhs.ty.kind in ("ptr", "array"))
+                and self.invariant(node.lhs)
+            )
         if k in ("neg", "bitnot"):
             return not node.ty.is_flonum() and self.invariant(node.lhs)
         return False
@@ -190,6 +197,7 @@ class Hoister:
         node.body = self.invariant_stmts(node.body, before)
         if getattr(node, "inc", None) is not None:
             node.inc = self.expr(node.inc, before)
+            self.reduce_strength(node, before)
         self.changed = outer
         if not before:
             return node
@@ -197,6 +205,114 @@ class Hoister:
         if node.kind == "for":
             node.init = None
         return Node("block", node.tok, body=head + before + [node])
+
+    # ---- induction variables ----
+    def reduce_strength(self, node, before):
+        """For `for (...; ...; i += step)`, an address `p + i * size` in the loop becomes a pointer of its own,
+        set before the loop and advanced by step * size in the increment: an add instead of a multiply and an
+        add each time round."""
+        inc = getattr(node.inc, "as_statement", None) or node.inc
+        iv = self.induction_variable(inc, node)
+        if iv is None:
+            return
+        v, step = iv
+        derived: dict[tuple, Obj] = {}
+
+        def replace(e):
+            key = self.derived_address(e, v)
+            if key is None:
+                for name, value in list(vars(e).items()):
+                    if name not in SKIP and isinstance(value, Node) and not is_statement(value):
+                        setattr(e, name, replace(value))
+                    elif name not in SKIP and isinstance(value, Node):
+                        replace_in_statement(value)
+                    elif name in ("args",):
+                        setattr(e, name, [replace(a) for a in value])
+                return e
+            if key not in derived:
+                obj = Obj(None, e.ty, e.tok, is_local=True)
+                self.fn.locals.append(obj)
+                derived[key] = obj
+                before.append(assign_stmt(obj, e))
+            return Node("var", e.tok, e.ty, obj=derived[key])
+
+        def replace_in_statement(st):
+            for name, value in list(vars(st).items()):
+                if name in SKIP:
+                    continue
+                if isinstance(value, Node):
+                    setattr(st, name, replace_in_statement(value) if is_statement(value) else replace(value))
+                elif isinstance(value, list) and st.kind == "block":
+                    setattr(st, name, [replace_in_statement(x) for x in value])
+            return st
+
+        if node.cond is not None:
+            node.cond = replace(node.cond)
+        node.body = replace_in_statement(node.body)
+        if not derived:
+            return
+        steps = [node.inc if inc is node.inc else inc]
+        for (_base, scale), obj in derived.items():
+            tok = node.tok
+            if step.kind == "num":
+                delta = Node("num", tok, T.LONG, val=step.val * scale)
+            else:  # an invariant variable: its scaled value is computed once, before the loop
+                scaled = Obj(None, T.LONG, tok, is_local=True)
+                self.fn.locals.append(scaled)
+                widened = Node("cast", tok, T.LONG, lhs=step)
+                if scale != 1:
+                    widened = Node("binop", tok, T.LONG, op="mul", lhs=widened, rhs=num(scale))
+                before.append(assign_stmt(scaled, widened))
+                delta = Node("var", tok, T.LONG, obj=scaled)
+            var = Node("var", tok, obj.ty, obj=obj)
+            advanced = Node("binop", tok, obj.ty, op="add", lhs=var, rhs=delta)
+            steps.append(Node("assign", tok, obj.ty, lhs=var, rhs=advanced))
+        chain = steps[-1]
+        for e in reversed(steps[:-1]):
+            chain = Node("comma", node.tok, chain.ty, lhs=e, rhs=chain)
+        node.inc = chain
+
+    def induction_variable(self, inc, node):
+        """(v, step) when inc is `v = v + step` (step a constant or an invariant variable) and nothing else in
+        the loop assigns v, a signed int or a 64-bit integer (so it never wraps); None otherwise."""
+        if inc.kind != "assign" or inc.lhs.kind != "var":
+            return None
+        v = inc.lhs.obj
+        rhs = inc.rhs
+        if rhs.kind == "cast" and rhs.ty.kind == rhs.lhs.ty.kind and rhs.ty.size == rhs.lhs.ty.size:
+            rhs = rhs.lhs
+        if rhs.kind != "binop" or rhs.op != "add" or rhs.lhs.kind != "var" or rhs.lhs.obj is not v:
+            return None
+        step = rhs.rhs
+        ty = inc.lhs.ty
+        if v in self.pinned or not ty.is_integer() or ty.kind == "bool" or (ty.unsigned and ty.size < 8):
+            return None
+        if ty.size < 4:
+            return None
+        if not (step.kind == "num" or step.kind == "var" and self.invariant(step)):
+            return None
+        count = {}
+        for part in (node.cond, node.body):
+            if part is not None:
+                count_assignments(part, v, count)
+        if count:
+            return None
+        return v, step
+
+    def derived_address(self, e, v):
+        """(base variable, scale) when e is `base + (long)v * scale` with base an invariant pointer variable."""
+        if e.kind != "binop" or e.op != "add" or e.ty.kind != "ptr" or e.lhs.kind != "var" or not self.invariant(e.lhs):
+            return None
+        m = e.rhs
+        scale = 1
+        if m.kind == "binop" and m.op in ("mul", "shl") and m.rhs.kind == "num":
+            scale = m.rhs.val if m.op == "mul" else 1 << m.rhs.val
+            m = m.lhs
+        if m.kind == "cast" and m.ty.size == 8 and m.lhs.kind == "var":
+            m = m.lhs
+        if m.kind != "var" or m.obj is not v or scale <= 0:
+            return None
+        return (e.lhs.obj, scale)
 
     def invariant_stmts(self, node, before):
         """Hoists invariant expressions out of the statements of a loop body (nested loops included)."""
@@ -221,6 +337,25 @@ class Hoister:
             if getattr(node, "inc", None) is not None:
                 node.inc = self.expr(node.inc, before)
         return node
+
+
+def count_assignments(node, v, count):
+    if node.kind == "assign" and node.lhs.kind == "var" and node.lhs.obj is v:
+        count[v] = count.get(v, 0) + 1
+    for c in children(node):
+        count_assignments(c, v, count)
+    as_statement = getattr(node, "as_statement", None)
+    if as_statement is not None:
+        count_assignments(as_statement, v, count)
+
+
+def assign_stmt(obj, value):
+    var = Node("var", value.tok, obj.ty, obj=obj)
+    return Node("expr_stmt", value.tok, lhs=Node("assign", value.tok, obj.ty, lhs=var, rhs=value))
+
+
+def num(n):
+    return Node("num", None, T.LONG, val=n)
 
 
 COMPARE = {"eq", "ne", "lt", "le", "gt", "ge"}

@@ -10,7 +10,8 @@ the least used ones stay in memory.
 
 from b2i.cc.nodes import Node, Obj
 
-SKIP = ("tok", "ty", "obj", "member")
+STATEMENTS = {"block", "expr_stmt", "return", "if", "for", "do", "switch", "label", "goto", "memzero", "asm"}
+SKIP = ("tok", "ty", "obj", "member", "as_statement")
 
 
 class Intervals:
@@ -25,19 +26,45 @@ class Intervals:
         self.loops: list[tuple[int, int]] = []
         self.has_label = False
         self.depth = 0
+        self.root: list[Obj] | None = None  # variables mentioned in the expression being walked
+
+    def expression(self, node, discarded=False):
+        """Walks a whole expression: its variables' intervals cover all of it, whatever order codegen picks
+        (an address may stay in a variable's register while the rest of the expression runs)."""
+        if self.root is not None:
+            self.walk(node, discarded)
+            return
+        self.root = []
+        start = self.pos + 1
+        self.walk(node, discarded)
+        for v in self.root:
+            self.first[v] = min(self.first[v], start)
+            self.last[v] = max(self.last[v], self.pos)
+        self.root = None
 
     def mention(self, v):
+        if self.root is not None:
+            self.root.append(v)
         self.pos += 1
         self.first.setdefault(v, self.pos)
         self.last[v] = self.pos
         self.weight[v] = self.weight.get(v, 0) + 8 ** min(self.depth, 6)
 
-    def walk(self, node):
+    def walk(self, node, discarded=False):
+        """Numbers the mentions in node; `discarded` (its value unused) walks `x++` as codegen does, as x += 1,
+        so the temporary of the value form gets no register it does not need."""
         if isinstance(node, (list, tuple)):
             for n in node:
                 self.walk(n)
             return
         if not isinstance(node, Node):
+            return
+        if self.root is None and node.kind not in STATEMENTS:
+            self.expression(node, discarded)
+            return
+        statement = getattr(node, "as_statement", None)
+        if discarded and statement is not None:
+            self.walk(statement, True)
             return
         k = node.kind
         if k == "var" and node.obj.is_local:
@@ -54,10 +81,18 @@ class Intervals:
             self.walk(getattr(node, "init", None))
             start = self.pos
             self.depth += 1
-            for part in ("cond", "body", "inc"):
-                self.walk(getattr(node, part, None))
+            self.walk(node.cond)
+            self.walk(node.body)
+            self.walk(getattr(node, "inc", None), True)
             self.depth -= 1
-            self.loops.append((start, self.pos + 1))
+            self.loops.append((start + 1, self.pos))
+            return
+        if k == "expr_stmt":
+            self.expression(node.lhs, True)
+            return
+        if k == "comma":
+            self.walk(node.lhs, True)
+            self.walk(node.rhs, discarded)
             return
         for name, value in vars(node).items():
             if name not in SKIP:

@@ -105,8 +105,15 @@ class TreeGen:
         return self.claim("a0")
 
     def discard(self, node):
-        """Evaluates a node for its side effects."""
-        self.free(self.value(node))
+        """Evaluates a node for its side effects: `x++` whose value nobody reads is `x += 1`."""
+        statement = getattr(node, "as_statement", None)
+        if statement is not None:
+            self.discard(statement)
+        elif node.kind == "comma":
+            self.discard(node.lhs)
+            self.discard(node.rhs)
+        else:
+            self.free(self.value(node))
 
     def v_num(self, node, want):
         if node.ty.is_flonum():
@@ -373,7 +380,7 @@ class TreeGen:
 
     def v_comma(self, node, want):
         self.discard(node.lhs)
-        return self.value(node.rhs)
+        return self.value(node.rhs, want)
 
     def v_binop(self, node, want):
         ty = node.lhs.ty
