@@ -166,3 +166,140 @@ def test_cli_mistakes_are_one_line(oracle, tmp_path, args, message):
     exe = machine_programs.build(oracle, "uart_echo", tmp_path)
     proc = b2i_run(*args, str(exe))
     assert (proc.returncode, proc.stderr.decode(), proc.stdout) == (2, f"b2i-run: error: {message}\n", b"")
+
+
+# Misaligned loads and stores that cross a page under Sv39, in S mode. Pages at 0x4000_0000: A and B read-write,
+# C read-only, D not mapped; A/D bits start clear (hardware sets them). Faults go to M, which prints mcause and
+# mtval and skips the instruction; at the end M prints what was loaded, the bytes around each boundary and
+# the leaf PTEs (their A and D bits).
+CROSSING = r"""
+    .option norelax
+    .equ VA, 0x40000000
+    .globl _start
+_start:
+    la t0, handler
+    csrw mtvec, t0
+    li t0, -1                   # QEMU needs a PMP rule to leave M mode; b2i has no PMP (writes are ignored)
+    csrw pmpaddr0, t0
+    li t0, 0x1f
+    csrw pmpcfg0, t0
+    la t0, root                 # root[0]: devices, root[2]: RAM, identity gigapages; root[1] -> l1 -> l0
+    li t1, 0xcf                 # V R W X A D
+    sd t1, 0(t0)
+    li t1, (0x80000000 >> 2) | 0xcf
+    sd t1, 16(t0)
+    la t1, l1
+    srli t1, t1, 2
+    ori t1, t1, 1
+    sd t1, 8(t0)
+    la t0, l1
+    la t1, l0
+    srli t1, t1, 2
+    ori t1, t1, 1
+    sd t1, 0(t0)
+    la t0, l0
+    la t1, pages
+    srli t1, t1, 2
+    ori t2, t1, 0x07            # A: V R W
+    sd t2, 0(t0)
+    li t3, 0x400
+    add t1, t1, t3
+    ori t2, t1, 0x07            # B: V R W
+    sd t2, 8(t0)
+    add t1, t1, t3
+    ori t2, t1, 0x03            # C: V R
+    sd t2, 16(t0)
+    la t0, root
+    srli t0, t0, 12
+    li t1, 8 << 60
+    or t0, t0, t1
+    csrw satp, t0
+    sfence.vma
+    li t0, 1 << 11              # mret to S mode
+    csrs mstatus, t0
+    la t0, supervisor
+    csrw mepc, t0
+    mret
+supervisor:
+    li s0, VA + 0xff8
+    li s1, 0x0123456789abcdef
+    ld s2, 5(s0)                # A -> B
+    sd s1, 3(s0)                # A -> B
+    ld s3, 1(s0)                # A -> B: what the store wrote
+    li s0, VA
+    li s7, 0x1ffc               # (the handler uses the t registers)
+    add s7, s0, s7
+    sd s1, 0(s7)                # B -> C: C is read-only, so nothing is written
+    lh s4, 3(s7)                # B -> C
+    li s7, 0x2ffe
+    add s7, s0, s7
+    sw s1, 0(s7)                # C -> D: C is read-only (fault on the first byte)
+    lw s5, 0(s7)                # C -> D: D is not mapped (fault on the second page)
+    ecall
+handler:
+    csrr s6, mcause
+    li t0, 9
+    beq s6, t0, done
+    mv a0, s6
+    call puthex
+    csrr a0, mtval
+    call puthex
+    csrr t0, mepc
+    addi t0, t0, 4
+    csrw mepc, t0
+    mret
+done:
+    mv a0, s2
+    call puthex
+    mv a0, s3
+    call puthex
+    mv a0, s4
+    call puthex
+    la s0, pages + 0xff8
+    ld a0, 0(s0)
+    call puthex
+    ld a0, 8(s0)
+    call puthex
+    li t0, 0x1000
+    add s0, s0, t0
+    ld a0, 0(s0)
+    call puthex
+    la s0, l0
+    ld a0, 0(s0)
+    andi a0, a0, 0xff
+    call puthex
+    ld a0, 8(s0)
+    andi a0, a0, 0xff
+    call puthex
+    ld a0, 16(s0)
+    andi a0, a0, 0xff
+    call puthex
+    li a0, 0
+    j exit
+    .include "lib.S"
+    .data
+    .balign 4096
+root: .zero 4096
+l1: .zero 4096
+l0: .zero 4096
+pages:
+    .rept 3 * 4096 / 8
+    .dword 0x8877665544332211
+    .endr
+"""
+
+
+def test_page_crossing_misaligned_accesses_agree_with_qemu(oracle, tmp_path):
+    """Both machines do a page-crossing access one page at a time: faults name the first byte that faults."""
+    source, exe = tmp_path / "crossing.S", tmp_path / "crossing"
+    source.write_text(CROSSING)
+    subprocess.run([oracle("riscv64-unknown-elf-gcc"), "-nostdlib", "-march=rv64g", "-mabi=lp64d",
+                    "-mcmodel=medany", "-Wl,-Ttext=0x80000000", f"-I{machine_programs.PROGRAMS}", "-o", str(exe),
+                    str(source)], check=True)
+    qemu = qemu_rv64ima(oracle, exe)
+    proc = b2i_run("--machine", "--engine", "rtl", "--lockstep", str(exe))
+    assert "commits identical" in proc.stderr.decode().splitlines()[-1], proc.stderr.decode()
+    assert (proc.stdout, proc.returncode) == (qemu.stdout, qemu.returncode) == (proc.stdout, 0)
+    lines = qemu.stdout.decode().split()
+    assert lines[:6] == ["000000000000000f", "0000000040002000", "000000000000000f", "0000000040002ffe",
+                         "000000000000000d", "0000000040003000"]

@@ -189,7 +189,9 @@ module b2i_core #(
                    || (size_log2 == 2'd3 && mem_addr[2:0] != 3'b0);
     // Misaligned loads and stores are done in hardware, as QEMU and b2i-sim do: inside one doubleword in one
     // access, across two doublewords in two (low part, then high part). Under translation an access that
-    // crosses a page boundary traps instead, as do misaligned LR/SC/AMOs.
+    // crosses a page boundary translates each page in turn (xlate_va); a store first translates both pages
+    // without writing (xstep 0, 1), so a fault on the high page leaves memory untouched, as in b2i-sim.
+    // Misaligned LR/SC/AMOs trap.
     wire [3:0] size_bytes = 4'd1 << size_log2;
     wire split = (mem_is_load || mem_is_store) && ({1'b0, mem_addr[2:0]} + size_bytes > 4'd8);
     wire [4:0] amo_op = mem_instr[31:27];
@@ -202,6 +204,12 @@ module b2i_core #(
     wire [1:0]  mem_priv = (csr_mprv && priv == 2'd3) ? csr_mpp : priv;
     wire        mem_memop = mem_is_load || mem_is_store || mem_is_amo;
     wire        mem_vm = sv39 && mem_priv != 2'd3 && mem_memop;
+    wire        split_crosses_page = split && mem_vm && mem_addr[11:3] == 9'h1FF;
+    reg         split_phase;   // a split access: 0 the low doubleword, 1 the high one
+    reg  [1:0]  xstep;         // a page-crossing store: 0 translate the low page, 1 the high one, 2 write
+    wire        store_holds = split_crosses_page && mem_is_store && xstep != 2'd2;
+    wire        xlate_high = split_crosses_page && (split_phase || (mem_is_store && xstep == 2'd1));
+    wire [63:0] xlate_va = xlate_high ? {mem_addr[63:12] + 52'd1, 12'b0} : mem_addr;  // the page translated now
     wire [1:0]  mem_access = (mem_is_load || is_lr) ? 2'd1 : 2'd2;
     wire        tlb_hit_b, mem_perm_ok;
     wire [63:0] tlb_pa_b;
@@ -211,14 +219,12 @@ module b2i_core #(
     reg         wf_valid, wf_owner_mem, wf_access;   // the last walk faulted: for which page, for whom
     reg  [51:0] wf_vpn;
     wire        mem_tlb_ok = tlb_hit_b && mem_perm_ok && !(mem_access == 2'd2 && !tlb_flags_b[7]);
-    wire        mem_wf_match = wf_valid && wf_owner_mem && wf_vpn == mem_addr[63:12];
+    wire        mem_wf_match = wf_valid && wf_owner_mem && wf_vpn == xlate_va[63:12];
     wire        mem_pf = mem_vm && ((tlb_hit_b && !mem_perm_ok) || (!mem_tlb_ok && mem_wf_match));
     wire [3:0]  mem_pf_code = (!tlb_hit_b && wf_access) ? (mem_access == 2'd1 ? 4'd5 : 4'd7)
                                                         : (mem_access == 2'd1 ? 4'd13 : 4'd15);
     wire        mem_needs_walk = mem_vm && !mem_tlb_ok && !mem_pf;
-    wire [63:0] mem_pa = mem_vm ? tlb_pa_b : mem_addr;
-    wire        split_crosses_page = split && mem_vm && mem_addr[11:3] == 9'h1FF;
-    reg         split_phase;   // a split access: 0 the low doubleword, 1 the high one
+    wire [63:0] mem_pa = mem_vm ? tlb_pa_b : xlate_va;
     reg  [63:0] split_low;     // what the low doubleword read
     wire        ptw_busy, ptw_mem_valid, ptw_mem_we;
     reg         resv_valid;   // LR's reservation
@@ -227,7 +233,7 @@ module b2i_core #(
     // A physical address no device answers: the bus says so from the address alone (docs/bus.md), in time for
     // the memory stage to trap instead of accessing it. (A failing SC touches no memory, so it never faults.)
     wire        mem_access_fault = mem_valid && (mem_is_load || mem_is_store || (mem_is_amo && !is_sc) || sc_ok)
-                                && !mem_needs_walk && !ptw_busy && dbus_err;
+                                && !mem_needs_walk && !ptw_busy && !store_holds && dbus_err;
 
     reg        sys_exc;
     reg [3:0]  sys_code;
@@ -236,14 +242,14 @@ module b2i_core #(
         sys_exc = 1'b1; sys_code = 4'd2; sys_tval = {32'b0, mem_instr};
         if (mem_exc) begin
             sys_code = mem_exc_code; sys_tval = mem_exc_tval;
-        end else if ((is_lr && misaligned) || (mem_is_load && split_crosses_page)) begin
+        end else if (is_lr && misaligned) begin
             sys_code = 4'd4; sys_tval = mem_addr;
-        end else if (((is_sc || is_rmw) && misaligned) || (mem_is_store && split_crosses_page)) begin
+        end else if ((is_sc || is_rmw) && misaligned) begin
             sys_code = 4'd6; sys_tval = mem_addr;
         end else if (mem_pf) begin
-            sys_code = mem_pf_code; sys_tval = mem_addr;
+            sys_code = mem_pf_code; sys_tval = xlate_va;
         end else if (mem_access_fault) begin
-            sys_code = mem_access == 2'd1 ? 4'd5 : 4'd7; sys_tval = mem_addr;
+            sys_code = mem_access == 2'd1 ? 4'd5 : 4'd7; sys_tval = xlate_va;
         end else if (mem_is_ecall) begin
             sys_code = 4'd8 + {2'b0, priv}; sys_tval = 64'b0;
         end else if (mem_is_ebreak) begin
@@ -312,19 +318,20 @@ module b2i_core #(
 
     // The walker borrows the data bus while it is busy; the memory stage then waits.
     wire [63:0] ptw_mem_addr, ptw_mem_wdata;
-    wire mem_bus_req = mem_valid && !trap && (mem_writes_bus || mem_reads_bus) && !mem_needs_walk;
+    wire mem_bus_req = mem_valid && !trap && (mem_writes_bus || mem_reads_bus) && !mem_needs_walk && !store_holds;
     wire mem_bus_go = mem_bus_req && !ptw_busy && dbus_ready;   // the memory stage's access completes now
     assign dbus_valid = ptw_busy ? ptw_mem_valid : mem_bus_req;
     // bytes and strobes of the access across two doublewords; a split access sends the high half in phase 1
     wire [15:0]  strobes = {8'b0, size_mask} << mem_addr[2:0];
     wire [127:0] store_lanes = {64'b0, store_value} << {mem_addr[2:0], 3'b0};
-    assign dbus_addr = ptw_busy ? ptw_mem_addr : split_phase ? {mem_pa[63:3] + 61'd1, 3'b0} : mem_pa;
+    assign dbus_addr = ptw_busy ? ptw_mem_addr
+                     : (split_phase && !split_crosses_page) ? {mem_pa[63:3] + 61'd1, 3'b0} : mem_pa;
     assign dbus_we = ptw_busy ? ptw_mem_we : mem_writes_bus;
     assign dbus_wstrb = ptw_busy ? (ptw_mem_we ? 8'hFF : 8'h00) : !mem_writes_bus ? 8'b0
                       : split_phase ? strobes[15:8] : strobes[7:0];
     assign dbus_wdata = ptw_busy ? ptw_mem_wdata : split_phase ? store_lanes[127:64] : store_lanes[63:0];
 
-    wire stall_mem = (mem_valid && !trap && mem_needs_walk) || (mem_bus_req && !mem_bus_go)
+    wire stall_mem = (mem_valid && !trap && (mem_needs_walk || store_holds)) || (mem_bus_req && !mem_bus_go)
                   || (mem_bus_go && is_rmw && !amo_phase) || (mem_bus_go && split && !split_phase);
 
     reg [63:0] mem_final;
@@ -429,14 +436,14 @@ module b2i_core #(
     b2i_tlb tlb (
         .clk(clk), .rst(rst), .flush(tlb_flush),
         .va_a(pc_f), .hit_a(tlb_hit_a), .pa_a(tlb_pa_a), .flags_a(tlb_flags_a),
-        .va_b(mem_addr), .hit_b(tlb_hit_b), .pa_b(tlb_pa_b), .flags_b(tlb_flags_b),
+        .va_b(xlate_va), .hit_b(tlb_hit_b), .pa_b(tlb_pa_b), .flags_b(tlb_flags_b),
         .fill(ptw_done && !ptw_fault && !ptw_access_fault && !tlb_flush), .fill_va(ptw_result_va),
         .fill_ppn(ptw_result_ppn), .fill_level(ptw_result_level), .fill_flags(ptw_result_flags)
     );
 
     b2i_ptw ptw (
         .clk(clk), .rst(rst), .kill(tlb_flush), .start(ptw_start_mem || ptw_start_if),
-        .va(ptw_start_mem ? mem_addr : pc_f), .access(ptw_start_mem ? mem_access : 2'd0),
+        .va(ptw_start_mem ? xlate_va : pc_f), .access(ptw_start_mem ? mem_access : 2'd0),
         .priv(ptw_start_mem ? mem_priv : priv), .sum(csr_sum), .mxr(csr_mxr), .root_ppn(csr_satp[43:0]),
         .busy(ptw_busy), .mem_valid(ptw_mem_valid), .mem_addr(ptw_mem_addr), .mem_we(ptw_mem_we),
         .mem_wdata(ptw_mem_wdata), .mem_ready(dbus_ready), .mem_rdata(dbus_rdata), .mem_err(dbus_err),
@@ -460,7 +467,7 @@ module b2i_core #(
         if (rst) begin
             pc_f <= RESET_PC;
             id_valid <= 1'b0; ex_valid <= 1'b0; mem_valid <= 1'b0; wb_valid <= 1'b0;
-            retire_valid <= 1'b0; trap_out_valid <= 1'b0; amo_phase <= 1'b0; split_phase <= 1'b0; resv_valid <= 1'b0; mem_waiting <= 1'b0;
+            retire_valid <= 1'b0; trap_out_valid <= 1'b0; amo_phase <= 1'b0; split_phase <= 1'b0; xstep <= 2'd0; resv_valid <= 1'b0; mem_waiting <= 1'b0;
         end else begin
             // ---- WB and the retire port (the register file writes from wb_* combinationally above)
             retire_valid <= wb_valid;
@@ -489,6 +496,11 @@ module b2i_core #(
                 split_low <= dbus_rdata;
             end else if (!stall_mem || trap) begin
                 split_phase <= 1'b0;
+            end
+            if (!stall_mem || trap) begin
+                xstep <= 2'd0;
+            end else if (store_holds && !mem_needs_walk && !ptw_busy) begin
+                xstep <= xstep + 2'd1;   // this page translates: on to the next step
             end
             if (mem_bus_go && is_rmw && !amo_phase) begin
                 amo_phase <= 1'b1;
