@@ -126,7 +126,7 @@ def main() -> None:
         took = row(f"matmul {size}x{size} f32", lambda tp=tp, tq=tq: (tp @ tq).realize(),
                    lambda p=p, q=q: p @ q, work=flops, repeat=5, turns=False)
         ours_gflops[size] = flops / took / 1e9
-    # Both sides use every core (ours from 2**22 multiply-adds on); OpenBLAS suffers most when the cores are
+    # Both sides use every core (ours from 2**24 multiply-adds on); OpenBLAS suffers most when the cores are
     # busy, so numpy on one BLAS thread is shown too, against our best of the same size.
     single = _numpy_one_thread_matmul((128, 256, 512, 1024))
     for size, gflops in single.items():

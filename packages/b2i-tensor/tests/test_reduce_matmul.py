@@ -114,7 +114,7 @@ def test_matmul_of_larger_tiles(device):
 
 
 def test_big_matmuls_split_across_threads_match_numpy(tmp_path):
-    """Products of 2**22 multiply-adds and more run on threads, each a band of 6-row tiles: with 3 threads
+    """Products of 2**24 multiply-adds and more run on threads, each a band of 6-row tiles: with 3 threads
     (bands of unequal size), odd sizes, a batch, a transposed operand and exact int64, numpy's values."""
     import os
     import subprocess
@@ -124,11 +124,11 @@ def test_big_matmuls_split_across_threads_match_numpy(tmp_path):
 import numpy as np
 from b2i.tensor import Tensor
 rng = np.random.default_rng(1)
-for dtype, (batch, m, k, n), transposed in (("float32", (2, 131, 257, 70), False),
-                                            ("float32", (1, 301, 129, 150), True),
-                                            ("int64", (3, 67, 200, 110), False),
-                                            ("float64", (1, 199, 300, 90), True)):
-    assert batch * m * k * n >= 1 << 22
+for dtype, (batch, m, k, n), transposed in (("float32", (2, 263, 257, 130), False),
+                                            ("float32", (1, 301, 229, 250), True),
+                                            ("int64", (3, 131, 200, 220), False),
+                                            ("float64", (1, 259, 300, 220), True)):
+    assert batch * m * k * n >= 1 << 24
     a = (rng.standard_normal((batch, m, k)) * 4).astype(dtype)
     b = (rng.standard_normal((n, k) if transposed else (k, n)) * 4).astype(dtype)
     tb = Tensor(b, device="c")

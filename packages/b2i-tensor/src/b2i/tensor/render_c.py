@@ -432,7 +432,7 @@ def _render_columns(loops: _Loops, body: _Body, value: str, op: str, src: DType,
 
 MR, KC, NC = 6, 256, 512  # micro-tile rows, k-block, column block
 NR_BYTES = 128  # micro-tile row width: two 512-bit vectors (32 floats, 16 doubles), so MR x 2 accumulators
-THREADED_WORK = 1 << 22  # multiply-adds from which a matmul is split across threads (below: one thread)
+THREADED_WORK = 1 << 24  # multiply-adds from which a matmul is split across threads (below: one thread)
 
 THREADS = r"""
 #ifdef B2I_THREADS  /* the c device builds with threads; the b2i machine runs everything in one */
