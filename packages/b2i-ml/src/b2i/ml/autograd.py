@@ -49,6 +49,14 @@ def _unbroadcast(grad: B.Array, shape: tuple[int, ...]) -> B.Array:
     return grad
 
 
+def _number(value, like: B.Array):
+    """A Python number beside a float array, as a reused constant array (see backend.constant); anything else
+    (a number beside an integer array, which numpy would promote) stays as it is."""
+    if type(value) in (float, int) and like.dtype.is_float:
+        return B.constant(float(value), like)
+    return value
+
+
 def _axes(axis: int | Sequence[int] | None, ndim: int) -> tuple[int, ...]:
     if axis is None:
         return tuple(range(ndim))
@@ -174,13 +182,13 @@ class Tensor:
 
     def __add__(self, other: Tensor | float) -> Tensor:
         if not isinstance(other, Tensor):
-            return Tensor._make(self.data + other, (self,), lambda g: (g,))
+            return Tensor._make(self.data + _number(other, self.data), (self,), lambda g: (g,))
         a, b = self.shape, other.shape
         return Tensor._make(self.data + other.data, (self, other), lambda g: (_unbroadcast(g, a), _unbroadcast(g, b)))
 
     def __sub__(self, other: Tensor | float) -> Tensor:
         if not isinstance(other, Tensor):
-            return Tensor._make(self.data - other, (self,), lambda g: (g,))
+            return Tensor._make(self.data - _number(other, self.data), (self,), lambda g: (g,))
         a, b = self.shape, other.shape
         return Tensor._make(
             self.data - other.data, (self, other), lambda g: (_unbroadcast(g, a), _unbroadcast(-g, b))
@@ -188,7 +196,7 @@ class Tensor:
 
     def __mul__(self, other: Tensor | float) -> Tensor:
         if not isinstance(other, Tensor):
-            return Tensor._make(self.data * other, (self,), lambda g: (g * other,))
+            return Tensor._make(self.data * _number(other, self.data), (self,), lambda g: (g * _number(other, g),))
         x, y = self, other
         return Tensor._make(
             x.data * y.data, (x, y), lambda g: (_unbroadcast(g * y.data, x.shape), _unbroadcast(g * x.data, y.shape))
@@ -196,7 +204,7 @@ class Tensor:
 
     def __truediv__(self, other: Tensor | float) -> Tensor:
         if not isinstance(other, Tensor):
-            return Tensor._make(self.data / other, (self,), lambda g: (g / other,))
+            return Tensor._make(self.data / _number(other, self.data), (self,), lambda g: (g / _number(other, g),))
         x, y = self, other
 
         def backward(g):
@@ -276,15 +284,16 @@ class Tensor:
 
     def tanh(self) -> Tensor:
         out = B.tanh(self.data)
-        return Tensor._make(out, (self,), lambda g: (g * (1.0 - out * out),))
+        return Tensor._make(out, (self,), lambda g: (g * (_number(1.0, out) - out * out),))
 
     def sigmoid(self) -> Tensor:
         out = B.tanh(self.data * 0.5) * 0.5 + 0.5  # the tanh form never overflows
-        return Tensor._make(out, (self,), lambda g: (g * out * (1.0 - out),))
+        return Tensor._make(out, (self,), lambda g: (g * out * (_number(1.0, out) - out),))
 
     def relu(self) -> Tensor:
         x = self.data
-        return Tensor._make(B.maximum(x, 0.0), (self,), lambda g: (B.where(x > 0, g, 0.0),))
+        zero = _number(0.0, x)
+        return Tensor._make(B.maximum(x, zero), (self,), lambda g: (B.where(x > zero, g, _number(0.0, g)),))
 
     def maximum(self, other: Tensor | float) -> Tensor:
         """Elementwise max; where the two are equal the gradient goes to self."""

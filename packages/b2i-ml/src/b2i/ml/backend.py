@@ -37,6 +37,23 @@ def scalar(value: float, dtype="float32", device: str | None = None) -> Array:
     return Array(np.asarray(value, dtype=dtype), device=device)
 
 
+_constants: dict[tuple, Array] = {}  # (value, shape, dtype, device) -> a broadcast constant
+CONSTANTS_KEPT = 4096  # forget them all past this many (a long run uses a handful of shapes)
+
+
+def constant(value: float, like: Array) -> Array:
+    """`value` as a constant of like's dtype and device, already broadcast to like's shape, made once and then
+    reused. In a kernel it is code, exactly like a Python number, but an operation with a Python number builds
+    a new constant node every time; training steps repeat the same few numbers on the same shapes."""
+    key = (value, like.shape, like.dtype, like.device)
+    c = _constants.get(key)
+    if c is None:
+        if len(_constants) >= CONSTANTS_KEPT:
+            _constants.clear()
+        c = _constants[key] = broadcast_to(Array.full((), value, dtype=like.dtype, device=like.device), like.shape)
+    return c
+
+
 def to_numpy(x: Array):
     return x.numpy()
 

@@ -58,8 +58,9 @@ def cross_entropy(logits: Tensor, labels) -> Tensor:
     shifted = x - B.max_(x, axis=1, keepdims=True)
     e = B.exp(shifted)
     total = B.sum_(e, axis=1, keepdims=True)
-    loss = B.sum_((shifted - B.log(total)) * hot) * (-1.0 / n)
-    return Tensor._make(loss, (logits,), lambda g: ((e / total - hot) * (g * (1.0 / n)),))
+    picked = B.sum_((shifted - B.log(total)) * hot)
+    loss = picked * B.constant(-1.0 / n, picked)
+    return Tensor._make(loss, (logits,), lambda g: ((e / total - hot) * (g * B.constant(1.0 / n, g)),))
 
 
 def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:

@@ -76,7 +76,6 @@ class Optimizer:
         self.counts = [0] * len(self.params)  # updates each parameter has had
         self._groups: dict[tuple[int, ...], _Group] = {}  # members -> their group, kept while it is reused
         self._parked: dict[tuple[str, int], B.Array] = {}  # (state name, parameter) -> state outside any group
-        self._constants: dict[tuple, B.Array] = {}  # (value, shape, dtype, device) -> a broadcast 0-d constant
         self._numbers: dict[tuple, B.Array] = {}  # (value, dtype, device) -> a 0-d data array, this step's
         self._last_numbers: dict[tuple, B.Array] = {}  # the previous step's, reused when a value is unchanged
 
@@ -125,13 +124,9 @@ class Optimizer:
         return group
 
     def _constant(self, value: float, x: B.Array) -> B.Array:
-        """A fixed number (a beta, a momentum) as a constant already broadcast to x's shape, made once: it is
-        code in the kernel, exactly like a Python number, without a new graph node on every step."""
-        key = (value, x.shape, x.dtype, x.device)
-        c = self._constants.get(key)
-        if c is None:
-            c = self._constants[key] = B.broadcast_to(B.full((), value, B.dtype_name(x), x.device), x.shape)
-        return c
+        """A fixed number (a beta, a momentum) as a constant broadcast to x's shape, made once (it is code in the
+        kernel, exactly like a Python number, without a new graph node on every step)."""
+        return B.constant(value, x)
 
     def _number(self, value: float, x: B.Array) -> B.Array:
         """A number that changes with the step as a 0-d array of data, so a new value does not compile a new
