@@ -580,8 +580,10 @@ def _render_matmul(kernel: Kernel, nums: _Numbers) -> tuple[list[str], str]:
         "  }",
         "}",
     ]
-    alloc = [f"  {t} *pack = malloc(sizeof({t}) * {KC * (NC + nr) + KC * MR}), *apack = pack + {KC * (NC + nr)};",
-             "  if (!pack) return;"]  # once per call, shared by every batch element
+    alloc = [  # once per call, shared by every batch element; as big as the blocks of this product need
+        f"  int64_t kcap = {k} < {KC} ? {k} : {KC}, ncap = {n} < {NC} ? {n} : {NC};",
+        f"  {t} *pack = malloc(sizeof({t}) * (kcap * (ncap + {nr} + {MR}) + 1)), *apack = pack + kcap * (ncap + {nr});",
+        "  if (!pack) return;"]
     if not loops.headers[0]:  # no batch loop: `continue` needs one
         body = ["do {", *("  " + line for line in body), "} while (0);"]
     return alloc + _nest(loops.headers[0], body, 1) + ["  free(pack);"], work
