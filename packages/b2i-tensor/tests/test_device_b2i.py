@@ -118,6 +118,7 @@ def test_float_special_values_and_unary_functions():
         check(t.sqrt(), np.sqrt(x))
         check(t.exp(), np.exp(x))
         check(t.tanh(), np.tanh(x))
+        check(t.sigmoid(), 1 / (1 + np.exp(-x)))
         check(t % 0.75, np.remainder(x, np.float32(0.75)))
         check(t // -0.5, np.floor_divide(x, np.float32(-0.5)))
 
