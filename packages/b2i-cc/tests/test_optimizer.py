@@ -59,9 +59,9 @@ def expr(draw, loop_vars=(), depth=0):
 def statement(draw, loop_vars=(), depth=0):
     kind = draw(
         st.sampled_from(
-            ["assign", "assign", "store", "global", "if", "for", "float", "pointer"]
+            ["assign", "assign", "store", "global", "if", "for", "float", "pointer", "counted", "rows"]
             if depth < 2
-            else ["assign", "store", "global", "float", "pointer"]
+            else ["assign", "store", "global", "float", "pointer", "counted"]
         )
     )
     e = draw(expr(loop_vars))
@@ -73,6 +73,12 @@ def statement(draw, loop_vars=(), depth=0):
         return f"g[({draw(expr(loop_vars))}) & 7][{draw(st.integers(0, 7))}] += {e};"
     if kind == "float":
         return f"d = d * 0.5 + (double)(({e}) & 1023);"
+    if kind == "counted":  # a counter that strength reduction may replace by a pointer; maybe read afterwards
+        lo, hi, step = draw(st.integers(0, 3)), draw(st.integers(0, 16)), draw(st.integers(1, 3))
+        after = draw(st.sampled_from(["", f" x{draw(st.integers(0, 3))} += k;"]))
+        return f"for (k = {lo}; k < {hi}; k += {step}) arr[k] = arr[k] + (int)({e});{after}"
+    if kind == "rows":  # an inner loop over a row of g, an outer one over rows: reassociated addresses
+        return f"for (m = 0; m < 8; m++) for (int c = 0; c != 8; c++) g[m][c] += (long)(({e}) & 255) + g[c][m];"
     if kind == "pointer":  # post-increments whose old value is used, through a pointer that stays in arr
         x = draw(st.sampled_from(VARS[:4]))
         return f"q = arr + (({e}) & 7); *q++ = (int)({x}); *pi = *q++ == 3; {x} = *q++ + (long)*pi;"
@@ -91,7 +97,7 @@ def program(bodies):
         functions.append(
             f"static long f{k}(long a, long b) {{\n"
             "    long x0 = a, x1 = b, x2 = 5, x3 = -7; int arr[16] = {0}; double d = 0;\n"
-            "    int *q = arr, flag = 0, *pi = &flag;\n"
+            "    int *q = arr, flag = 0, *pi = &flag, m; long k;\n"
             f"    {' '.join(body)}\n"
             "    long s = 0;\n"
             "    for (int i = 0; i < 16; i++) s = (long)((unsigned long)s * 31 + (unsigned long)arr[i]);\n"

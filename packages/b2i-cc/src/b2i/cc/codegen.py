@@ -21,6 +21,10 @@ COMPARISONS = {"eq", "ne", "lt", "le", "gt", "ge"}
 INT_OPS = {"add": "add", "sub": "sub", "mul": "mul", "and": "and", "or": "or", "xor": "xor", "shl": "sll"}
 
 
+class NeedsStack(Exception):
+    """A strict leaf attempt met code that needs the stack machine."""
+
+
 class FunctionGen:
     """Generates one function body."""
 
@@ -31,6 +35,7 @@ class FunctionGen:
         self.regs: dict[Obj, str] = {}  # locals kept in registers (-O1 and above)
         # a leaf (no calls, no asm) keeps its variables in caller-saved registers and may need no frame at all
         self.leaf = bool(optimize) and is_simple_leaf(fn)
+        self.strict = False  # a leaf's attempt with its first parameters left in a0/a1: no stack machine
         self.saved: list[tuple[str, int]] = []  # (register, frame offset) saved by the prologue
         self.temp_depth = 0  # expression temporaries held in a2-a7 / fa2-fa7
         self.out: list[str] = []
@@ -268,6 +273,11 @@ class FunctionGen:
                 del self.out[mark:]
         self.gen_stack(node)
 
+    def not_strict(self):
+        """What comes next works in a0 and a1, which a strict leaf attempt keeps parameters in."""
+        if self.strict:
+            raise NeedsStack()
+
     def tree(self):
         """A register evaluator that leaves alone the argument registers `hold` keeps values in (and a leaf
         function's variables)."""
@@ -295,6 +305,7 @@ class FunctionGen:
 
     def gen_stack(self, node):
         """The stack machine: node's value in a0 (or fa0)."""
+        self.not_strict()
         k = node.kind
         method = getattr(self, "x_" + k, None)
         if method is None:
@@ -793,6 +804,7 @@ class FunctionGen:
             self.jump(node.cond, top, True)
             self.label(node.brk)
         elif k == "switch":
+            self.not_strict()
             self.gen_expr(node.cond)
             for lo, hi, label in node.cases:
                 if lo == hi:
@@ -812,10 +824,12 @@ class FunctionGen:
         elif k == "goto":
             self.emit(f"j {node.label}")
         elif k == "memzero":
+            self.not_strict()
             self.x_memzero(node)
         elif k == "asm":
             self.gen_asm(node)
         else:
+            self.not_strict()
             self.gen_expr(node)
 
     def return_value(self, ty):
@@ -890,6 +904,19 @@ class FunctionGen:
 
     # ---- the function ----
     def generate(self):
+        """The function's lines. A leaf is first tried with its first two parameters left in a0/a1 (fa0/fa1),
+        which holds only if nothing needs the stack machine (which works in a0 and a1); else tried again."""
+        if self.leaf:
+            self.strict = True
+            try:
+                return self.generate_once()
+            except NeedsStack:
+                self.strict = False
+                self.regs, self.saved, self.out = {}, [], []
+                self.frame = self.depth = self.temp_depth = 0
+        return self.generate_once()
+
+    def generate_once(self):
         fn = self.fn
         self.layout()
         self.choose_registers()
@@ -946,7 +973,9 @@ class FunctionGen:
     def frameless(self):
         """A leaf that keeps everything in registers: no prologue, no epilogue."""
         tail = [f"{self.return_label}:", "\tret", f"\t.size {self.fn.name}, .-{self.fn.name}"]
-        return relax(drop_jumps_to_next(self.head() + self.out + tail), self.gen.new_label)
+        lines = drop_jumps_to_next(self.head() + self.out + tail)
+        lines = [("\tret" if line == f"\tj {self.return_label}" else line) for line in lines]
+        return relax(lines, self.gen.new_label)
 
     def choose_registers(self):
         """-O1 and above: the most used scalar locals whose address is never taken live in s1-s11 (integers and
@@ -978,7 +1007,7 @@ class FunctionGen:
         for param, loc in zip(self.fn.params, locations, strict=True):
             p = loc.pieces[0]
             reg = f"{'fa' if p.where == 'fa' else 'a'}{p.index}"
-            if reg in LEAF_REGISTERS[param.ty.is_flonum()]:
+            if reg in LEAF_REGISTERS[param.ty.is_flonum()] or self.strict and p.index < 2:
                 fixed[param] = reg
         return fixed
 

@@ -62,6 +62,8 @@ class Hoister:
         self.fn = fn
         self.pinned = address_taken(fn.body, set())
         self.changed: set[Obj] = set()
+        self.constants: dict[Obj, int] = {}  # the locals hoisting made to hold a constant
+        self.moved: list[Node] = []  # statements moved ahead of loops (maybe not yet back in the tree)
 
     # ---- what may move ----
     def invariant(self, node):
@@ -117,6 +119,8 @@ class Hoister:
         ty = T.pointer_to(node.ty.base) if node.ty.kind == "array" else node.ty
         obj = Obj(None, ty, node.tok, is_local=True)
         self.fn.locals.append(obj)
+        if node.kind == "num":
+            self.constants[obj] = node.val
         var = Node("var", node.tok, ty, obj=obj)
         before.append(Node("expr_stmt", node.tok, lhs=Node("assign", node.tok, ty, lhs=var, rhs=node)))
         return Node("var", node.tok, ty, obj=obj)
@@ -204,6 +208,7 @@ class Hoister:
         head = [node.init] if getattr(node, "init", None) is not None else []
         if node.kind == "for":
             node.init = None
+        self.moved += head + before
         return Node("block", node.tok, body=head + before + [node])
 
     # ---- induction variables ----
@@ -251,7 +256,7 @@ class Hoister:
         node.body = replace_in_statement(node.body)
         if not derived:
             return
-        steps = [node.inc if inc is node.inc else inc]
+        steps = [] if self.replace_test(node, v, step, derived, before) else [inc]
         for (_base, scale), obj in derived.items():
             tok = node.tok
             if step.kind == "num":
@@ -271,6 +276,34 @@ class Hoister:
         for e in reversed(steps[:-1]):
             chain = Node("comma", node.tok, chain.ty, lhs=e, rhs=chain)
         node.inc = chain
+
+    def replace_test(self, node, v, step, derived, before):
+        """When the counter v is left only in the test `v < n` (and is dead after the loop), the test becomes
+        `p < base + n * size` on one of the derived pointers and v needs no updating. True if it did."""
+        cond = node.cond
+        if cond is None or step.kind != "num" or step.val <= 0 or cond.kind != "binop":
+            return False
+        if cond.op not in ("lt", "le", "ne") or cond.lhs.kind != "var" or cond.lhs.obj is not v:
+            return False
+        limit = cond.rhs
+        if not (limit.kind == "num" or limit.kind == "var" and self.invariant(limit)):
+            return False
+        inside = mentions(node.body, v) + mentions(node.cond, v)
+        everywhere = mentions(self.fn.body, v) + sum(mentions(st, v) for st in self.moved)  # (some twice)
+        if inside != 1 or everywhere != inside + mentions(node.init, v) + mentions(node.inc, v):
+            return False
+        (base, scale), p = next(iter(derived.items()))
+        tok = node.tok
+        offset = Node("binop", tok, T.LONG, op="mul", lhs=Node("cast", tok, T.LONG, lhs=limit), rhs=num(scale))
+        if limit.kind == "num":
+            offset = num(limit.val * scale)
+        end = Obj(None, p.ty, tok, is_local=True)
+        self.fn.locals.append(end)
+        start = Node("var", tok, base.ty, obj=base)
+        before.append(assign_stmt(end, Node("binop", tok, p.ty, op="add", lhs=start, rhs=offset)))
+        lhs, rhs = Node("var", tok, p.ty, obj=p), Node("var", tok, p.ty, obj=end)
+        node.cond = Node("binop", cond.tok, cond.ty, op=cond.op, lhs=lhs, rhs=rhs)
+        return True
 
     def induction_variable(self, inc, node):
         """(v, step) when inc is `v = v + step` (step a constant or an invariant variable) and nothing else in
@@ -305,8 +338,14 @@ class Hoister:
             return None
         m = e.rhs
         scale = 1
-        if m.kind == "binop" and m.op in ("mul", "shl") and m.rhs.kind == "num":
-            scale = m.rhs.val if m.op == "mul" else 1 << m.rhs.val
+        if m.kind == "binop" and m.op in ("mul", "shl"):
+            if m.rhs.kind == "num":
+                amount = m.rhs.val
+            elif m.rhs.kind == "var" and m.rhs.obj in self.constants:
+                amount = self.constants[m.rhs.obj]
+            else:
+                return None
+            scale = amount if m.op == "mul" else 1 << amount
             m = m.lhs
         if m.kind == "cast" and m.ty.size == 8 and m.lhs.kind == "var":
             m = m.lhs
@@ -347,6 +386,16 @@ def count_assignments(node, v, count):
     as_statement = getattr(node, "as_statement", None)
     if as_statement is not None:
         count_assignments(as_statement, v, count)
+
+
+def mentions(node, v) -> int:
+    """How many times node mentions the variable v (both forms of an `x++`)."""
+    if node is None:
+        return 0
+    n = int(node.kind == "var" and node.obj is v)
+    n += sum(mentions(c, v) for c in children(node))
+    as_statement = getattr(node, "as_statement", None)
+    return n + (mentions(as_statement, v) if as_statement is not None else 0)
 
 
 def assign_stmt(obj, value):

@@ -131,7 +131,7 @@ def assign_registers(fn: Obj, pools: dict[bool, list[str]], fixed: dict[Obj, str
         group = [v for v in variables if v.ty.is_flonum() == is_float]
         # the heaviest variables choose first; each takes a register whose holders' intervals it misses
         group.sort(key=lambda v: (v not in fixed, -iv.weight[v]))
-        holders: dict[str, list[tuple[int, int]]] = {r: [] for r in pools[is_float]}
+        holders: dict[str, list[tuple[int, int]]] = {r: [] for r in [*pools[is_float], *fixed.values()]}
         for v in group:
             a, b = span[v]
             for reg in [fixed[v]] if v in fixed else pools[is_float]:
