@@ -291,13 +291,17 @@ int main(void) {
 """
 
 
+SPECIAL_NUMBER_TEXTS = ["inf", "INFINITY", "infinit", "nan", "nan(12)", "nan(x", "0x", "0x1p", "0x.p1", ".", "e5"]
+SPECIAL_NUMBER_TEXTS += ["1e", "1e+", "-.5e-3x", "0x1.8p+1x", "  \t12", "1_0"]
+
+
 @st.composite
 def number_text(draw):
     """Decimal text of any length and exponent (halfway cases, subnormals, overflow), hex floats, specials."""
     kind = draw(st.sampled_from(["decimal", "decimal", "decimal", "long", "double", "hex", "special"]))
     sign = draw(st.sampled_from(["", "-", "+"]))
     if kind == "special":
-        return sign + draw(st.sampled_from(["inf", "INFINITY", "nan", "nan(12)", "0x", ".", "e5", "1e", "-.5e-3x"]))
+        return sign + draw(st.sampled_from(SPECIAL_NUMBER_TEXTS))
     if kind == "double":  # a double's shortest text or its exact midpoint with the next one up, maybe rounded
         x = draw(st.floats(min_value=0, allow_nan=False, allow_infinity=False))
         if draw(st.booleans()):
@@ -329,6 +333,4 @@ def test_strtod_strtof_scanf_correctly_rounded_like_glibc(builder, texts):
     ref = builder.run_host(builder.host(STRTOD_PROGRAM), stdin=stdin)
     assert ours.returncode == ref.returncode == 0
     for text, a, b in zip(texts, ours.stdout.decode().splitlines(), ref.stdout.decode().splitlines(), strict=True):
-        if "x" in text.lower() or "n" in text.lower():  # our scanf reads decimal only (docs/libc.md)
-            a, b = a.split()[:6] + a.split()[-1:], b.split()[:6] + b.split()[-1:]
         assert a == b, text

@@ -43,6 +43,57 @@ static int collect_number(struct source *src, char *buf, int width, int is_float
         c = next_char(src);
     }
     int digits = 0, seen_dot = 0, seen_exp = 0;
+    if (is_float && (c == 'i' || c == 'I' || c == 'n' || c == 'N')) { /* inf, infinity, nan, nan(chars) */
+        const char *word = (c == 'i' || c == 'I') ? "infinity" : "nan";
+        int k = 0;
+        while (word[k] && n < width && tolower(c) == word[k]) {
+            buf[n++] = (char)c;
+            c = next_char(src);
+            k++;
+        }
+        if (word[0] == 'n' && k == 3 && c == '(' && n < width) {
+            do {
+                buf[n++] = (char)c;
+                c = next_char(src);
+            } while (n < width && (isalnum(c) || c == '_'));
+            if (c == ')' && n < width) {
+                buf[n++] = (char)c;
+                c = next_char(src);
+            }
+        }
+        back(src, c);
+        buf[n] = 0;
+        return k == 3 || k == 8;
+    }
+    if (is_float && c == '0' && n < width) { /* a hexadecimal float: 0x digits [. digits] [p exponent] */
+        buf[n++] = (char)c;
+        digits = 1;
+        c = next_char(src);
+        if ((c == 'x' || c == 'X') && n < width) {
+            buf[n++] = (char)c;
+            c = next_char(src);
+            int start = n; /* glibc: "0x" alone is a matching failure, "0x." or "0xp1" a zero */
+            while (c != EOF && n < width) {
+                if (!seen_exp && isxdigit(c)) digits = 1;
+                else if (!seen_exp && c == '.' && !seen_dot) seen_dot = 1;
+                else if (!seen_exp && (c == 'p' || c == 'P')) {
+                    seen_exp = 1;
+                    buf[n++] = (char)c;
+                    c = next_char(src);
+                    if ((c == '+' || c == '-') && n < width) {
+                        buf[n++] = (char)c;
+                        c = next_char(src);
+                    }
+                    continue;
+                } else if (!(seen_exp && isdigit(c))) break;
+                buf[n++] = (char)c;
+                c = next_char(src);
+            }
+            back(src, c);
+            buf[n] = 0;
+            return n > start;
+        }
+    }
     if (!is_float && (base == 16 || base == 0) && c == '0' && n < width) {
         buf[n++] = (char)c;
         digits = 1;
