@@ -150,7 +150,7 @@ def test_lockstep_of_a_program_writing_files(oracle, build_dir, cache_dir, tmp_p
 
     (tmp_path / "keep.txt").write_text("unchanged\n")
     exe = str(build(oracle, build_dir, "file_io"))
-    result = run_lockstep(exe, root=str(tmp_path), cache_dir=cache_dir, memory_every=10**9)
+    result = run_lockstep(exe, root=str(tmp_path), cache_dir=cache_dir, memory_every=10**9, hot=10)
     assert result.divergence is None, str(result.divergence)
     assert result.outcome == "exit 0"
     qemu = subprocess.run([oracle("qemu-riscv64"), exe], capture_output=True, cwd=tmp_path, timeout=60)
@@ -172,6 +172,6 @@ def test_lockstep_checks_what_a_system_call_reads(oracle, build_dir, cache_dir, 
 
     monkeypatch.setitem(translate.TRANSLATORS, "sb", wrong_sb)
     exe = str(build(oracle, build_dir, "printf_ints"))
-    result = run_lockstep(exe, cache_dir=cache_dir / "wrong-sb", memory_every=10**9)
+    result = run_lockstep(exe, cache_dir=cache_dir / "wrong-sb", memory_every=10**9, hot=2)
     assert result.divergence is not None
     assert result.divergence.what.startswith("memory 0x")

@@ -33,7 +33,7 @@ STDIN = {"uart_echo": b"hello World\n", "uart_irq": b"ab\n"}
 PROGRAMS = {p.stem: p for p in MACHINE.glob("*.S") if p.stem != "lib"} | {p.stem: p for p in TARGETED.glob("*.S")}
 SOURCES = {"kernel": ["user.c"]}  # C files linked after a program's .S
 RAM = 8 << 20  # lockstep compares RAM: a smaller board keeps that cheap
-LOCKSTEP_LIMIT = {"kernel": 150_000}  # its first 50 timer interrupts: the reference is slow in system mode
+LOCKSTEP_LIMIT = {"kernel": 100_000}  # its first 33 timer interrupts: the reference is slow in system mode
 
 
 @pytest.fixture(scope="session")
