@@ -303,8 +303,8 @@ class Tensor:
         x, y = self, other
 
         def backward(g):
-            mine = x.data >= y.data
-            return _unbroadcast(B.where(mine, g, 0.0), x.shape), _unbroadcast(B.where(mine, 0.0, g), y.shape)
+            mine, zero = x.data >= y.data, _number(0.0, g)
+            return _unbroadcast(B.where(mine, g, zero), x.shape), _unbroadcast(B.where(mine, zero, g), y.shape)
 
         return Tensor._make(B.maximum(x.data, y.data), (x, y), backward)
 
@@ -467,15 +467,17 @@ def where(condition, a: Tensor | float, b: Tensor | float) -> Tensor:
     """Elementwise choice: a where condition holds, else b (condition carries no gradient)."""
     cond = _raw(condition)
     ta, tb = isinstance(a, Tensor), isinstance(b, Tensor)
-    out = B.where(cond, _raw(a), _raw(b))
+    raw_a = a.data if ta else _number(a, b.data) if tb else a  # a number beside a tensor: a reused constant
+    raw_b = b.data if tb else _number(b, a.data) if ta else b
+    out = B.where(cond, raw_a, raw_b)
     parents = tuple(t for t in (a, b) if isinstance(t, Tensor))
 
     def backward(g):
-        grads = []
+        grads, zero = [], _number(0.0, g)
         if ta:
-            grads.append(_unbroadcast(B.where(cond, g, 0.0), a.shape))
+            grads.append(_unbroadcast(B.where(cond, g, zero), a.shape))
         if tb:
-            grads.append(_unbroadcast(B.where(cond, 0.0, g), b.shape))
+            grads.append(_unbroadcast(B.where(cond, zero, g), b.shape))
         return grads
 
     return Tensor._make(out, parents, backward)

@@ -110,11 +110,18 @@ def dropout(x: Tensor, p: float, generator: B.Generator) -> Tensor:
     return x * Tensor(B.astype(keep, x.dtype)) * (1.0 / (1.0 - p))
 
 
+_causal_masks: dict[tuple[int, str], B.Array] = {}
+
+
 def causal_mask(t: int, device: str | None = None):
-    """(t, t) booleans: position i may look at positions j <= i."""
-    rows = B.reshape(B.arange(t, device=device), (-1, 1))
-    cols = B.reshape(B.arange(t, device=device), (1, -1))
-    return cols <= rows
+    """(t, t) booleans: position i may look at positions j <= i (made once per size and device)."""
+    device = device or B.default_device()
+    mask = _causal_masks.get((t, device))
+    if mask is None:
+        rows = B.reshape(B.arange(t, device=device), (-1, 1))
+        cols = B.reshape(B.arange(t, device=device), (1, -1))
+        mask = _causal_masks[(t, device)] = B.realize(cols <= rows)
+    return mask
 
 
 def attention(q: Tensor, k: Tensor, v: Tensor, causal: bool = True) -> Tensor:
