@@ -140,3 +140,26 @@ def test_b2i_run_machine_engine_fast(oracle, build_dir):
     assert runs[1].stdout
     refused = subprocess.run([*command, "--machine", "--engine", "fast", "--trace", exe], capture_output=True)
     assert refused.returncode == 2 and b"--trace needs --engine ref" in refused.stderr
+
+
+def test_trap_loop_is_the_same_guest_fault(tmp_path, cache_dir):
+    """test_run_trap_loop.py's program (a handler that faults itself): the same one-line fault, not a hang."""
+    spec = importlib.util.spec_from_file_location("trap_loop_program", HERE / "test_run_trap_loop.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    exe = str(module.build(tmp_path))
+    fast = fast_machine(exe, max_insns=1000, cache_dir=cache_dir)
+    assert fast == reference_machine(exe, max_insns=1000)
+    assert fast.exit_code == 126 and fast.fault.startswith("trap loop: ")
+
+
+def test_a_narrower_machine_is_refused(cache_dir):
+    """The RTL's RV64IMA machine (no C, no F/D) is the reference's to run: the translator knows RV64GC only."""
+    from b2i.sim.fast.system import SystemEngine  # noqa: PLC0415
+    from b2i.sim.machine import csr  # noqa: PLC0415
+    from b2i.sim.machine.board import Board  # noqa: PLC0415
+
+    board = Board(ram_size=1 << 20)
+    board.hart.misa = csr.misa_of("AIMSU")
+    with pytest.raises(ValueError, match="RV64GC"):
+        SystemEngine(board, cache_dir)

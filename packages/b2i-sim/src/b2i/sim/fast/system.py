@@ -74,6 +74,8 @@ class SystemEngine:
                  warm: int = WARM) -> None:
         from b2i.sim.fast.native import JUMP_CACHE, native  # noqa: PLC0415 - llvmlite is optional
 
+        if board.hart.misa != csr.MISA:  # the translator knows RV64GC only (C decoding, F/D, jump alignment)
+            raise ValueError("the fast engine runs the RV64GC machine only (this hart's misa is narrower)")
         self.board = board
         self.hart = hart = board.hart
         self.mmu = board.mmu
