@@ -435,7 +435,7 @@ class Tensor:
         accumulate and the work stays in ordinary fusable operations (no scatter needed).
         """
         index = _raw(index)
-        if not hasattr(index, "shape"):
+        if not isinstance(index, B.Array):  # a list or a numpy array: to the device once, for both passes
             index = B.asarray(index, dtype="int64", device=self.device)
         rows, rest = self.shape[0], self.shape[1:]
         flat = B.reshape(index, (-1,))
@@ -443,8 +443,7 @@ class Tensor:
         dtype = self.dtype
 
         def backward(g):
-            ids = B.reshape(B.arange(rows, device=B.device_of(g)), (1, -1))
-            one_hot = B.astype(B.reshape(flat, (-1, 1)) == ids, dtype)  # (len(index), rows)
+            one_hot = B.astype(B.reshape(flat, (-1, 1)) == B.index_row(rows, B.device_of(g)), dtype)  # (len, rows)
             g2 = B.reshape(g, (flat.shape[0], math.prod(rest)))
             return (B.reshape(B.matmul(B.transpose(one_hot, (1, 0)), g2), (rows, *rest)),)
 

@@ -88,6 +88,18 @@ def arange(n: int, dtype="int64", device: str | None = None) -> Array:
     return Array.arange(n, dtype=dtype, device=device)
 
 
+_index_rows: dict[tuple[int, str], Array] = {}
+
+
+def index_row(n: int, device: str | None = None) -> Array:
+    """(1, n): 0, 1, ..., n - 1, made once per size and device; one-hot matrices compare ids against it."""
+    device = device or default_device()
+    row = _index_rows.get((n, device))
+    if row is None:
+        row = _index_rows[(n, device)] = realize(reshape(arange(n, device=device), (1, -1)))
+    return row
+
+
 def exp(x: Array) -> Array:
     return x.exp()
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 from b2i.ml import backend as B
 from b2i.ml.autograd import Tensor, where
 
@@ -31,15 +30,9 @@ def log_softmax(x: Tensor, axis: int = -1) -> Tensor:
 
 def _one_hot_array(labels, classes: int, dtype: str, device: str | None) -> B.Array:
     labels = labels.data if isinstance(labels, Tensor) else labels
-    if isinstance(labels, B.Array):  # labels already on a device: compare there
-        ids = B.reshape(B.arange(classes, device=B.device_of(labels)), (1, -1))
-        return B.astype(B.reshape(labels, (-1, 1)) == ids, dtype)
-    labels = np.asarray(labels).reshape(-1)  # host labels (a batch from a DataLoader): build it here, upload once
-    if labels.size and (labels.min() < 0 or labels.max() >= classes):
-        raise IndexError(f"label out of range for {classes} classes")
-    hot = np.zeros((labels.size, classes), dtype=dtype)
-    hot[np.arange(labels.size), labels] = 1
-    return B.asarray(hot, device=device)
+    if not isinstance(labels, B.Array):
+        labels = B.asarray(labels, dtype="int64", device=device)
+    return B.astype(B.reshape(labels, (-1, 1)) == B.index_row(classes, B.device_of(labels)), dtype)
 
 
 def one_hot(labels, classes: int, dtype: str = "float32", device: str | None = None) -> Tensor:
