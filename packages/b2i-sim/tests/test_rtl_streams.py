@@ -193,14 +193,16 @@ def test_stream_ops_come_from_the_table_and_cover_every_rtl_extension():
     assert {op.name for op in rtl_ops} - {op.name for op in STREAM_OPS + SYSTEM_OPS} == {"wfi"}
 
 
-def run_in_lockstep(tmp_path_factory, source: str):
+def run_in_lockstep(tmp_path_factory, source: str, min_commits: int | None = None):
     exe = tmp_path_factory.mktemp("stream") / "stream"
     exe.write_bytes(link([assemble(source, "stream.s")], text_base=0x8000_0000))
     both = lockstep(str(exe))
-    assert both.divergence is None, both.divergence.report() + "\n\n" + source
+    assert both.divergence is None, both.divergence.report() + "\n\n" + source.split("    .data")[0]
     assert both.rtl.finished and both.rtl.exit_code == 0
     assert both.reference.fault is None
-    assert len(both.rtl_trace) > len(source.splitlines()) // 5  # the stream ran, not just the register setup
+    if min_commits is None:
+        min_commits = len(source.splitlines()) // 5
+    assert len(both.rtl_trace) > min_commits  # the stream ran, not just the register setup
     return both
 
 
@@ -223,3 +225,119 @@ def test_random_system_stream_runs_in_lockstep(tmp_path_factory, source):
     entries = [n for n, line in enumerate(both.rtl_trace) if handler in line]
     assert [trap.retired for trap in both.rtl.traps] == entries
     assert all(line.startswith("core   0: 3 ") for line in map(both.rtl_trace.__getitem__, entries))
+
+
+# Sv39 streams: loads, stores and AMOs, aligned or not (some crossing a page), in S or U mode, on four pages
+# at 0x4000_0000 whose PTE flags (V R W X U A D, reserved combinations included), mstatus.SUM and MXR are
+# drawn at random. The M-mode handler reads mcause and mtval (so the commit log shows them) and skips the
+# instruction; at the end it loads the four PTEs, whose A and D bits the hardware may have set.
+PAGE_VA = 0x4000_0000
+PAGING_OPS = ("lb", "lh", "lw", "ld", "lbu", "lhu", "lwu", "sb", "sh", "sw", "sd", "amoadd.w", "amoswap.d",
+              "lr.d", "sc.d")
+PAGING = """
+    .option norelax
+    .globl _start
+_start:
+    la t0, handler
+    csrw mtvec, t0
+    la t0, root
+    li t1, 0xcf                 # root[0]: devices (V R W X A D)
+    sd t1, 0(t0)
+    li t1, (0x80000000 >> 2) | {ram_flags:#x}
+    sd t1, 16(t0)               # root[2]: RAM, identity, a user page when the stream runs in U mode
+    la t1, l1
+    srli t1, t1, 2
+    ori t1, t1, 1
+    sd t1, 8(t0)                # root[1] -> l1 -> l0: the four pages at 0x4000_0000
+    la t0, l1
+    la t1, l0
+    srli t1, t1, 2
+    ori t1, t1, 1
+    sd t1, 0(t0)
+    la t0, l0
+    la t1, pages
+    srli t1, t1, 2
+{leaves}
+    la t0, root
+    srli t0, t0, 12
+    li t1, 8 << 60
+    or t0, t0, t1
+    csrw satp, t0
+    sfence.vma
+    li t0, {mstatus:#x}
+    csrs mstatus, t0
+    la t0, stream
+    csrw mepc, t0
+    mret
+stream:
+{stream}
+    ecall
+handler:
+    csrr x28, mcause
+    csrr x29, mtval
+    addi x28, x28, -8
+    srli x28, x28, 1
+    bnez x28, skip              # an exception other than ecall from U (8) or S (9)
+    la t0, l0
+    ld x10, 0(t0)
+    ld x11, 8(t0)
+    ld x12, 16(t0)
+    ld x13, 24(t0)
+    li t0, 0x100000
+    li t1, 0x5555
+    sw t1, 0(t0)
+1:  j 1b
+skip:
+    csrr x28, mepc
+    addi x28, x28, 4
+    csrw mepc, x28
+    mret
+    .data
+    .balign 4096
+root: .zero 4096
+l1: .zero 4096
+l0: .zero 4096
+pages:
+{data}
+"""
+
+
+@st.composite
+def paging_streams(draw) -> str:
+    user = draw(st.booleans())
+    flags = draw(st.lists(st.one_of(st.integers(0, 255), st.sampled_from([0xC7, 0xD7, 0x03, 0x13, 0x07, 0x17])),
+                          min_size=4, max_size=4))
+    leaves = []
+    for n, flag in enumerate(flags):
+        leaves += [f"    li t2, {n << 10}", "    add t2, t1, t2", f"    ori t2, t2, {flag}",
+                   f"    sd t2, {8 * n}(t0)"]
+    status = (0 if user else 1 << 11) | draw(st.sampled_from([0, 1])) << 18 | draw(st.sampled_from([0, 1])) << 19
+    stream = []
+    for _ in range(draw(st.integers(10, 40))):
+        name = draw(st.sampled_from(PAGING_OPS))
+        page = draw(st.integers(0, 3))
+        size = access_size(BY_NAME[name]) if BY_NAME[name].ext == "A" else ACCESS_SIZE[name[1]]
+        crossing = st.integers(4096 - size + 1, 4095) if size > 1 else st.just(4095)  # page 3: into a hole
+        offset = draw(st.one_of(st.integers(0, 4095 - size), crossing,
+                                st.integers(0, 4096 // size - 1).map(lambda k, size=size: k * size)))
+        address = PAGE_VA + page * 4096 + offset
+        if name in ("lr.d", "sc.d") or name.startswith("amo"):
+            stream.append(f"    li x5, {address:#x}\n    {name} x6, {'' if name == 'lr.d' else 'x7, '}(x5)")
+        elif name[0] == "l":
+            stream.append(f"    li x5, {address:#x}\n    {name} x6, 0(x5)")
+        else:
+            stream.append(f"    li x5, {address:#x}\n    li x7, {draw(st.integers(0, 2**63 - 1)):#x}\n"
+                          f"    {name} x7, 0(x5)")
+    fill = random.Random(draw(st.integers(0, 2**32 - 1)))  # the pages' contents
+    words = [fill.getrandbits(64) for _ in range(4 * 4096 // 8)]
+    return PAGING.format(ram_flags=0xdf if user else 0xcf, leaves="\n".join(leaves), mstatus=status,
+                         stream="\n".join(stream), data="\n".join(f"    .dword {w:#x}" for w in words))
+
+
+@settings(max_examples=25, **SLOW)
+@given(source=paging_streams())
+def test_random_paging_stream_takes_the_same_page_faults(tmp_path_factory, source):
+    both = run_in_lockstep(tmp_path_factory, source, min_commits=2 * source.count("    li x5, "))
+    entries = [n for n, line in enumerate(both.rtl_trace) if "(0x34202e73)" in line]  # csrr x28, mcause
+    assert [trap.retired for trap in both.rtl.traps] == entries
+    assert both.rtl.traps[-1].cause in (8, 9)  # the ecall that ends the stream

@@ -203,14 +203,23 @@ module b2i_core #(
     wire        sv39 = csr_satp[63:60] == 4'd8;
     wire [1:0]  mem_priv = (csr_mprv && priv == 2'd3) ? csr_mpp : priv;
     wire        mem_memop = mem_is_load || mem_is_store || mem_is_amo;
-    wire        mem_vm = sv39 && mem_priv != 2'd3 && mem_memop;
+    // LR reserves a virtual address (as QEMU and b2i-sim do): an SC to another address fails without
+    // translating or touching memory, so it cannot fault.
+    reg         resv_valid;
+    reg  [63:0] resv_addr;
+    wire        sc_ok = is_sc && resv_valid && resv_addr == mem_addr;
+    wire        mem_vm = sv39 && mem_priv != 2'd3 && mem_memop && !(is_sc && !sc_ok);
     wire        split_crosses_page = split && mem_vm && mem_addr[11:3] == 9'h1FF;
     reg         split_phase;   // a split access: 0 the low doubleword, 1 the high one
     reg  [1:0]  xstep;         // a page-crossing store: 0 translate the low page, 1 the high one, 2 write
     wire        store_holds = split_crosses_page && mem_is_store && xstep != 2'd2;
     wire        xlate_high = split_crosses_page && (split_phase || (mem_is_store && xstep == 2'd1));
     wire [63:0] xlate_va = xlate_high ? {mem_addr[63:12] + 52'd1, 12'b0} : mem_addr;  // the page translated now
-    wire [1:0]  mem_access = (mem_is_load || is_lr) ? 2'd1 : 2'd2;
+    // An AMO translates its read as a load (setting A) and its write as a store (setting D), as b2i-sim does;
+    // a fault in either part is a store/AMO fault.
+    reg         amo_phase;     // AMO read-modify-write: 0 read, 1 write
+    wire [1:0]  mem_access = (mem_is_load || is_lr || (is_rmw && !amo_phase)) ? 2'd1 : 2'd2;
+    wire        fault_as_load = mem_access == 2'd1 && !is_rmw;
     wire        tlb_hit_b, mem_perm_ok;
     wire [63:0] tlb_pa_b;
     wire [7:0]  tlb_flags_b;
@@ -221,15 +230,12 @@ module b2i_core #(
     wire        mem_tlb_ok = tlb_hit_b && mem_perm_ok && !(mem_access == 2'd2 && !tlb_flags_b[7]);
     wire        mem_wf_match = wf_valid && wf_owner_mem && wf_vpn == xlate_va[63:12];
     wire        mem_pf = mem_vm && ((tlb_hit_b && !mem_perm_ok) || (!mem_tlb_ok && mem_wf_match));
-    wire [3:0]  mem_pf_code = (!tlb_hit_b && wf_access) ? (mem_access == 2'd1 ? 4'd5 : 4'd7)
-                                                        : (mem_access == 2'd1 ? 4'd13 : 4'd15);
+    wire [3:0]  mem_pf_code = (!tlb_hit_b && wf_access) ? (fault_as_load ? 4'd5 : 4'd7)
+                                                        : (fault_as_load ? 4'd13 : 4'd15);
     wire        mem_needs_walk = mem_vm && !mem_tlb_ok && !mem_pf;
     wire [63:0] mem_pa = mem_vm ? tlb_pa_b : xlate_va;
     reg  [63:0] split_low;     // what the low doubleword read
     wire        ptw_busy, ptw_mem_valid, ptw_mem_we;
-    reg         resv_valid;   // LR's reservation
-    reg  [63:0] resv_addr;
-    wire        sc_ok = is_sc && resv_valid && resv_addr == mem_pa;
     // A physical address no device answers: the bus says so from the address alone (docs/bus.md), in time for
     // the memory stage to trap instead of accessing it. (A failing SC touches no memory, so it never faults.)
     wire        mem_access_fault = mem_valid && (mem_is_load || mem_is_store || (mem_is_amo && !is_sc) || sc_ok)
@@ -249,7 +255,7 @@ module b2i_core #(
         end else if (mem_pf) begin
             sys_code = mem_pf_code; sys_tval = xlate_va;
         end else if (mem_access_fault) begin
-            sys_code = mem_access == 2'd1 ? 4'd5 : 4'd7; sys_tval = xlate_va;
+            sys_code = fault_as_load ? 4'd5 : 4'd7; sys_tval = xlate_va;
         end else if (mem_is_ecall) begin
             sys_code = 4'd8 + {2'b0, priv}; sys_tval = 64'b0;
         end else if (mem_is_ebreak) begin
@@ -271,7 +277,6 @@ module b2i_core #(
     wire [63:0] trap_tval = take_irq ? 64'b0 : sys_tval;
 
     // ------------------------------------------------------------------ MEM: loads, stores, atomics
-    reg        amo_phase;     // AMO read-modify-write: 0 read, 1 write
     reg [63:0] amo_old;       // the value read in phase 0, as the instruction sees it
 
     // the loaded value, shifted down from its byte lane and extended
@@ -513,7 +518,7 @@ module b2i_core #(
             if (trap || mret_take || sret_take) begin
                 resv_valid <= 1'b0;
             end else if (mem_valid && !stall_mem) begin
-                if (is_lr) begin resv_valid <= 1'b1; resv_addr <= mem_pa; end
+                if (is_lr) begin resv_valid <= 1'b1; resv_addr <= mem_addr; end
                 if (is_sc) resv_valid <= 1'b0;
             end
 
