@@ -7,7 +7,7 @@
 The Verilog sources ship inside the package (b2i/hdl/rtl, b2i/hdl/sim); `b2i.hdl.sources` says where.
 """
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 from b2i.hdl.image import ImageError, load_program  # noqa: E402
 from b2i.hdl.isa import ISA, MISA  # noqa: E402

@@ -2,7 +2,7 @@
 
 A lockstep run gives the reference interpreter this misa, so both machines agree on every CSR that shows the
 ISA (misa itself, mstatus.FS, the alignment of mepc/sepc) instead of comparing an RV64IMA core with an RV64GC
-interpreter. `qemu-system-riscv64 -cpu` with QEMU_CPU is the same machine on QEMU.
+interpreter. `qemu-system-riscv64 -cpu QEMU_CPU` is the same machine on QEMU (misa 0x8000_0000_0014_1101).
 """
 
 ISA = "rv64ima_zicsr_zifencei"
