@@ -117,10 +117,11 @@ def torch_gpt_steps(tokens: np.ndarray):
     torch.manual_seed(0)
     config = gpt.GPTConfig()
     model = TorchGPT(config)
-    opt = torch.optim.AdamW(model.parameters(), lr=3e-3)
+    opt = torch.optim.AdamW(model.parameters(), lr=6e-3, weight_decay=0.01)
     rng = np.random.default_rng(0)
 
-    def step():
+    def step(number):
+        opt.param_groups[0]["lr"] = optim.warmup_cosine(number, GPT_STEPS, 6e-3, 1, 6e-4)  # as gpt.train
         x, y = gpt.batches(tokens, 16, config.block_size, rng)
         logits = model(torch.tensor(x))
         loss = torch.nn.functional.cross_entropy(logits.reshape(-1, config.vocab_size), torch.tensor(y).reshape(-1))
@@ -132,8 +133,8 @@ def torch_gpt_steps(tokens: np.ndarray):
 
     def steps():
         start = CLOCK()
-        for _ in range(GPT_STEPS):
-            step()
+        for number in range(GPT_STEPS):
+            step(number)
         return CLOCK() - start
 
     return steps
