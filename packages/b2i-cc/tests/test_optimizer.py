@@ -47,8 +47,17 @@ def expr(draw, loop_vars=(), depth=0):
         return f"(({x}) {draw(st.sampled_from(['&&', '||']))} ({y}))"
     if kind == "cond":
         return f"(({draw(expr(loop_vars, depth + 1))}) ? ({x}) : ({y}))"
-    if kind == "call":
-        return f"h({x}, {y})"
+    if kind == "call":  # leaf helpers: parameters left in a0/a1 or moved, narrow and float parameters
+        return draw(
+            st.sampled_from(
+                [
+                    f"h({x}, {y})",
+                    f"(long)hb((unsigned char)({x}), (short)({y}))",
+                    f"(long)hz({x})",
+                    f"(long)h9(1.5, 2, 3, 4, 5, 6, 7, 8, (double)(({x}) & 1023), ({y}) & 65535)",
+                ]
+            )
+        )
     if kind == "narrow":
         t = draw(st.sampled_from(["signed char", "unsigned char", "short", "unsigned short", "int", "unsigned"]))
         return f"(long)({t})({x})"
@@ -111,6 +120,10 @@ def program(bodies):
         "#include <stdio.h>\n"
         "static long g[8][8];\n"
         "static long h(long u, long v) { return (long)((unsigned long)u * 3 - (unsigned long)v); }\n"
+        "static int hb(unsigned char c, short s) { return c * 3 + s; }\n"
+        "static _Bool hz(long x) { return x & 6; }\n"
+        "static double h9(double a0, double a1, double a2, double a3, double a4, double a5, double a6, double a7,\n"
+        "                 double a8, long k) { return a8 * 2 + a0 - (double)k + a7 * a1; }\n"
         + "".join(functions)
         + f"int main(void) {{\n{calls}\n{dump}    return 0;\n}}\n"
     )

@@ -1007,7 +1007,8 @@ class FunctionGen:
         for param, loc in zip(self.fn.params, locations, strict=True):
             p = loc.pieces[0]
             reg = f"{'fa' if p.where == 'fa' else 'a'}{p.index}"
-            if reg in LEAF_REGISTERS[param.ty.is_flonum()] or self.strict and p.index < 2:
+            in_place = self.strict and p.index < 2 and (p.where == "fa") == param.ty.is_flonum()
+            if reg in LEAF_REGISTERS[param.ty.is_flonum()] or in_place:
                 fixed[param] = reg
         return fixed
 
@@ -1026,7 +1027,7 @@ class FunctionGen:
             if param in self.regs:
                 self.param_to_register(self.regs[param], ty, loc.pieces[0])
                 continue
-            self.addi("t4", "s0", param.offset)
+            self.addi("t6", "s0", param.offset)
             if loc.by_reference:
                 p = loc.pieces[0]
                 if p.where == "stack":
@@ -1035,18 +1036,18 @@ class FunctionGen:
                 else:
                     src = f"a{p.index}"
                 self.emit(f"mv t5, {src}")
-                self.copy("t5", "t4", ty.size)
+                self.copy("t5", "t6", ty.size)
                 continue
             is_struct = ty.kind in ("struct", "union")
             for p in loc.pieces:
                 size = min(8, ty.size - p.offset) if is_struct and p.ty is None else (p.ty.size if p.ty else ty.size)
                 if p.where == "stack":
                     self.mem("ld", "t0", 8 * p.index, "s0")
-                    self.store_partial("t0", "t4", p.offset, size)
+                    self.store_partial("t0", "t6", p.offset, size)
                 elif p.where == "fa":
-                    self.emit(f"{'fsw' if size == 4 else 'fsd'} fa{p.index}, {p.offset}(t4)")
+                    self.emit(f"{'fsw' if size == 4 else 'fsd'} fa{p.index}, {p.offset}(t6)")
                 else:
-                    self.store_partial(f"a{p.index}", "t4", p.offset, size)
+                    self.store_partial(f"a{p.index}", "t6", p.offset, size)
 
     def param_to_register(self, reg, ty, p):
         """A scalar parameter straight from where the caller put it into its register variable."""
@@ -1100,8 +1101,8 @@ def size_bound(line):
     text = line.strip()
     if line.startswith(FAR):
         return 8
-    if "\n" in text:
-        parts = [p.strip() for p in text.split("\n")]
+    if "\n" in text or ";" in text:  # inline asm: several statements
+        parts = [p.strip() for p in text.replace(";", "\n").split("\n")]
         return None if any(p.startswith(".") for p in parts) else 32 * len(parts)
     op = text.split(None, 1)[0]
     if op.startswith("."):

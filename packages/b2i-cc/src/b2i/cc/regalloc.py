@@ -120,8 +120,11 @@ def assign_registers(fn: Obj, pools: dict[bool, list[str]], fixed: dict[Obj, str
     `fixed` variables (a leaf function's parameters left where they arrive) get their register first."""
     fixed = fixed or {}
     iv = Intervals()
-    for param in fn.params:  # a parameter is live from the entry
+    for param in fn.params:  # parameters are live together at the entry, where they move to their registers
         iv.mention(param)
+    for param in fn.params:
+        iv.first[param] = 1
+        iv.last[param] = iv.pos
     iv.walk(fn.body)
     pinned = iv.pinned | {fn.sret, getattr(fn, "va_area", None)}
     variables = [v for v in fn.locals if v in iv.first and v not in pinned and v.ty.is_scalar()]

@@ -571,7 +571,9 @@ class TreeGen:
         if ret.kind == "void":
             return "zero"
         out = self.claim("fa0" if ret.is_flonum() else "a0")
-        if ret.is_integer() and ret.size < 4 or ret.kind == "bool":
+        if ret.kind == "bool":
+            self.emit(f"snez {out}, {out}")
+        elif ret.is_integer() and ret.size < 4:
             self.narrow(out, out, ret)
         return out
 
