@@ -8,8 +8,8 @@ pass, so both are fused into kernels and run on whichever device the arrays live
 gradients lazy: the optimizer's step() computes them together with the update, in one schedule (reading a
 gradient computes it, as reading any lazy array does).
 
-Only primitive operations live here; softmax, cross-entropy, layer norm and friends are compositions of them
-in `b2i.ml.functional`.
+Only primitive operations live here; softmax, cross-entropy, layer norm and friends are in
+`b2i.ml.functional` (compositions of these, or single operations with a hand-written gradient).
 """
 
 from __future__ import annotations

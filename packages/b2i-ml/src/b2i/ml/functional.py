@@ -3,10 +3,11 @@
 The numerically delicate ones subtract the row maximum first: exp() then never overflows, and since
 softmax(x) = softmax(x - c) for any constant c the maximum can be treated as a constant (detached).
 
-Two run on every training step and are written as single autograd operations with their gradient by hand,
+The ones that run on every training step are single autograd operations with their gradient written by hand,
 because a composition records many more graph nodes (Python work on every step, forward and backward):
-`linear` (x Wᵀ + b) and `cross_entropy`, whose gradient is simply (softmax - one_hot) / n. The tests check
-both against finite differences and PyTorch like every other operation.
+`linear` (x Wᵀ + b), `cross_entropy`, whose gradient is simply (softmax - one_hot) / n, `softmax`, `gelu` and
+the normalization inside `layer_norm`. The tests check them against finite differences and PyTorch like every
+other operation.
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ from b2i.ml.autograd import Tensor, where
 
 
 def softmax(x: Tensor, axis: int = -1) -> Tensor:
-    shifted = x - x.detach().max(axis, keepdims=True)
-    e = shifted.exp()
-    return e / e.sum(axis, keepdims=True)
+    """exp(x) / sum(exp(x)) along axis, as one autograd operation with gradient s * (g - sum(g * s))."""
+    xd = x.data
+    e = B.exp(xd - B.max_(xd, axis=axis, keepdims=True))
+    s = e / B.sum_(e, axis=axis, keepdims=True)
+    return Tensor._make(s, (x,), lambda g: (s * (g - B.sum_(g * s, axis=axis, keepdims=True)),))
 
 
 def log_softmax(x: Tensor, axis: int = -1) -> Tensor:
@@ -79,15 +82,48 @@ def mse(prediction: Tensor, target: Tensor) -> Tensor:
     return (diff * diff).mean()
 
 
+GELU_C = math.sqrt(2.0 / math.pi)
+
+
 def gelu(x: Tensor) -> Tensor:
-    """GELU with GPT-2's tanh approximation."""
-    return 0.5 * x * (1.0 + (math.sqrt(2.0 / math.pi) * (x + 0.044715 * x * x * x)).tanh())
+    """GELU with GPT-2's tanh approximation, 0.5 x (1 + tanh(u)) with u = c (x + 0.044715 x³), as one autograd
+    operation: its gradient is 0.5 (1 + t) + 0.5 x (1 - t²) c (1 + 3 · 0.044715 x²), t = tanh(u)."""
+    xd = x.data
+    x2 = xd * xd
+    t = B.tanh(xd * (B.constant(GELU_C, xd) + x2 * B.constant(GELU_C * 0.044715, xd)))
+    half_x = xd * B.constant(0.5, xd)
+    one_plus_t = t + B.constant(1.0, xd)
+
+    def backward(g):
+        du = B.constant(GELU_C, xd) + x2 * B.constant(3 * GELU_C * 0.044715, xd)
+        return (g * (one_plus_t * B.constant(0.5, xd) + half_x * (B.constant(1.0, xd) - t * t) * du),)
+
+    return Tensor._make(half_x * one_plus_t, (x,), backward)
+
+
+def _normalize(x: Tensor, eps: float) -> Tensor:
+    """(x - mean) / sqrt(var + eps) over the last axis, as one autograd operation: with y the output and σ the
+    denominator, the gradient is (g - mean(g) - y * mean(g * y)) / σ."""
+    xd = x.data
+    inverse_d = 1.0 / x.shape[-1]
+    mean = B.sum_(xd, axis=-1, keepdims=True)
+    centered = xd - mean * B.constant(inverse_d, mean)
+    square = B.sum_(centered * centered, axis=-1, keepdims=True)
+    inverse_std = B.constant(1.0, square) / B.sqrt(square * B.constant(inverse_d, square) + B.constant(eps, square))
+    y = centered * inverse_std
+
+    def backward(g):
+        g_mean = B.sum_(g, axis=-1, keepdims=True)
+        gy_mean = B.sum_(g * y, axis=-1, keepdims=True)
+        scale = B.constant(inverse_d, g_mean)
+        return ((g - g_mean * scale - y * (gy_mean * scale)) * inverse_std,)
+
+    return Tensor._make(y, (x,), backward)
 
 
 def layer_norm(x: Tensor, weight: Tensor | None, bias: Tensor | None, eps: float = 1e-5) -> Tensor:
-    """Normalizes over the last axis to mean 0, variance 1, then scales and shifts."""
-    centered = x - x.mean(-1, keepdims=True)
-    out = centered / ((centered * centered).mean(-1, keepdims=True) + eps).sqrt()
+    """Normalizes over the last axis to mean 0, variance 1 (population variance), then scales and shifts."""
+    out = _normalize(x, eps)
     if weight is not None:
         out = out * weight
     if bias is not None:
