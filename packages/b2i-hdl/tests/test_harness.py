@@ -116,7 +116,7 @@ def test_harness_loads_a_hex_file_with_an_address_line(build_program, tmp_path, 
     (b"\x7fELF\x01\x01\x01", "p.elf", "not a 64-bit little-endian ELF file"),
     (elf_header(machine=62, phoff=64), "p.elf", "ELF machine 62 is not RISC-V (243)"),
     (elf_header(machine=243, phoff=1 << 40), "p.elf", "truncated ELF file"),
-    (b"0123 zz\n", "p.hex", "1: bad hex word 'zz'"),
+    (b"0123 zz\n", "p.hex", "bad hex word 'zz'"),
     (b"just text", "p.txt", "not an ELF or .hex file"),
 ])
 def test_harness_refuses_what_it_cannot_load_in_one_line(tmp_path, content, name, message):
@@ -124,4 +124,13 @@ def test_harness_refuses_what_it_cannot_load_in_one_line(tmp_path, content, name
     path.write_bytes(content)
     proc = harness(str(path))
     assert proc.returncode == 2 and proc.stdout == ""
-    assert proc.stderr == f"b2i_sim: error: {path}: {message}\n"
+    where = f"{path}:1" if name.endswith(".hex") else str(path)
+    assert proc.stderr == f"b2i_sim: error: {where}: {message}\n"
+
+
+def test_cli_reports_the_harness_load_error_in_one_line(tmp_path):
+    bad = tmp_path / "bad.hex"
+    bad.write_text("0000000000000013\n@zz\n")
+    proc = subprocess.run(["b2i-hdl", "run", str(bad)], capture_output=True, text=True)
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert proc.stderr == f"b2i-hdl: error: {bad}:2: bad hex word '@zz'\n"

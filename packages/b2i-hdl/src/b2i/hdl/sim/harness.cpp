@@ -30,6 +30,12 @@ namespace {
 
 const uint64_t RAM_BASE = 0x80000000ull;
 
+// Why a program cannot be loaded; `line` (hex files) is put after the file name, as "prog.hex:3: ...".
+struct LoadError : std::runtime_error {
+    int line;
+    explicit LoadError(const std::string& why, int line = 0) : std::runtime_error(why), line(line) {}
+};
+
 // The RAM image: bytes from RAM_BASE, grown as segments or words are placed.
 struct Image {
     std::vector<uint8_t> bytes;
@@ -96,7 +102,7 @@ Image load_hex(const std::string& text) {
             char* end = nullptr;
             uint64_t value = std::strtoull(digits.c_str(), &end, 16);
             if (digits.empty() || *end != '\0')
-                throw std::runtime_error(std::to_string(number) + ": bad hex word '" + token + "'");
+                throw LoadError("bad hex word '" + token + "'", number);
             if (address) {
                 word_index = value;
                 continue;
@@ -136,6 +142,10 @@ int main(int argc, char** argv) {
     Image image;
     try {
         image = load_program(program);
+    } catch (const LoadError& error) {
+        std::string where = error.line ? program + ":" + std::to_string(error.line) : program;
+        std::fprintf(stderr, "b2i_sim: error: %s: %s\n", where.c_str(), error.what());
+        return 2;
     } catch (const std::exception& error) {
         std::fprintf(stderr, "b2i_sim: error: %s: %s\n", program.c_str(), error.what());
         return 2;
