@@ -20,7 +20,18 @@ def gradients(device: str) -> dict[str, np.ndarray]:
         loss = F.cross_entropy(model(Tensor(x)), np.array([0, 1, 2, 3, 1]))
         loss.backward()
         assert all(p.device == device for p in model.parameters())
-        return {"loss": loss.numpy(), **{name: p.grad.numpy() for name, p in model.named_parameters()}}
+        out = {"loss": loss.numpy(), **{name: p.grad.numpy() for name, p in model.named_parameters()}}
+        # strided, padded, grouped convolution; overlapping max pooling (-inf padding); a reversed slice
+        conv = nn.Sequential(nn.Conv2d(2, 4, 3, stride=2, padding=1, groups=2), nn.ReLU(),
+                             nn.MaxPool2d(2, stride=1, padding=1))
+        head = nn.Linear(64, 3)  # 4 channels of 4x4 after the pooling
+        images = np.random.default_rng(1).standard_normal((2, 2, 5, 6)).astype(np.float32)
+        features = conv(Tensor(images)).flatten(1)[:, ::-1]
+        loss = F.cross_entropy(head(features), np.array([2, 0]))
+        loss.backward()
+        out["conv loss"] = loss.numpy()
+        out.update({f"conv {name}": p.grad.numpy() for name, p in conv.named_parameters()})
+        return out
     finally:
         B.set_default_device(previous)
 
