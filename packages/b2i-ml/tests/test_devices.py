@@ -42,3 +42,26 @@ def test_c_device_matches_numpy_device(oracle):
     assert on_c.keys() == on_numpy.keys()
     for name in on_c:
         np.testing.assert_allclose(on_c[name], on_numpy[name], rtol=1e-4, atol=1e-6, err_msg=name)
+
+
+def test_optimizer_state_follows_a_model_moved_between_devices(oracle):
+    """Adam on the numpy device, then Module.to("c") mid-training: the same values as staying on numpy."""
+    oracle(os.environ.get("CC", "cc"))
+    from b2i.ml import optim
+
+    def train(move: bool) -> np.ndarray:
+        nn.manual_seed(0)
+        model = nn.Linear(4, 3, device="numpy")
+        opt = optim.Adam(model.parameters(), lr=0.1)
+        x = np.random.default_rng(0).standard_normal((6, 4)).astype(np.float32)
+        for step in range(4):
+            if move and step == 2:
+                model.to("c")
+            device = "c" if move and step >= 2 else "numpy"
+            loss = F.cross_entropy(model(Tensor(x, device=device)), np.array([0, 1, 2, 0, 1, 2]))
+            opt.zero_grad()
+            loss.backward()
+            opt.step(loss)
+        return model.weight.numpy()
+
+    np.testing.assert_allclose(train(True), train(False), rtol=1e-5, atol=1e-6)

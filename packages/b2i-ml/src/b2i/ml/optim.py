@@ -33,8 +33,8 @@ class _Group:
     `state` holds the optimizer's flat arrays (Adam's m and v), in the same layout.
     """
 
-    def __init__(self, members: tuple[int, ...], sizes: list[int]) -> None:
-        self.members = members
+    def __init__(self, members: tuple[int, ...], sizes: list[int], dtype: str, device: str) -> None:
+        self.members, self.dtype, self.device = members, dtype, device
         self.spans: dict[int, tuple[int, int]] = {}  # parameter index -> (start, size) in the flat arrays
         start = 0
         for i, n in zip(members, sizes, strict=True):
@@ -109,18 +109,20 @@ class Optimizer:
         """The group of these parameters: the one from earlier steps, or a new one. Groups that share a member
         with a new one are dissolved first, their state parked per parameter until it is needed again."""
         group = self._groups.get(members)
-        if group is not None:
+        if group is not None and (group.dtype, group.device) == (dtype, device):
             return group
         for key in [key for key in self._groups if not set(key).isdisjoint(members)]:
             old = self._groups.pop(key)
             for name, flat in old.state.items():
                 for i, (start, n) in old.spans.items():
                     self._parked[(name, i)] = flat[start : start + n]
-        group = self._groups[members] = _Group(members, [math.prod(self.params[i].shape) for i in members])
+        group = _Group(members, [math.prod(self.params[i].shape) for i in members], dtype, device)
+        self._groups[members] = group
         for name in sorted({name for name, i in self._parked if i in group.spans}):
             pieces = [self._parked.pop((name, i), None) for i in members]
-            group.state[name] = _flatten([B.zeros((n,), dtype, device) if piece is None else piece
-                                          for piece, (_, n) in zip(pieces, group.spans.values(), strict=True)])
+            group.state[name] = _flatten([  # state kept from before a move (Module.to) follows the parameter
+                B.zeros((n,), dtype, device) if piece is None else B.asarray(piece, dtype, device)
+                for piece, (_, n) in zip(pieces, group.spans.values(), strict=True)])
         return group
 
     def _constant(self, value: float, x: B.Array) -> B.Array:
