@@ -12,6 +12,7 @@ from b2i.sim.machine import csr, fpu
 from b2i.sim.machine.trap import (
     BREAKPOINT,
     ILLEGAL_INSN,
+    INSN_MISALIGNED,
     LOAD_ACCESS_FAULT,
     LOAD_MISALIGNED,
     LOAD_PAGE_FAULT,
@@ -149,14 +150,22 @@ def auipc(h, f):
 # ---- control transfer --------------------------------------------------------------------------------------
 
 
+def _jump_target(h, target: int) -> int:
+    """A hart without C may only jump to 4-byte boundaries; the jump itself traps, writing nothing."""
+    if target & 2 and not h.misa & csr.MISA_C:
+        raise Trap(INSN_MISALIGNED, target)
+    return target
+
+
 def jal(h, f):
+    target = _jump_target(h, (h.pc + f["imm"]) & M64)
     if f["rd"]:
         h.x[f["rd"]] = h.next_pc
-    h.next_pc = (h.pc + f["imm"]) & M64
+    h.next_pc = target
 
 
 def jalr(h, f):
-    target = (h.x[f["rs1"]] + f["imm"]) & M64 & ~1
+    target = _jump_target(h, (h.x[f["rs1"]] + f["imm"]) & M64 & ~1)
     if f["rd"]:
         h.x[f["rd"]] = h.next_pc
     h.next_pc = target
@@ -175,7 +184,7 @@ BRANCHES: dict[str, Callable[[int, int], bool]] = {
 def _branch(taken: Callable[[int, int], bool]) -> Handler:
     def handler(h, f):
         if taken(h.x[f["rs1"]], h.x[f["rs2"]]):
-            h.next_pc = (h.pc + f["imm"]) & M64
+            h.next_pc = _jump_target(h, (h.pc + f["imm"]) & M64)
 
     return handler
 
