@@ -245,6 +245,25 @@ def compatible(a: Type, b: Type) -> bool:
     return a.unsigned == b.unsigned and a.size == b.size
 
 
+def same_type(a: Type, b: Type) -> bool:
+    """Compatible in C's strict sense, for redeclarations (C11 6.7.6): qualifiers agree at every level below the
+    top, and char, signed char and unsigned char are three types. (`compatible` is the looser test used for
+    conversions, where qualifiers are warnings at most.)"""
+    if not compatible(a, b):
+        return False
+    if a.kind in ("ptr", "array"):
+        return a.base.is_const == b.base.is_const and same_type(a.base, b.base)
+    if a.kind == "func":
+        if not same_type(a.base, b.base):
+            return False
+        if not a.has_proto or not b.has_proto:
+            return True
+        return all(same_type(x.unqual(), y.unqual()) for x, y in zip(a.params, b.params, strict=True))
+    if a.kind == "char":
+        return a.unqual() is b.unqual()
+    return True
+
+
 def type_name(t: Type) -> str:
     """How gcc spells a type in diagnostics (close enough)."""
     q = "const " if t.is_const else ""

@@ -24,11 +24,13 @@ SIMPLE_ESCAPES = {
     "?": 63,
 }
 
+WIDE_MASKS = {"L": 0xFFFFFFFF, "U": 0xFFFFFFFF, "u": 0xFFFF}  # the element of L'', U'', u'' literals
 INT_RE = re.compile(r"(0[xX][0-9a-fA-F]+|0[bB][01]+|[0-9]+)([uUlL]*)$")
 
 
-def decode_escapes(body: str, tok) -> list[int]:
-    """The code points (or bytes for \\x and octal escapes) of a literal's text between its quotes."""
+def decode_escapes(body: str, tok, mask: int = 0xFF) -> list[int]:
+    """The code points (or units for \\x and octal escapes, cut to `mask`: a byte, or a wide literal's element)
+    of a literal's text between its quotes."""
     out: list[int] = []
     i = 0
     n = len(body)
@@ -51,13 +53,13 @@ def decode_escapes(body: str, tok) -> list[int]:
                 j += 1
             if j == i + 1:
                 raise error_at(tok, "\\x used with no following hex digits")
-            out.append(int(body[i + 1 : j], 16) & 0xFF)
+            out.append(int(body[i + 1 : j], 16) & mask)
             i = j
         elif c in "01234567":
             j = i
             while j < n and j < i + 3 and body[j] in "01234567":
                 j += 1
-            out.append(int(body[i:j], 8) & 0xFF)
+            out.append(int(body[i:j], 8) & mask)
             i = j
         elif c in "uU":
             width = 4 if c == "u" else 8
@@ -73,7 +75,7 @@ def char_value(tok) -> int:
     """The int value of a character constant (plain char is unsigned on RISC-V, but 'x' has type int)."""
     text = tok.text
     prefix = text[: text.index("'")]
-    codes = decode_escapes(text[len(prefix) + 1 : -1], tok)
+    codes = decode_escapes(text[len(prefix) + 1 : -1], tok, WIDE_MASKS.get(prefix, 0xFF))
     if not codes:
         raise error_at(tok, "empty character constant")
     if prefix:
@@ -98,7 +100,7 @@ def string_bytes(toks) -> tuple[bytes, str]:
     units: list[int] = []
     for t in toks:
         p = t.text[: t.text.index('"')]
-        for c in decode_escapes(t.text[len(p) + 1 : -1], t):
+        for c in decode_escapes(t.text[len(p) + 1 : -1], t, WIDE_MASKS.get(prefix, 0xFF)):
             units.append(c)
     if prefix in ("L", "U"):
         for c in units:

@@ -38,6 +38,7 @@ class Analyzer(Expressions):
         self.switches: list[Node] = []
         self.goto_labels: dict[str, str] = {}
         self.used_labels: list = []
+        self.defined_enums: set[int] = set()  # ids of enum types with a body (`enum E;` alone declares one)
 
     # ---- helpers ----
     def tok(self, tree):
@@ -199,7 +200,7 @@ class Analyzer(Expressions):
                 ty.tag = tag
                 self.scopes[-1].tags[tag] = ty
             elif ty.kind != kind:
-                raise error_at(self.tok(tree), f"'{tag}' defined as wrong kind of tag")
+                raise error_at(self.tok(tag_tree), f"'{tag}' defined as wrong kind of tag")
             return ty
         ty = None
         if tag is not None:
@@ -260,7 +261,13 @@ class Analyzer(Expressions):
             return ty
         ty = T.enum_type()
         if tag is not None:
+            prev = self.scopes[-1].tags.get(tag)
+            if prev is not None and not prev.is_enum:
+                raise error_at(self.tok(tag_tree), f"'{tag}' defined as wrong kind of tag")
+            if prev is not None and id(prev) in self.defined_enums:
+                raise error_at(self.tok(tag_tree), f"redeclaration of 'enum {tag}'")
             self.scopes[-1].tags[tag] = ty
+        self.defined_enums.add(id(ty))
         value = 0
         for e in tree.children[1].children:
             name = e.children[0]
@@ -344,6 +351,8 @@ class Analyzer(Expressions):
                 ty = T.pointer_to(ty)
             elif ty.kind == "void":
                 raise error_at(tok or self.tok(p), "parameter has incomplete type 'void'")
+            if name is not None and any(name == seen for seen, _ in names):
+                raise error_at(tok, f"redefinition of parameter '{name}'")
             params.append(ty)
             names.append((name, tok or self.tok(p)))
         return params, names, variadic
@@ -418,7 +427,7 @@ class Analyzer(Expressions):
             return
         if storage == "typedef":
             if isinstance(prev, tuple) and prev[0] == "typedef":
-                if not T.compatible(prev[1], ty):
+                if not T.same_type(prev[1], ty) or prev[1].is_const != ty.is_const:
                     raise error_at(tok, f"conflicting types for '{name}'")
                 return
             raise error_at(tok, f"'{name}' redeclared as different kind of symbol")
@@ -447,7 +456,7 @@ class Analyzer(Expressions):
     def declare_function(self, name, ty, storage, tok, attrs):
         prev = self.lookup(name)
         if isinstance(prev, Obj) and prev.ty.kind == "func" and not prev.is_local:
-            if not T.compatible(prev.ty, ty):
+            if not T.same_type(prev.ty, ty):
                 raise error_at(tok, f"conflicting types for '{name}'")
             self.check_linkage(prev, storage, tok, name, is_function=True)
             if not prev.ty.has_proto and ty.has_proto:
@@ -456,7 +465,7 @@ class Analyzer(Expressions):
             return prev
         existing = self.globals_by_name.get(name)
         if existing is not None and existing.ty.kind == "func":
-            if not T.compatible(existing.ty, ty):
+            if not T.same_type(existing.ty, ty):
                 raise error_at(tok, f"conflicting types for '{name}'")
             self.check_linkage(existing, storage, tok, name, is_function=True)
             self.scopes[-1].names[name] = existing
@@ -482,8 +491,10 @@ class Analyzer(Expressions):
             if var is not None and var.ty.kind == "func":
                 raise error_at(tok, f"'{name}' redeclared as different kind of symbol")
             if var is not None:
-                if not T.compatible(var.ty, ty):
+                if not T.same_type(var.ty, ty):
                     raise error_at(tok, f"conflicting types for '{name}'")
+                if var.ty.is_const != ty.is_const:
+                    raise error_at(tok, f"conflicting type qualifiers for '{name}'")
                 if top:
                     self.check_linkage(var, storage, tok, name, is_function=False)
                 if var.ty.kind == "array" and var.ty.array_len is None:
@@ -544,9 +555,9 @@ class Analyzer(Expressions):
         self.scopes[-1].names["__FUNCTION__"] = func_name
         fn.body = self.compound(tree.children[2], new_scope=False)
         self.scopes.pop()
-        for label, ltok in self.used_labels:
-            if label not in self.goto_labels:
-                raise error_at(ltok, f"label '{label}' used but not defined")
+        for label, _ in self.used_labels:
+            if not self.goto_labels[label][1]:  # gcc points at the function's first token
+                raise error_at(self.tok(tree), f"label '{label}' used but not defined")
         self.fn = None
 
     # ---- statements ----
@@ -665,7 +676,7 @@ class Analyzer(Expressions):
             e = self.expr(tree.children[0])
             if ret.kind == "void":
                 if e.ty.kind != "void":
-                    raise error_at(tok, "'return' with a value, in function returning void")
+                    Warnings.warn("'return' with a value, in function returning void", tok.file, tok.line, tok.col)
                 return Node("block", tok, body=[Node("expr_stmt", tok, lhs=e), Node("return", tok, lhs=None)])
             return Node("return", tok, lhs=self.assign_convert(e, ret, self.tok(tree.children[0]), "return"))
         if d == "asm_statement":

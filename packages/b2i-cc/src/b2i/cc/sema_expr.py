@@ -208,7 +208,7 @@ class Expressions:
                 default = assoc.children[0]
                 continue
             ty = self.type_name(assoc.children[0])
-            if T.compatible(ty, cty) and (ty.kind != "char" or ty is cty or ty.unqual() is cty):
+            if T.same_type(ty, cty) and not ty.is_const:
                 return self.expr(assoc.children[1])
         if default is None:
             raise error_at(
