@@ -68,9 +68,9 @@ def expr(draw, loop_vars=(), depth=0):
 def statement(draw, loop_vars=(), depth=0):
     kind = draw(
         st.sampled_from(
-            ["assign", "assign", "store", "global", "if", "for", "float", "pointer", "counted", "rows"]
+            ["assign", "assign", "store", "global", "if", "for", "float", "pointer", "counted", "rows", "down"]
             if depth < 2
-            else ["assign", "store", "global", "float", "pointer", "counted"]
+            else ["assign", "store", "global", "float", "pointer", "counted", "down"]
         )
     )
     e = draw(expr(loop_vars))
@@ -86,6 +86,12 @@ def statement(draw, loop_vars=(), depth=0):
         lo, hi, step = draw(st.integers(0, 3)), draw(st.integers(0, 16)), draw(st.integers(1, 3))
         after = draw(st.sampled_from(["", f" x{draw(st.integers(0, 3))} += k;"]))
         return f"for (k = {lo}; k < {hi}; k += {step}) arr[k] = arr[k] + (int)({e});{after}"
+    if kind == "down":  # a counter going down by a variable step, an address (k - 1) * sz with sz a variable
+        hi, lo = draw(st.integers(1, 16)), draw(st.integers(1, 4))
+        return (
+            f"stp = {draw(st.integers(1, 3))}; for (k = {hi}; k >= {lo}; k -= stp) "
+            f"*(int *)((char *)arr + (k - 1) * sz) += (int)({e});"
+        )
     if kind == "rows":  # an inner loop over a row of g, an outer one over rows: reassociated addresses
         return f"for (m = 0; m < 8; m++) for (int c = 0; c != 8; c++) g[m][c] += (long)(({e}) & 255) + g[c][m];"
     if kind == "pointer":  # post-increments whose old value is used, through a pointer that stays in arr
@@ -106,7 +112,7 @@ def program(bodies):
         functions.append(
             f"static long f{k}(long a, long b) {{\n"
             "    long x0 = a, x1 = b, x2 = 5, x3 = -7; int arr[16] = {0}; double d = 0;\n"
-            "    int *q = arr, flag = 0, *pi = &flag, m; long k;\n"
+            "    int *q = arr, flag = 0, *pi = &flag, m; long k, stp, sz = sizeof(int);\n"
             f"    {' '.join(body)}\n"
             "    long s = 0;\n"
             "    for (int i = 0; i < 16; i++) s = (long)((unsigned long)s * 31 + (unsigned long)arr[i]);\n"

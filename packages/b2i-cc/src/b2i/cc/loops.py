@@ -213,19 +213,19 @@ class Hoister:
 
     # ---- induction variables ----
     def reduce_strength(self, node, before):
-        """For `for (...; ...; i += step)`, an address `p + i * size` in the loop becomes a pointer of its own,
-        set before the loop and advanced by step * size in the increment: an add instead of a multiply and an
-        add each time round."""
+        """For `for (...; ...; i += step)` (or `i -= step`), an address `p + (i + k) * size` in the loop becomes
+        a pointer of its own, set before the loop and advanced by step * size in the increment: an add instead of
+        a multiply and an add each time round."""
         inc = getattr(node.inc, "as_statement", None) or node.inc
         iv = self.induction_variable(inc, node)
         if iv is None:
             return
-        v, step = iv
-        derived: dict[tuple, Obj] = {}
+        v, step, sign = iv
+        derived: dict[tuple, tuple[Obj, object]] = {}  # key -> (pointer variable, scale: int or variable Node)
 
         def replace(e):
-            key = self.derived_address(e, v)
-            if key is None:
+            found = self.derived_address(e, v)
+            if found is None:
                 for name, value in list(vars(e).items()):
                     if name not in SKIP and isinstance(value, Node) and not is_statement(value):
                         setattr(e, name, replace(value))
@@ -234,12 +234,13 @@ class Hoister:
                     elif name in ("args",):
                         setattr(e, name, [replace(a) for a in value])
                 return e
+            key, scale = found
             if key not in derived:
                 obj = Obj(None, e.ty, e.tok, is_local=True)
                 self.fn.locals.append(obj)
-                derived[key] = obj
+                derived[key] = (obj, scale)
                 before.append(assign_stmt(obj, e))
-            return Node("var", e.tok, e.ty, obj=derived[key])
+            return Node("var", e.tok, e.ty, obj=derived[key][0])
 
         def replace_in_statement(st):
             for name, value in list(vars(st).items()):
@@ -256,21 +257,29 @@ class Hoister:
         node.body = replace_in_statement(node.body)
         if not derived:
             return
-        steps = [] if self.replace_test(node, v, step, derived, before) else [inc]
-        for (_base, scale), obj in derived.items():
-            tok = node.tok
-            if step.kind == "num":
-                delta = Node("num", tok, T.LONG, val=step.val * scale)
-            else:  # an invariant variable: its scaled value is computed once, before the loop
-                scaled = Obj(None, T.LONG, tok, is_local=True)
-                self.fn.locals.append(scaled)
-                widened = Node("cast", tok, T.LONG, lhs=step)
-                if scale != 1:
-                    widened = Node("binop", tok, T.LONG, op="mul", lhs=widened, rhs=num(scale))
-                before.append(assign_stmt(scaled, widened))
-                delta = Node("var", tok, T.LONG, obj=scaled)
+        steps = [] if sign > 0 and self.replace_test(node, v, step, derived, before) else [inc]
+        scaled_steps: dict[object, Node] = {}
+        tok = node.tok
+        for obj, scale in derived.values():
+            if step.kind == "num" and isinstance(scale, int):
+                delta, op = Node("num", tok, T.LONG, val=step.val * scale * sign), "add"
+            else:  # step times scale is computed once, before the loop
+                skey = scale if isinstance(scale, int) else scale.obj
+                if skey not in scaled_steps:
+                    scaled = Obj(None, T.LONG, tok, is_local=True)
+                    self.fn.locals.append(scaled)
+                    product = Node("cast", tok, T.LONG, lhs=step)
+                    if not isinstance(scale, int):
+                        product = Node(
+                            "binop", tok, T.LONG, op="mul", lhs=product, rhs=Node("cast", tok, T.LONG, lhs=scale)
+                        )
+                    elif scale != 1:
+                        product = Node("binop", tok, T.LONG, op="mul", lhs=product, rhs=num(scale))
+                    before.append(assign_stmt(scaled, product))
+                    scaled_steps[skey] = Node("var", tok, T.LONG, obj=scaled)
+                delta, op = scaled_steps[skey], "add" if sign > 0 else "sub"
             var = Node("var", tok, obj.ty, obj=obj)
-            advanced = Node("binop", tok, obj.ty, op="add", lhs=var, rhs=delta)
+            advanced = Node("binop", tok, obj.ty, op=op, lhs=var, rhs=delta)
             steps.append(Node("assign", tok, obj.ty, lhs=var, rhs=advanced))
         chain = steps[-1]
         for e in reversed(steps[:-1]):
@@ -292,7 +301,10 @@ class Hoister:
         everywhere = mentions(self.fn.body, v) + sum(mentions(st, v) for st in self.moved)  # (some twice)
         if inside != 1 or everywhere != inside + mentions(node.init, v) + mentions(node.inc, v):
             return False
-        (base, scale), p = next(iter(derived.items()))
+        plain = [(key[0], scale, p) for key, (p, scale) in derived.items() if key[2] is None and isinstance(scale, int)]
+        if not plain:
+            return False
+        base, scale, p = plain[0]
         tok = node.tok
         offset = Node("binop", tok, T.LONG, op="mul", lhs=Node("cast", tok, T.LONG, lhs=limit), rhs=num(scale))
         if limit.kind == "num":
@@ -306,21 +318,19 @@ class Hoister:
         return True
 
     def induction_variable(self, inc, node):
-        """(v, step) when inc is `v = v + step` (step a constant or an invariant variable) and nothing else in
-        the loop assigns v, a signed int or a 64-bit integer (so it never wraps); None otherwise."""
+        """(v, step, +1 or -1) when inc is `v = v + step` or `v = v - step` (step a constant or an invariant
+        variable), nothing else in the loop assigns v, and v is a signed int or a 64-bit integer (whose
+        arithmetic the derived pointers repeat exactly); None otherwise."""
         if inc.kind != "assign" or inc.lhs.kind != "var":
             return None
         v = inc.lhs.obj
         rhs = inc.rhs
         if rhs.kind == "cast" and rhs.ty.kind == rhs.lhs.ty.kind and rhs.ty.size == rhs.lhs.ty.size:
             rhs = rhs.lhs
-        if rhs.kind != "binop" or rhs.op != "add" or rhs.lhs.kind != "var" or rhs.lhs.obj is not v:
+        if rhs.kind != "binop" or rhs.op not in ("add", "sub") or rhs.lhs.kind != "var" or rhs.lhs.obj is not v:
             return None
         step = rhs.rhs
-        ty = inc.lhs.ty
-        if v in self.pinned or not ty.is_integer() or ty.kind == "bool" or (ty.unsigned and ty.size < 8):
-            return None
-        if ty.size < 4:
+        if v in self.pinned or not exact(inc.lhs.ty) or not exact(rhs.ty):
             return None
         if not (step.kind == "num" or step.kind == "var" and self.invariant(step)):
             return None
@@ -330,28 +340,36 @@ class Hoister:
                 count_assignments(part, v, count)
         if count:
             return None
-        return v, step
+        return v, step, 1 if rhs.op == "add" else -1
 
     def derived_address(self, e, v):
-        """(base variable, scale) when e is `base + (long)v * scale` with base an invariant pointer variable."""
+        """(key, scale) when e is `base + (v + k) * scale` (k and the scale constants or invariant variables,
+        k optional) with base an invariant pointer variable; the key tells equal addresses apart."""
         if e.kind != "binop" or e.op != "add" or e.ty.kind != "ptr" or e.lhs.kind != "var" or not self.invariant(e.lhs):
             return None
-        m = e.rhs
+        m = strip_casts(e.rhs)
         scale = 1
-        if m.kind == "binop" and m.op in ("mul", "shl"):
+        if m.kind == "binop" and m.op in ("mul", "shl") and exact(m.ty):
             if m.rhs.kind == "num":
-                amount = m.rhs.val
+                scale = m.rhs.val if m.op == "mul" else 1 << m.rhs.val
             elif m.rhs.kind == "var" and m.rhs.obj in self.constants:
                 amount = self.constants[m.rhs.obj]
+                scale = amount if m.op == "mul" else 1 << amount
+            elif m.op == "mul" and m.rhs.kind == "var" and self.invariant(m.rhs):
+                scale = m.rhs
             else:
                 return None
-            scale = amount if m.op == "mul" else 1 << amount
-            m = m.lhs
-        if m.kind == "cast" and m.ty.size == 8 and m.lhs.kind == "var":
-            m = m.lhs
-        if m.kind != "var" or m.obj is not v or scale <= 0:
+            m = strip_casts(m.lhs)
+        offset = None
+        if m.kind == "binop" and m.op in ("add", "sub") and exact(m.ty) and m.rhs.kind in ("num", "var"):
+            if not self.invariant(m.rhs):
+                return None
+            offset = (m.op, m.rhs.val if m.rhs.kind == "num" else m.rhs.obj)
+            m = strip_casts(m.lhs)
+        if m.kind != "var" or m.obj is not v or isinstance(scale, int) and scale <= 0:
             return None
-        return (e.lhs.obj, scale)
+        scale_key = scale if isinstance(scale, int) else scale.obj
+        return (e.lhs.obj, scale_key, offset), scale
 
     def invariant_stmts(self, node, before):
         """Hoists invariant expressions out of the statements of a loop body (nested loops included)."""
@@ -386,6 +404,19 @@ def count_assignments(node, v, count):
     as_statement = getattr(node, "as_statement", None)
     if as_statement is not None:
         count_assignments(as_statement, v, count)
+
+
+def exact(ty) -> bool:
+    """Is arithmetic in ty the same as in 64 bits wherever it is defined (64-bit, or signed 32-bit, whose
+    overflow is undefined)?"""
+    return ty.is_integer() and ty.kind != "bool" and (ty.size == 8 or ty.size == 4 and not ty.unsigned)
+
+
+def strip_casts(node):
+    """Looks through conversions to 64 bits that keep every value (from exact types)."""
+    while node.kind == "cast" and node.ty.size == 8 and node.ty.is_integer() and exact(node.lhs.ty):
+        node = node.lhs
+    return node
 
 
 def mentions(node, v) -> int:
