@@ -111,6 +111,14 @@ PROGRAMS = {
     "int_function_returns_nothing": "int f(void) { return; }\n",
     "double_vs_int_function": "double f(double);\nint f(int);\n",
     "local_redeclares_parameter": "void f(int a) { int a; }\n",
+    "generic_two_compatible_types": "int x = _Generic(1, int: 1, int: 2);\n",
+    "alignment_not_power_of_two": "_Alignas(3) int x;\n",
+    "designator_names_no_member": "struct S {int a;};\nstruct S s = {.b = 1};\n",
+    "assign_through_void_pointer": "void f(void) { void *p; *p = 1; }\n",
+    # nesting as deep as gcc takes (the tree walks run on a big stack)
+    "long_sum": "int x = 1" + " + 1" * 20000 + ";\n",
+    "deep_parentheses": "int x = " + "(" * 3000 + "1" + ")" * 3000 + ";\n",
+    "deep_blocks": "int f(void) { " + "{" * 2000 + "}" * 2000 + " return 0; }\n",
 }
 
 LOCATION = re.compile(r"^[^:\n]+:(\d+):(\d+): error: ", re.M)

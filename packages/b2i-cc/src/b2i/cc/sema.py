@@ -127,6 +127,10 @@ class Analyzer(Expressions):
                     attrs["align"] = self.type_name(spec.children[0]).align
                 else:
                     attrs["align"] = self.const_int(spec.children[0])
+                    if attrs["align"] & (attrs["align"] - 1) or attrs["align"] < 0:
+                        raise error_at(
+                            self.tok(first), f"requested alignment '{attrs['align']}' is not a positive power of 2"
+                        )
             elif spec.data in ("combinable_type_specifier", "unique_type_specifier"):
                 child = spec.children[0]
                 if isinstance(child, lark.Token) and child.type != "TYPEDEF_NAME":
@@ -817,7 +821,7 @@ class Analyzer(Expressions):
                 name = d0.children[0].children[0].value
                 path = T.find_member(ty, name)
                 if not path:
-                    raise error_at(self.tok(d0), f"'{type_str(ty)}' has no member named '{name}'")
+                    raise error_at(self.tok(d0.children[0]), f"'{type_str(ty)}' has no member named '{name}'")
                 off = offset + sum(m.offset for m in path)
                 m = path[-1]
                 self.designated(m.ty, desig.children[1:], init, off, leaves, member=m)

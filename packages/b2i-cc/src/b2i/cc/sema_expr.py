@@ -203,13 +203,22 @@ class Expressions:
         control = self.rvalue(self.expr(tree.children[0]))
         cty = control.ty.unqual()
         default = None
+        chosen = None
+        seen: list[T.Type] = []
         for assoc in tree.children[1:]:
             if assoc.data == "generic_default":
                 default = assoc.children[0]
                 continue
             ty = self.type_name(assoc.children[0])
-            if T.same_type(ty, cty) and not ty.is_const:
-                return self.expr(assoc.children[1])
+            # long and long long (and double and long double) are one type here but two in C: never a clash
+            merged = ty.kind in ("long", "double")
+            if not merged and any(T.same_type(ty, other) and ty.is_const == other.is_const for other in seen):
+                raise error_at(self.tok(assoc), "'_Generic' specifies two compatible types")
+            seen.append(ty)
+            if chosen is None and T.same_type(ty, cty) and not ty.is_const:
+                chosen = assoc.children[1]
+        if chosen is not None:
+            return self.expr(chosen)
         if default is None:
             raise error_at(
                 tok, f"'_Generic' selector of type '{T.type_name(cty)}' is not compatible with any association"
@@ -463,6 +472,8 @@ class Expressions:
         op = tree.children[1].children[0].value
         optok = self.toks[tree.children[1].children[0].start_pos]
         rhs = self.expr(tree.children[2])
+        if lhs.ty.kind == "void":  # `*p = 1` with p a void *
+            raise error_at(optok, "invalid use of void expression")
         if op != "=":
             return self.compound_assign(lhs, op[:-1], rhs, optok)
         self.check_lvalue(lhs, optok)
