@@ -15,8 +15,6 @@ from b2i.sim.machine.linux import Process
 
 def attach(target: Process | Board, options: Namespace, error: Callable[[str], NoReturn]):
     """The fast engine for a user-mode process or a board; `error` (the parser's) for what it cannot do."""
-    if options.trace or options.trace_file:
-        error("--trace needs --engine ref (the fast engine runs blocks, not single instructions)")
     try:
         from b2i.sim.fast.engine import FastEngine  # noqa: PLC0415 - llvmlite is an optional dependency
         from b2i.sim.fast.native import native  # noqa: PLC0415

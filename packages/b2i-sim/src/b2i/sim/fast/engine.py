@@ -22,6 +22,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import TextIO
 
+from b2i.sim.fast.commits import CommitBuffer
 from b2i.sim.fast.flatmem import PAGES, FlatMemory
 from b2i.sim.fast.translate import (
     ENDS_BLOCK,
@@ -104,6 +105,9 @@ class FastEngine:
         self.untranslatable: set[int] = set()
         self.cold_lengths: dict[int, tuple[int, bool]] = {}  # cold block: (length, ends in fence.i)
         self.stats = Stats()
+        # with a commit log (hart.trace set before the engine is made), blocks are translated to record commits
+        self.commits = CommitBuffer(hart, self.state) if hart.trace is not None else None
+        self.slice = SLICE if self.commits is None else CommitBuffer.room  # most a dispatch may retire
         self._compile_start = (self.native.compile_seconds, self.native.cache_hits)
 
     # ---- what `b2i.sim.machine.run.drive` and b2i-run read from the hart they drive ----------------------------
@@ -173,10 +177,12 @@ class FastEngine:
         self._to_native()
         # A block never retires more than MAX_BLOCK per pass, so stopping MAX_BLOCK early never passes `end`.
         # Slices of SLICE instructions give Python a chance to see Ctrl-C in a guest's endless loop.
-        state[LIMIT] = state[INSTRET] + 1 if one_pass else min(end - MAX_BLOCK, state[INSTRET] + SLICE)
+        state[LIMIT] = state[INSTRET] + 1 if one_pass else min(end - MAX_BLOCK, state[INSTRET] + self.slice)
         started = state[INSTRET]
         while True:
             self.dispatch(*self.arguments)
+            if self.commits is not None:
+                self.commits.flush()
             reason = state[EXIT]
             state[EXIT] = 0
             pc = state[PC]
@@ -220,7 +226,8 @@ class FastEngine:
         heat = self.heat[pc] = self.heat[pc] + 1
         if heat < self.warm or (self.warm < heat < self.hot):
             return False
-        block = Block(pc, scan(self.memory.fetch, pc))  # scanned again when hot: the bytes may have changed
+        # scanned again when hot: the bytes may have changed
+        block = Block(pc, scan(self.memory.fetch, pc), trace=self.commits is not None)
         if not block.insns or block.end >> PAGE_SHIFT >= PAGES:
             self.untranslatable.add(pc)
             return False
@@ -292,14 +299,15 @@ class FastEngine:
 
 
 def run_program(elf: bytes | str, argv: list[str] | None = None, *, stdin: bytes = b"", root: str = ".",
-                max_insns: int | None = None, env: list[str] | None = None, strace: TextIO | None = None,
-                cache_dir: pathlib.Path | None = None, stats: Stats | None = None):
-    """`b2i.sim.machine.run.run_program` on the fast engine: same arguments (no commit trace), same RunResult.
+                max_insns: int | None = None, trace: TextIO | None = None, env: list[str] | None = None,
+                strace: TextIO | None = None, cache_dir: pathlib.Path | None = None, stats: Stats | None = None):
+    """`b2i.sim.machine.run.run_program` on the fast engine: same arguments (`trace` receives the same commit log),
+    same RunResult.
 
     `stats`, when given, is filled with what the engine did (blocks, native vs reference instructions, compile
     time and cache hits).
     """
     from b2i.sim.fast.session import run_process  # noqa: PLC0415 - keeps this module about the engine
 
-    return run_process(elf, argv, stdin=stdin, root=root, max_insns=max_insns, env=env, strace=strace,
-                       make_engine=lambda process: FastEngine(process, cache_dir), stats=stats)
+    return run_process(elf, argv, stdin=stdin, root=root, max_insns=max_insns, trace=trace, env=env,
+                       strace=strace, make_engine=lambda process: FastEngine(process, cache_dir), stats=stats)

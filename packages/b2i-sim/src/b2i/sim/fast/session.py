@@ -35,13 +35,14 @@ def drive(engine: Any, max_insns: int | None) -> tuple[int, str | None]:
 
 
 def run_process(elf: bytes | str, argv: list[str] | None = None, *, stdin: bytes = b"", root: str = ".",
-                max_insns: int | None = None, env: list[str] | None = None, strace: TextIO | None = None,
-                make_engine: Callable[[Process], Any], stats: Any = None) -> RunResult:
+                max_insns: int | None = None, trace: TextIO | None = None, env: list[str] | None = None,
+                strace: TextIO | None = None, make_engine: Callable[[Process], Any], stats: Any = None) -> RunResult:
     """Load, run on the engine `make_engine(process)` returns, and collect a RunResult."""
     try:
         process, out, err = make_process(elf, argv, stdin, root, env, strace)
     except LoadError as error:
         return RunResult(EXIT_LOAD_ERROR, b"", b"", 0, str(error))
+    process.hart.trace = trace  # before the engine is made: a fast engine then translates tracing blocks
     engine = make_engine(process)
     try:
         code, message = drive(engine, max_insns)

@@ -30,6 +30,7 @@ import pathlib
 from collections import Counter, defaultdict
 from typing import TextIO
 
+from b2i.sim.fast.commits import CommitBuffer
 from b2i.sim.fast.engine import HOT, NO_TAG, WARM, DispatchFunction, Stats
 from b2i.sim.fast.translate import (
     ENDS_BLOCK,
@@ -101,6 +102,9 @@ class SystemEngine:
         self.untranslatable: set[tuple[int, int, bool]] = set()
         self.cold_lengths: dict[int, int] = {}
         self.stats = Stats()
+        # with a commit log (hart.trace set before the engine is made), blocks are translated to record commits
+        self.commits = CommitBuffer(hart, self.state) if hart.trace is not None else None
+        self.slice = SLICE if self.commits is None else CommitBuffer.room  # most a dispatch may retire
         self._compile_start = (self.native.compile_seconds, self.native.cache_hits)
         self._clear_tlb()
         # the reference's hooks: its TLB flushes clear ours; its stores into translated code drop that code
@@ -200,10 +204,12 @@ class SystemEngine:
         one block, whose length the caller checked against `stop`)."""
         state, hart = self.state, self.hart
         self._to_native()
-        state[LIMIT] = state[INSTRET] + 1 if one_pass else min(stop - MAX_BLOCK, state[INSTRET] + SLICE)
+        state[LIMIT] = state[INSTRET] + 1 if one_pass else min(stop - MAX_BLOCK, state[INSTRET] + self.slice)
         started = state[INSTRET]
         while True:
             self.dispatch(*self.arguments)
+            if self.commits is not None:
+                self.commits.flush()
             reason = state[EXIT]
             state[EXIT] = 0
             if reason or state[INSTRET] >= state[LIMIT] or self.fill_error or self._lookup(state[PC]) is None:
@@ -242,7 +248,8 @@ class SystemEngine:
         heat = self.heat[key] = self.heat[key] + 1
         if heat < self.warm or (self.warm < heat < self.hot):
             return None
-        block = Block(pc, scan(self._page_fetch(pc, physical), pc, fp=key[2]), system=True)
+        block = Block(pc, scan(self._page_fetch(pc, physical), pc, fp=key[2]), system=True,
+                      trace=self.commits is not None)
         if not block.insns:
             self.untranslatable.add(key)
             return None
@@ -368,12 +375,11 @@ class SystemEngine:
 
 def run_machine(elf: bytes | str, *, stdin: bytes = b"", max_insns: int | None = None, ram_size: int | None = None,
                 cache_dir: pathlib.Path | None = None, stats: Stats | None = None, trace: TextIO | None = None):
-    """`b2i.sim.machine.run.run_machine` on the fast engine: same arguments and RunResult (no commit trace)."""
+    """`b2i.sim.machine.run.run_machine` on the fast engine: same arguments and RunResult (`trace` receives the
+    same commit log as the reference's)."""
     from b2i.sim.machine.loader import LoadError  # noqa: PLC0415
     from b2i.sim.machine.run import EXIT_LOAD_ERROR, RunResult, drive, read_program  # noqa: PLC0415
 
-    if trace is not None:
-        raise ValueError("the fast engine writes no commit trace: use the reference engine for --trace")
     try:
         image, _ = read_program(elf)
         out = bytearray()
@@ -381,6 +387,7 @@ def run_machine(elf: bytes | str, *, stdin: bytes = b"", max_insns: int | None =
         board.load_image(image)
     except LoadError as error:
         return RunResult(EXIT_LOAD_ERROR, b"", b"", 0, str(error))
+    board.hart.trace = trace
     engine = SystemEngine(board, cache_dir)
     try:
         code, message = drive(engine, max_insns)

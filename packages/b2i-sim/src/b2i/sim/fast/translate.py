@@ -23,11 +23,16 @@ from dataclasses import dataclass, field
 from b2i.sim import isa
 from b2i.sim.fast.flatmem import DATA, PAGES, SPAN
 from b2i.sim.machine.memory import PAGE, PAGE_SHIFT
+from b2i.sim.machine.trace import destination
 from b2i.sim.machine.trap import Trap
 
-# slots of the state array (64-bit words); FILL: system mode's TLB-miss function (see Emitter.tlb_address)
-X, F, PC, INSTRET, LIMIT, FFLAGS, FRM, EXIT, FP_DIRTY, FILL = 0, 32, 64, 65, 66, 67, 68, 69, 70, 71
-SLOTS = 72
+# slots of the state array (64-bit words); FILL: system mode's TLB-miss function (see Emitter.tlb_address);
+# TRACE: where a tracing block writes its next commit record (see Emitter.record)
+X, F, PC, INSTRET, LIMIT, FFLAGS, FRM, EXIT, FP_DIRTY, FILL, TRACE = 0, 32, 64, 65, 66, 67, 68, 69, 70, 71, 72
+SLOTS = 73
+# A tracing block writes one record per retired instruction: (pc, instruction word, value of the register it
+# wrote, or 0), three u64s; the engine turns them into commit-log lines once native code returns.
+RECORD = 3
 # System mode: the software TLB native loads and stores go through (the `pagemap` argument). TLB_SIZE entries
 # per table, direct-mapped by virtual page number: load tags, load deltas, store tags, store deltas (u64 each).
 # A hit gives the host address `ram + vaddr + delta`; an empty tag (all ones) matches no page number.
@@ -78,6 +83,7 @@ class Insn:
     size: int
     name: str
     fields: dict[str, int]
+    word: int = 0  # as fetched (compressed or not): a tracing block records it
 
 
 @dataclass
@@ -89,6 +95,7 @@ class Block:
     ir: str = ""
     pages: set[int] = field(default_factory=set)
     system: bool = False  # loads and stores through the software TLB into the board's RAM, not a flat process
+    trace: bool = False  # write a commit record per retired instruction (b2i-run --trace)
 
     @property
     def end(self) -> int:
@@ -128,7 +135,7 @@ def scan(fetch: Callable[[int], int], pc: int, fp: bool = True) -> list[Insn]:
         if decoded is None:
             break
         base = isa.expand(decoded)
-        insn = Insn(pc, decoded.op.size, base.op.name, dict(base.fields))
+        insn = Insn(pc, decoded.op.size, base.op.name, dict(base.fields), word)
         if not translatable(insn) or (not fp and uses_fp(insn)):
             break
         insns.append(insn)
@@ -269,6 +276,21 @@ class Emitter:
         delta_slot = self.op(f"add i64 {slot}, {deltas}")
         delta = self.op(f"load i64, ptr {self.op(f'getelementptr i64, ptr %pagemap, i64 {delta_slot}')}")
         return self.op(f"getelementptr i8, ptr %mem, i64 {self.op(f'add i64 {addr}, {delta}')}")
+
+    def record(self, insn: Insn) -> None:
+        """Tracing blocks only: the commit record of an instruction that has just retired, at state[TRACE]
+        (the engine leaves room for every record a dispatch can write: see FastEngine._run_native)."""
+        if not self.block.trace:
+            return
+        decoded = isa.decode(insn.word)
+        dest = destination(isa.expand(decoded) if decoded is not None else None)
+        value = "0"
+        if dest is not None:
+            value = self.x(dest[1]) if dest[0] == "x" else self.f_bits(dest[1])
+        at = self.op("load ptr, ptr %trace.p")
+        for i, field_value in enumerate((_signed(insn.pc), insn.word, value)):
+            self.emit(f"store i64 {field_value}, ptr {self.op(f'getelementptr i64, ptr {at}, i64 {i}')}")
+        self.emit(f"store ptr {self.op(f'getelementptr i64, ptr {at}, i64 {RECORD}')}, ptr %trace.p")
 
     def address(self, insn: Insn) -> str:
         return self.op(f"add i64 {self.x(insn.fields['rs1'])}, {insn.fields['imm']}")
@@ -746,6 +768,8 @@ def build(block: Block) -> None:
             segment = i
         TRANSLATORS[insn.name](e, insn, i - segment)
         f, name, after = insn.fields, insn.name, insn.pc + insn.size
+        if name not in ("jal", "jalr", "fence.i"):  # those two record after writing rd; fence.i never retires here
+            e.record(insn)
         if name in BRANCHES:
             taken = e.op(f"icmp {BRANCHES[name]} i64 {e.x(f['rs1'])}, {e.x(f['rs2'])}")
             yes, no = e.label(), e.label()
@@ -755,6 +779,7 @@ def build(block: Block) -> None:
             e.start(no)
         elif name == "jal":
             e.set_x(f["rd"], str(after))
+            e.record(insn)
             _edge(e, (insn.pc + f["imm"]) & ((1 << 64) - 1), i + 1 - segment, i, leaders)
             e.start(e.label())  # what follows is reached only through its label, if at all
             segment = i + 1
@@ -763,6 +788,7 @@ def build(block: Block) -> None:
             offset = f["imm"]
             target = e.op(f"and i64 {e.op(f'add i64 {base}, {offset}')}, -2")
             e.set_x(f["rd"], str(after))
+            e.record(insn)
             e.exit(target, i + 1 - segment)
             e.start(e.label())
             segment = i + 1
@@ -794,6 +820,7 @@ def build(block: Block) -> None:
              f"  %frm.p = {slot(FRM)}", "  %frm = load i64, ptr %frm.p", "  %frm_rne = icmp eq i64 %frm, 0",
              *([f"  %fill.p = {slot(FILL)}", "  %fill.i = load i64, ptr %fill.p",
                 "  %fill = inttoptr i64 %fill.i to ptr"] if e.system else []),
+             *([f"  %trace.p = {slot(TRACE)}"] if block.trace else []),
              "  br label %body", "body:"]
     tail = ["exit:"]
     for kind, registers in (("x", e.x_written), ("f", e.f_written)):

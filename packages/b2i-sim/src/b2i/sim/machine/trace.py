@@ -25,10 +25,15 @@ def destination(decoded: Decoded | None) -> tuple[str, int] | None:
 
 def commit_line(h, priv: int, pc: int, word: int, size: int, decoded: Decoded | None) -> str:
     """The commit-log line for the instruction at pc that just retired on hart h, in privilege level priv."""
-    text = f"core   0: {priv} 0x{pc:016x} (0x{word:0{2 * size}x})"
     dest = destination(decoded)
+    value = 0 if dest is None else h.x[dest[1]] if dest[0] == "x" else h.f[dest[1]]
+    return format_commit(priv, pc, word, size, dest, value)
+
+
+def format_commit(priv: int, pc: int, word: int, size: int, dest: tuple[str, int] | None, value: int) -> str:
+    """One line of the log from its fields (`value`: the destination register's after the write). The fast
+    engine's tracing blocks record these fields natively and format them here, so both engines print alike."""
+    text = f"core   0: {priv} 0x{pc:016x} (0x{word:0{2 * size}x})"
     if dest is not None:
-        kind, reg = dest
-        value = h.x[reg] if kind == "x" else h.f[reg]
-        text += f" {kind}{reg:<2} 0x{value:016x}"
+        text += f" {dest[0]}{dest[1]:<2} 0x{value:016x}"
     return text + "\n"
