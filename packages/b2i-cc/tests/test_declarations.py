@@ -115,6 +115,10 @@ PROGRAMS = {
     "alignment_not_power_of_two": "_Alignas(3) int x;\n",
     "designator_names_no_member": "struct S {int a;};\nstruct S s = {.b = 1};\n",
     "assign_through_void_pointer": "void f(void) { void *p; *p = 1; }\n",
+    "negative_array_size": "int a[-1];\n",
+    "negative_array_size_in_declarator": "int (*p)[2 - 3];\n",
+    "subscript_not_integer": "int f(void) { int a[3]; return a[1.0]; }\n",
+    "subscript_reversed_not_integer": "int f(void) { int a[3]; return 1.5[a]; }\n",
     # nesting as deep as gcc takes (the tree walks run on a big stack)
     "long_sum": "int x = 1" + " + 1" * 20000 + ";\n",
     "deep_parentheses": "int x = " + "(" * 3000 + "1" + ")" * 3000 + ";\n",

@@ -310,7 +310,10 @@ class Analyzer(Expressions):
             except CompileError:
                 raise error_at(self.tok(size), "variable length arrays are not supported") from None
             if n < 0:
-                raise error_at(self.tok(size), "size of array is negative")
+                names = [t for t in inner.scan_values(lambda v: isinstance(v, lark.Token) and v.type == "IDENTIFIER")]
+                if names:  # gcc names the array and points at its name
+                    raise error_at(self.tok(names[0]), f"size of array '{names[0].value}' is negative")
+                raise error_at(self.tok(size), "size of unnamed array is negative")
             if not ty.is_complete():
                 raise error_at(self.tok(tree), "array type has incomplete element type")
             return self.declarator(inner, T.array_of(ty, n))

@@ -266,7 +266,11 @@ class Expressions:
         return self.deref_node(self.binary_op("+", a, i, tok), tok)
 
     def e_index(self, tree, tok):
-        return self.index_node(self.expr(tree.children[0]), self.expr(tree.children[1]), self.tok(tree.children[1]))
+        base, index = self.rvalue(self.expr(tree.children[0])), self.rvalue(self.expr(tree.children[1]))
+        if base.ty.kind == "ptr" and not index.ty.is_integer() or index.ty.kind == "ptr" and not base.ty.is_integer():
+            bracket = self.toks[self.toks.index(self.tok(tree.children[1])) - 1]
+            raise error_at(bracket, "array subscript is not an integer")
+        return self.index_node(base, index, self.tok(tree.children[1]))
 
     def member_access(self, e, name_tok, tok):
         if e.ty.kind not in ("struct", "union"):
