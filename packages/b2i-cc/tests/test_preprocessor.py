@@ -7,6 +7,8 @@ import pytest
 from b2i.cc.diagnostics import SourceFile
 from b2i.cc.lexer import tokenize
 from b2i.cc.preprocess import Preprocessor
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 SOURCES = {
     "standard_example_3": """
@@ -78,6 +80,23 @@ arithmetic_ok
 #endif
 CAT3(x, y, z) CAT3(1, 2, 3)
 """,
+    "if_unsigned_arithmetic": """
+#if -1 < 0u
+minus_one_below_zero_unsigned
+#endif
+#if -1 > 0u && (0u - 1) == 18446744073709551615u && -1 / 2u > 0
+unsigned_wins
+#endif
+#if 18446744073709551615 == -1 && 0xffffffffffffffff > 0
+large_constants_are_unsigned
+#endif
+#if (1 ? -1 : 0u) > 0 && (-1 >> 1) == -1 && (-1u >> 63) == 1
+conditional_and_shifts
+#endif
+#if -7 / 2 == -3 && -7 % 2 == -1 && 7u % 3 == 1
+truncating_division
+#endif
+""",
 }
 
 
@@ -99,3 +118,39 @@ def test_same_tokens_as_gcc_E(name, oracle, tmp_path):
     )
     assert r.returncode == 0, r.stderr
     assert ours(SOURCES[name]) == tokens(r.stdout)
+
+
+@st.composite
+def if_expression(draw, depth=0):
+    """An integer #if expression: signed and unsigned constants, unary and binary operators, ?:."""
+    if depth > 3 or draw(st.integers(0, 3)) == 0:
+        value = draw(st.sampled_from([0, 1, 2, 7, 63, 255, 2**31, 2**63 - 1, 2**64 - 1]))
+        return f"{value}{draw(st.sampled_from(['', '', 'u', 'U', 'll', 'ull']))}" if value < 2**63 else f"{value}u"
+    kind = draw(st.sampled_from(["unary", "binary", "binary", "divide", "conditional"]))
+    a = draw(if_expression(depth + 1))
+    if kind == "unary":
+        return f"({draw(st.sampled_from(['-', '~', '!', '+']))}{a})"
+    if kind == "divide":  # a literal divisor, never zero
+        return f"({a} {draw(st.sampled_from(['/', '%']))} {draw(st.sampled_from(['3', '7u', '2']))})"
+    b = draw(if_expression(depth + 1))
+    if kind == "conditional":
+        return f"({draw(if_expression(depth + 1))} ? {a} : {b})"
+    ops = ["+", "-", "*", "<", ">", "<=", ">=", "==", "!=", "&", "|", "^", "&&", "||", "<<", ">>"]
+    op = draw(st.sampled_from(ops))
+    if op in ("<<", ">>"):
+        b = draw(st.sampled_from(["0", "1", "5", "63"]))
+    return f"({a} {op} {b})"
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(if_expression(), min_size=20, max_size=20))
+def test_if_arithmetic_like_gcc(oracle, tmp_path, exprs):
+    """#if evaluates in intmax_t/uintmax_t with C's conversions, as gcc does: each branch taken the same way."""
+    source = "".join(f"#if {e}\nyes{i}\n#else\nno{i}\n#endif\n" for i, e in enumerate(exprs))
+    path = tmp_path / "if.c"
+    path.write_text(source)
+    r = subprocess.run(
+        [oracle("gcc"), "-E", "-P", "-std=c11", "-w", "-undef", "-nostdinc", str(path)], capture_output=True, text=True
+    )
+    assert r.returncode == 0, r.stderr
+    assert ours(source) == tokens(r.stdout)

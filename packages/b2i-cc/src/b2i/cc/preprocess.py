@@ -617,7 +617,8 @@ def paste(left: Token, right: Token) -> Token:
 
 
 class IfExpression:
-    """Evaluates a #if expression: C integer arithmetic in intmax_t, identifiers left over count as 0."""
+    """Evaluates a #if expression: C integer arithmetic in intmax_t and uintmax_t (C11 6.10.1p4), identifiers left
+    over count as 0. Each value is (number, is unsigned); the usual arithmetic conversions pick the type."""
 
     BINARY = [
         ["||"],
@@ -648,7 +649,7 @@ class IfExpression:
         return t
 
     def evaluate(self) -> int:
-        value = self.conditional()
+        value, _ = self.conditional()
         if self.i < len(self.toks):
             t = self.toks[self.i]
             raise error_at(t, f'token "{t.text}" is not valid in preprocessor expressions')
@@ -662,7 +663,9 @@ class IfExpression:
             if self.take().text != ":":
                 raise error_at(self.at, "expected ':' in #if expression")
             b = self.conditional()
-            return a if cond else b
+            unsigned = a[1] or b[1]
+            chosen = a if cond[0] else b
+            return wrap64(chosen[0], unsigned), unsigned
         return cond
 
     def binary(self, level):
@@ -675,13 +678,22 @@ class IfExpression:
             left = self.apply(op, left, right)
         return left
 
-    def apply(self, op, a, b):
+    def apply(self, op, left, right):
         o = op.text
+        if o in ("||", "&&"):
+            return int(bool(left[0]) or bool(right[0]) if o == "||" else bool(left[0]) and bool(right[0])), False
+        if o in ("<<", ">>"):  # the type of the left operand
+            a, unsigned = left
+            return wrap64(a << (right[0] & 63) if o == "<<" else a >> (right[0] & 63), unsigned), unsigned
+        unsigned = left[1] or right[1]  # the usual arithmetic conversions
+        a, b = wrap64(left[0], unsigned), wrap64(right[0], unsigned)
         if o in ("/", "%") and b == 0:
             raise error_at(op, "division by zero in #if")
+
+        def quotient():  # C rounds toward zero
+            return abs(a) // abs(b) * (1 if (a < 0) == (b < 0) else -1)
+
         result = {
-            "||": lambda: int(bool(a) or bool(b)),
-            "&&": lambda: int(bool(a) and bool(b)),
             "|": lambda: a | b,
             "^": lambda: a ^ b,
             "&": lambda: a & b,
@@ -691,15 +703,15 @@ class IfExpression:
             ">": lambda: int(a > b),
             "<=": lambda: int(a <= b),
             ">=": lambda: int(a >= b),
-            "<<": lambda: a << (b & 63),
-            ">>": lambda: a >> (b & 63),
             "+": lambda: a + b,
             "-": lambda: a - b,
             "*": lambda: a * b,
-            "/": lambda: abs(a) // abs(b) * (1 if (a < 0) == (b < 0) else -1),
-            "%": lambda: a - (abs(a) // abs(b) * (1 if (a < 0) == (b < 0) else -1)) * b,
+            "/": quotient,
+            "%": lambda: a - quotient() * b,
         }[o]()
-        return wrap64(result)
+        if o in ("==", "!=", "<", ">", "<=", ">="):
+            return result, False
+        return wrap64(result, unsigned), unsigned
 
     def unary(self):
         t = self.take()
@@ -709,27 +721,29 @@ class IfExpression:
                 raise error_at(t, "missing ')' in #if expression")
             return v
         if t.text == "!":
-            return int(not self.unary())
-        if t.text == "-":
-            return wrap64(-self.unary())
+            return int(not self.unary()[0]), False
+        if t.text in ("-", "~"):
+            value, unsigned = self.unary()
+            return wrap64(-value if t.text == "-" else ~value, unsigned), unsigned
         if t.text == "+":
             return self.unary()
-        if t.text == "~":
-            return wrap64(~self.unary())
         if t.kind == "num":
-            return wrap64(parse_pp_int(t))
+            value = parse_pp_int(t)
+            unsigned = "u" in t.text.lower() or value >= 1 << 63  # too big for intmax_t: gcc makes it unsigned
+            return wrap64(value, unsigned), unsigned
         if t.kind == "char":
             from b2i.cc.literals import char_value
 
-            return char_value(t)
+            return char_value(t), False
         if t.kind == "ident":
-            return 0
+            return 0, False
         raise error_at(t, f'token "{t.text}" is not valid in preprocessor expressions')
 
 
-def wrap64(v: int) -> int:
+def wrap64(v: int, unsigned: bool = False) -> int:
+    """v as a 64-bit integer: uintmax_t or intmax_t."""
     v &= (1 << 64) - 1
-    return v - (1 << 64) if v >> 63 else v
+    return v - (1 << 64) if v >> 63 and not unsigned else v
 
 
 def parse_pp_int(t: Token) -> int:
