@@ -750,6 +750,9 @@ class Analyzer(Expressions):
         if init.data == "braced_initializer":
             for di in init.children[0].children:
                 items.append((di.children[0], di.children[1]))
+        one = len(items) == 1 and items[0][0] is None
+        if ty.kind == "array" and ty.base.is_integer() and one and self.is_string_tree(items[0][1]):
+            return self.initializer_tree(ty, items[0][1])  # char s[] = {"hi"}: the braces are optional
         if ty.is_scalar():
             if not items:
                 leaves[0] = (ty, self.cast(Node("num", self.tok(init), T.INT, val=0), ty))
