@@ -141,6 +141,25 @@ def test_b2i_run_engine_fast(oracle, build_dir, tmp_path):
     assert b"--lockstep" in refused.stderr
 
 
+def test_b2i_run_default_engine(oracle, build_dir, tmp_path):
+    """Without --engine, b2i-run uses the fast engine when llvmlite imports, else the reference (as after `pip
+    install b2i-sim` without [fast]); the output is the same either way."""
+    exe = str(build(oracle, build_dir, "printf_ints"))
+    run_main = "from b2i.sim.machine.main import run_main; sys.exit(run_main())"
+    runs = {}
+    for label, prelude in (("installed", ""), ("absent", "sys.modules['llvmlite'] = None; ")):
+        command = [sys.executable, "-c", f"import sys; {prelude}{run_main}"]
+        runs[label] = [subprocess.run([*command, *engine, "--stats", exe], capture_output=True, cwd=tmp_path)
+                       for engine in ([], ["--engine", "ref"], ["--engine", "fast"])]
+    default, ref, fast = runs["installed"]
+    assert b"on the fast engine" in default.stderr and b"on the fast engine" in fast.stderr
+    assert b"on the reference engine" in ref.stderr
+    assert default.stdout == ref.stdout == fast.stdout and default.stdout
+    default, ref, fast = runs["absent"]
+    assert b"on the reference engine" in default.stderr and default.stdout == ref.stdout == runs["installed"][1].stdout
+    assert fast.returncode == 2 and b"needs llvmlite" in fast.stderr and b"Traceback" not in fast.stderr
+
+
 def test_lockstep_of_a_program_writing_files(oracle, build_dir, cache_dir, tmp_path):
     """file_io writes, reads back, stats, appends and removes a file: its system calls are made once (by the
     reference) and replayed into the fast side, so the lockstep sees no false divergence, and prints what qemu

@@ -1,11 +1,16 @@
 """`b2i-run`: run a RISC-V program, as a Linux process (default) or on the whole b2i machine (`--machine`).
 
+The engine is the fast one (`b2i.sim.fast`) whenever llvmlite, the `[fast]` extra, is installed and LLVM starts;
+otherwise, or with `--engine ref`, the reference interpreter runs the program. Both give the same results and
+the same commit log (`--trace`).
+
 Exit status: the guest's own, or 124 (instruction limit), 125 (cannot load the program), 126 (guest fault),
 2 (bad command line), 123 (--lockstep: the RTL and the reference simulator differ). Messages are one line on
 stderr, never a traceback.
 """
 
 import argparse
+import importlib.util
 import os
 import select
 import sys
@@ -24,9 +29,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--machine", action="store_true",
                         help="system mode: boot a bare-metal ELF on the b2i machine (UART on the terminal)")
-    parser.add_argument("--engine", choices=["ref", "fast", "rtl"], default="ref",
-                        help="ref: this interpreter (default); fast: hot blocks compiled to native code (needs the "
-                             "[fast] extra; no --trace); rtl: b2i's Verilog core through b2i.hdl (with --machine)")
+    parser.add_argument("--engine", choices=["ref", "fast", "rtl"],
+                        help="fast: hot blocks compiled to native code (the default when the [fast] extra, llvmlite, "
+                             "is installed); ref: the reference interpreter (the default without it); rtl: b2i's "
+                             "Verilog core through b2i.hdl (with --machine)")
     parser.add_argument("--lockstep", action="store_true",
                         help="with --engine rtl: also run the reference and stop at the first differing commit")
     parser.add_argument("--root", default=".", help="folder the guest's files are confined to (default: .)")
@@ -128,11 +134,15 @@ def run_main(argv: list[str] | None = None) -> int:
                           host_stream_out(sys.stderr.buffer), options.root,
                           strace=sys.stderr if options.strace else None, exe_name=name)
         hart = process.hart
-    hart.trace = trace
-    if options.engine == "fast":  # the fast engine drives the process's (or the board's) hart itself
+    reference_hart = hart
+    hart.trace = trace  # set before the fast engine is attached: it then translates blocks that trace
+    if options.engine in ("fast", None) and (options.engine or importlib.util.find_spec("llvmlite")):
         from b2i.sim.fast.cli import attach  # noqa: PLC0415 - optional engine
 
-        hart = attach(board if options.machine else process, options, usage_error)
+        # the fast engine drives the process's (or the board's) hart itself; by default, if it cannot start,
+        # the reference runs the program
+        hart = attach(board if options.machine else process, usage_error, required=options.engine == "fast") or hart
+    engine = "reference" if hart is reference_hart else "fast"
     start = time.perf_counter()
     try:
         code, message = drive(hart, options.max_insns)
@@ -147,6 +157,7 @@ def run_main(argv: list[str] | None = None) -> int:
         print(f"b2i-run: {message}", file=sys.stderr)
     if options.stats:
         mips = hart.instret / seconds / 1e6 if seconds else 0.0
-        print(f"b2i-run: {hart.instret} instructions retired in {seconds:.3f} s ({mips:.3f} MIPS)", file=sys.stderr)
+        print(f"b2i-run: {hart.instret} instructions retired in {seconds:.3f} s ({mips:.3f} MIPS)"
+              f" on the {engine} engine", file=sys.stderr)
     return code
 
