@@ -63,6 +63,7 @@ class Hoister:
         self.pinned = address_taken(fn.body, set())
         self.changed: set[Obj] = set()
         self.constants: dict[Obj, int] = {}  # the locals hoisting made to hold a constant
+        self.held: dict[tuple, Obj] = {}  # (loop's list, value, type) -> the local holding that constant
         self.moved: list[Node] = []  # statements moved ahead of loops (maybe not yet back in the tree)
 
     # ---- what may move ----
@@ -117,10 +118,14 @@ class Hoister:
     def hoist(self, node, before):
         """Replaces node by a new local assigned in `before` (statements to run ahead of the loop)."""
         ty = T.pointer_to(node.ty.base) if node.ty.kind == "array" else node.ty
+        same = (id(before), node.val, ty.kind, ty.size, ty.unsigned) if node.kind == "num" else None
+        if same in self.held:  # this loop already holds the constant in a variable
+            return Node("var", node.tok, ty, obj=self.held[same])
         obj = Obj(None, ty, node.tok, is_local=True)
         self.fn.locals.append(obj)
-        if node.kind == "num":
+        if same is not None:
             self.constants[obj] = node.val
+            self.held[same] = obj
         var = Node("var", node.tok, ty, obj=obj)
         before.append(Node("expr_stmt", node.tok, lhs=Node("assign", node.tok, ty, lhs=var, rhs=node)))
         return Node("var", node.tok, ty, obj=obj)
@@ -203,6 +208,7 @@ class Hoister:
             node.inc = self.expr(node.inc, before)
             self.reduce_strength(node, before)
         self.changed = outer
+        self.held = {k: v for k, v in self.held.items() if k[0] != id(before)}  # (ids are reused later)
         if not before:
             return node
         head = [node.init] if getattr(node, "init", None) is not None else []
