@@ -119,6 +119,9 @@ PROGRAMS = {
     "negative_array_size_in_declarator": "int (*p)[2 - 3];\n",
     "subscript_not_integer": "int f(void) { int a[3]; return a[1.0]; }\n",
     "subscript_reversed_not_integer": "int f(void) { int a[3]; return 1.5[a]; }\n",
+    "array_of_incomplete_struct": "struct X;\nstruct X arr[3];\n",
+    "member_array_of_incomplete_struct": "struct X;\nstruct Y { struct X a[2]; };\n",
+    "pointer_to_array_of_incomplete_struct": "struct X;\nextern struct X *p[3];\nstruct X (*q)[2];\n",
     # nesting as deep as gcc takes (the tree walks run on a big stack)
     "long_sum": "int x = 1" + " + 1" * 20000 + ";\n",
     "deep_parentheses": "int x = " + "(" * 3000 + "1" + ")" * 3000 + ";\n",

@@ -303,6 +303,10 @@ class Analyzer(Expressions):
             inner, size = tree.children[0], tree.children[-1]
             if ty.kind == "func":
                 raise error_at(self.tok(tree), "declaration of array of functions")
+            if ty.kind in ("struct", "union") and ty.members is None:
+                names = list(inner.scan_values(lambda v: isinstance(v, lark.Token) and v.type == "IDENTIFIER"))
+                at = self.tok(names[0]) if names else self.tok(tree)
+                raise error_at(at, f"array type has incomplete element type '{T.type_name(ty)}'")
             if size is None or isinstance(size, lark.Tree) and size.data == "type_qualifier":
                 return self.declarator(inner, T.array_of(ty, None))
             try:
@@ -310,7 +314,7 @@ class Analyzer(Expressions):
             except CompileError:
                 raise error_at(self.tok(size), "variable length arrays are not supported") from None
             if n < 0:
-                names = [t for t in inner.scan_values(lambda v: isinstance(v, lark.Token) and v.type == "IDENTIFIER")]
+                names = list(inner.scan_values(lambda v: isinstance(v, lark.Token) and v.type == "IDENTIFIER"))
                 if names:  # gcc names the array and points at its name
                     raise error_at(self.tok(names[0]), f"size of array '{names[0].value}' is negative")
                 raise error_at(self.tok(size), "size of unnamed array is negative")
@@ -406,6 +410,8 @@ class Analyzer(Expressions):
                 continue
             if ty.kind == "void":
                 raise error_at(ntok, f"variable or field '{name}' declared void")
+            if init is not None and ty.kind in ("struct", "union") and ty.members is None:
+                raise error_at(ntok, f"variable '{name}' has initializer but incomplete type")
             if top or storage in ("static", "extern"):
                 self.global_variable(name, ty, storage, ntok, init, attrs, top)
                 continue
@@ -813,6 +819,8 @@ class Analyzer(Expressions):
                 index += 1
                 max_index = max(max_index, index)
             return self.finish_array(ty, max_index)
+        if ty.members is None:
+            raise error_at(tok, f"variable has initializer but incomplete type '{T.type_name(ty)}'")
         members = [m for m in ty.members if m.name is not None or m.ty.kind in ("struct", "union")]
         mi = 0
         first = True
