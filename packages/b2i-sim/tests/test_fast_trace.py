@@ -141,6 +141,25 @@ def test_random_machine_streams_trace_as_the_reference(tmp_path_factory, names, 
     assert_same_trace(logs[1].getvalue(), logs[0].getvalue())
 
 
+def test_a_trace_attached_later_drops_the_untraced_blocks(oracle, build_dir, cache_dir, tmp_path):
+    """hart.trace set after the engine started (its blocks translated without records), then taken away: the log
+    of the middle stretch is still the reference's, and the run goes on untraced to the same end."""
+    exe = str(corpus.build(oracle, build_dir, "chaining"))
+    logs = io.StringIO(), io.StringIO()
+    runs = []
+    for log, make_engine in zip(logs, (lambda p: p.hart, lambda p: FastEngine(p, cache_dir, hot=2)), strict=True):
+        process, out, _ = corpus.make_process(exe, None, b"", str(tmp_path), None, None)
+        engine = make_engine(process)  # the reference's hart, or the fast engine
+        engine.run(100_000)
+        process.hart.trace = log
+        engine.run(50_000)
+        process.hart.trace = None
+        runs.append((drive(engine, None), process.hart.instret, bytes(out)))
+    assert runs[1] == runs[0]
+    assert len(logs[0].getvalue().splitlines()) == 50_000
+    assert_same_trace(logs[1].getvalue(), logs[0].getvalue())
+
+
 def test_b2i_run_trace_file_is_the_same(oracle, build_dir, tmp_path):
     """The command line: `--engine fast --trace-file` writes the reference's log (and `--trace` to stderr)."""
     exe = str(corpus.build(oracle, build_dir, "qsort_ints"))

@@ -105,9 +105,9 @@ class FastEngine:
         self.untranslatable: set[int] = set()
         self.cold_lengths: dict[int, tuple[int, bool]] = {}  # cold block: (length, ends in fence.i)
         self.stats = Stats()
-        # with a commit log (hart.trace set before the engine is made), blocks are translated to record commits
-        self.commits = CommitBuffer(hart, self.state) if hart.trace is not None else None
-        self.slice = SLICE if self.commits is None else CommitBuffer.room  # most a dispatch may retire
+        self.commits: CommitBuffer | None = None  # with a commit log (hart.trace): see _follow_trace
+        self.slice = SLICE  # most instructions one dispatch may retire
+        self._follow_trace()
         self._compile_start = (self.native.compile_seconds, self.native.cache_hits)
 
     # ---- what `b2i.sim.machine.run.drive` and b2i-run read from the hart they drive ----------------------------
@@ -126,6 +126,7 @@ class FastEngine:
     # ---- the loop ----------------------------------------------------------------------------------------------
     def run(self, max_insns: int | None = None) -> None:
         hart = self.hart
+        self._follow_trace()
         end = hart.instret + max_insns if max_insns is not None else 1 << 62
         try:
             while hart.instret < end:
@@ -204,9 +205,20 @@ class FastEngine:
             finally:
                 self.stats.reference_instructions += self.hart.instret - before
 
+    def _follow_trace(self) -> None:
+        """With a commit log on the hart, blocks are translated to record each retired instruction (see
+        b2i.sim.fast.commits); if the hart's trace came or went since the blocks were made, they must go."""
+        if (self.hart.trace is None) == (self.commits is None):
+            return
+        self.commits = CommitBuffer(self.hart, self.state) if self.hart.trace is not None else None
+        self.slice = SLICE if self.commits is None else CommitBuffer.room
+        for page in list(self.by_page):
+            self.invalidate_page(page)
+
     def step(self) -> tuple[str, int]:
         """One unit of work for lockstep: ("native", block pc) for one pass through a translated block, or
         ("reference", pc) for a cold block's or one instruction's worth on the reference interpreter."""
+        self._follow_trace()
         pc = self.hart.pc
         try:
             if pc in self.blocks or self._consider(pc):

@@ -102,9 +102,9 @@ class SystemEngine:
         self.untranslatable: set[tuple[int, int, bool]] = set()
         self.cold_lengths: dict[int, int] = {}
         self.stats = Stats()
-        # with a commit log (hart.trace set before the engine is made), blocks are translated to record commits
-        self.commits = CommitBuffer(hart, self.state) if hart.trace is not None else None
-        self.slice = SLICE if self.commits is None else CommitBuffer.room  # most a dispatch may retire
+        self.commits: CommitBuffer | None = None  # with a commit log (hart.trace): see _follow_trace
+        self.slice = SLICE  # most instructions one dispatch may retire
+        self._follow_trace()
         self._compile_start = (self.native.compile_seconds, self.native.cache_hits)
         self._clear_tlb()
         # the reference's hooks: its TLB flushes clear ours; its stores into translated code drop that code
@@ -128,6 +128,7 @@ class SystemEngine:
     # ---- the loop ----------------------------------------------------------------------------------------------
     def run(self, max_insns: int | None = None) -> None:
         hart = self.hart
+        self._follow_trace()
         end = hart.instret + max_insns if max_insns is not None else 1 << 62
         try:
             while hart.instret < end:
@@ -145,10 +146,21 @@ class SystemEngine:
         finally:
             self._update_compile_stats()
 
+    def _follow_trace(self) -> None:
+        """With a commit log on the hart, blocks are translated to record each retired instruction (see
+        b2i.sim.fast.commits); if the hart's trace came or went since the blocks were made, they must go."""
+        if (self.hart.trace is None) == (self.commits is None):
+            return
+        self.commits = CommitBuffer(self.hart, self.state) if self.hart.trace is not None else None
+        self.slice = SLICE if self.commits is None else CommitBuffer.room
+        for page in list(self.by_page):
+            self.invalidate_page(page)
+
     def step(self) -> tuple[str, int]:
         """One unit of work for lockstep: ("native", pc) for one pass through a block (plus the instruction
         it stopped before, if it retired none), or ("reference", pc) for cold code on the reference."""
         hart = self.hart
+        self._follow_trace()
         try:
             hart.interrupt_pending()
             pc = hart.pc
