@@ -83,6 +83,20 @@ def test_user_programs_trace_as_the_reference(oracle, build_dir, cache_dir, tmp_
     assert_same_trace(logs[1].getvalue(), logs[0].getvalue())
 
 
+@pytest.mark.parametrize("name", sorted(p.stem for p in (HERE / "programs" / "asm").glob("*.S")))
+def test_assembly_programs_trace_as_the_reference(oracle, build_dir, cache_dir, name):
+    """test_run_cli.py's hand-written programs: a loop with an FP write, an illegal instruction, an unmapped load
+    (the faulting instruction writes no line on either engine)."""
+    exe = build_dir / f"asm-{name}"
+    subprocess.run([oracle("riscv64-linux-gnu-gcc"), "-static", "-nostdlib", "-o", str(exe),
+                    str(HERE / "programs" / "asm" / f"{name}.S")], check=True)
+    logs = io.StringIO(), io.StringIO()
+    reference = run_program(str(exe), trace=logs[0])
+    fast = run_process(str(exe), trace=logs[1], make_engine=lambda p: FastEngine(p, cache_dir, hot=1))
+    assert fast == reference
+    assert_same_trace(logs[1].getvalue(), logs[0].getvalue())
+
+
 @pytest.mark.parametrize("name", sorted(machine_tests.PROGRAMS))
 def test_machine_programs_trace_as_the_reference(oracle, build_dir, cache_dir, name):
     exe = str(machine_tests.build(oracle, name, build_dir))
