@@ -418,7 +418,8 @@ class Expressions:
         if e.ty.is_const:
             name = f" '{e.obj.name}'" if e.kind == "var" and e.obj.name else ""
             kind = "variable" if e.kind == "var" else "location"
-            raise error_at(tok, f"assignment of read-only {kind}{name}")
+            action = what.split()[0] if what.startswith(("increment", "decrement")) else "assignment"
+            raise error_at(tok, f"{action} of read-only {kind}{name}")
 
     def pinned(self, e, tok):
         """(setup node or None, an lvalue equivalent to e that can be evaluated twice)."""
@@ -442,6 +443,8 @@ class Expressions:
 
     def inc_dec(self, tree, tok, delta, post):
         e = self.expr(tree.children[0])
+        if post and not tree.meta.empty:  # x++: gcc points at the operator
+            tok = self.toks[tree.meta.end_pos - 1]
         if not e.ty.is_scalar():
             raise error_at(tok, "wrong type argument to increment" if delta > 0 else "wrong type argument to decrement")
         self.check_lvalue(e, tok, "increment operand" if delta > 0 else "decrement operand")
