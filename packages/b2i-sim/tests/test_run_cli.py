@@ -33,8 +33,21 @@ def built(tmp_path_factory):
     return get
 
 
+ENGINE = ["ref"]  # the engine the running test asks for; set by the fixture below
+
+
+@pytest.fixture(autouse=True, params=["ref", "fast"])
+def engine(request):
+    """Every test runs the command on both engines (without --engine, b2i-run picks fast where it can)."""
+    if request.param == "fast":
+        pytest.importorskip("llvmlite")
+    ENGINE[0] = request.param
+    return request.param
+
+
 def b2i_run(*args: str, stdin: bytes = b"", cwd=None) -> subprocess.CompletedProcess:
-    return subprocess.run(["b2i-run", *args], input=stdin, capture_output=True, timeout=120, cwd=cwd)
+    return subprocess.run(["b2i-run", "--engine", ENGINE[0], *args], input=stdin, capture_output=True,
+                          timeout=120, cwd=cwd)
 
 
 def assert_one_line_error(proc: subprocess.CompletedProcess, code: int, *words: str) -> str:
