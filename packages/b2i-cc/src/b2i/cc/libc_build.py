@@ -6,6 +6,7 @@ crt0.o first and every libc object after the user's objects.
 
 import hashlib
 import os
+import pathlib
 import sys
 import tempfile
 from importlib import resources
@@ -19,8 +20,10 @@ def libc_sources() -> list[str]:
 
 
 def cache_dir() -> str:
+    """Keyed by the libc's sources and headers and the compiler's own code: a change to any of them rebuilds."""
     h = hashlib.sha1()
-    for path in libc_sources():
+    headers = pathlib.Path(os.path.dirname(__file__), "libc", "include")
+    for path in libc_sources() + sorted(str(p) for p in headers.rglob("*.h")):
         with open(path, "rb") as f:
             h.update(f.read())
     for name in sorted(os.listdir(os.path.dirname(__file__))):
