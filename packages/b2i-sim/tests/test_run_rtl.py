@@ -40,6 +40,16 @@ def qemu_rv64ima(oracle, exe: pathlib.Path, stdin: bytes = b"") -> subprocess.Co
                            "-cpu", QEMU_CPU, "-kernel", str(exe)], input=stdin, capture_output=True, timeout=30)
 
 
+def build_inline(oracle, tmp_path, name: str, text: str) -> pathlib.Path:
+    """A bare-metal program written in this file, linked at RAM's base with lib.S's putc/puthex/exit."""
+    source, exe = tmp_path / f"{name}.S", tmp_path / name
+    source.write_text(text)
+    subprocess.run([oracle("riscv64-unknown-elf-gcc"), "-nostdlib", "-march=rv64g", "-mabi=lp64d",
+                    "-mcmodel=medany", "-Wl,-Ttext=0x80000000", f"-I{machine_programs.PROGRAMS}", "-o", str(exe),
+                    str(source)], check=True)
+    return exe
+
+
 @pytest.mark.parametrize("name", machine_programs.NAMES)
 def test_program_commit_log_is_the_references(oracle, tmp_path, name):
     exe = machine_programs.build(oracle, name, tmp_path)
@@ -87,11 +97,7 @@ handler:
 
 
 def test_rtl_reference_and_qemu_agree_on_what_the_isa_shows(oracle, tmp_path):
-    source, exe = tmp_path / "probe.S", tmp_path / "probe"
-    source.write_text(ISA_PROBE)
-    subprocess.run([oracle("riscv64-unknown-elf-gcc"), "-nostdlib", "-march=rv64g", "-mabi=lp64d",
-                    "-mcmodel=medany", "-Wl,-Ttext=0x80000000", f"-I{machine_programs.PROGRAMS}", "-o", str(exe),
-                    str(source)], check=True)
+    exe = build_inline(oracle, tmp_path, "probe", ISA_PROBE)
     qemu = qemu_rv64ima(oracle, exe)
     proc = b2i_run("--machine", "--engine", "rtl", "--lockstep", str(exe))
     assert proc.returncode == qemu.returncode == 0, proc.stderr.decode()
@@ -291,11 +297,7 @@ pages:
 
 def test_page_crossing_misaligned_accesses_agree_with_qemu(oracle, tmp_path):
     """Both machines do a page-crossing access one page at a time: faults name the first byte that faults."""
-    source, exe = tmp_path / "crossing.S", tmp_path / "crossing"
-    source.write_text(CROSSING)
-    subprocess.run([oracle("riscv64-unknown-elf-gcc"), "-nostdlib", "-march=rv64g", "-mabi=lp64d",
-                    "-mcmodel=medany", "-Wl,-Ttext=0x80000000", f"-I{machine_programs.PROGRAMS}", "-o", str(exe),
-                    str(source)], check=True)
+    exe = build_inline(oracle, tmp_path, "crossing", CROSSING)
     qemu = qemu_rv64ima(oracle, exe)
     proc = b2i_run("--machine", "--engine", "rtl", "--lockstep", str(exe))
     assert "commits identical" in proc.stderr.decode().splitlines()[-1], proc.stderr.decode()
@@ -343,11 +345,7 @@ target:
 
 
 def test_jumps_to_halfword_boundaries_trap_without_c_as_on_qemu(oracle, tmp_path):
-    source, exe = tmp_path / "jumps.S", tmp_path / "jumps"
-    source.write_text(MISALIGNED_JUMPS)
-    subprocess.run([oracle("riscv64-unknown-elf-gcc"), "-nostdlib", "-march=rv64g", "-mabi=lp64d",
-                    "-mcmodel=medany", "-Wl,-Ttext=0x80000000", f"-I{machine_programs.PROGRAMS}", "-o", str(exe),
-                    str(source)], check=True)
+    exe = build_inline(oracle, tmp_path, "jumps", MISALIGNED_JUMPS)
     qemu = qemu_rv64ima(oracle, exe)
     proc = b2i_run("--machine", "--engine", "rtl", "--lockstep", str(exe))
     assert "commits identical" in proc.stderr.decode().splitlines()[-1], proc.stderr.decode()
