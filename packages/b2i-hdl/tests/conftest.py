@@ -18,6 +18,28 @@ SECTIONS {
 }
 """
 
+# Linked into every program: the programs print results with it (`call print_line`).
+PRINT_LINE = """
+    .text
+print_line:                   # prints the character a1, a0 in hex, a newline
+    li t6, 0x10000000
+    sb a1, 0(t6)
+    li t3, 60
+1:  srl t4, a0, t3
+    andi t4, t4, 15
+    li t5, 10
+    blt t4, t5, 2f
+    addi t4, t4, 39
+2:  addi t4, t4, 48
+    sb t4, 0(t6)
+    addi t3, t3, -4
+    bgez t3, 1b
+    li t4, 10
+    sb t4, 0(t6)
+    ret
+"""
+
+
 @pytest.fixture
 def build_program(tmp_path, oracle):
     """build_program(asm_text) -> path of an ELF linked at 0x8000_0000 (GNU as and ld)."""
@@ -28,7 +50,7 @@ def build_program(tmp_path, oracle):
         n = next(counter)
         src, obj, elf, script = (tmp_path / f"p{n}.S", tmp_path / f"p{n}.o", tmp_path / f"p{n}.elf",
                                  tmp_path / "link.ld")
-        src.write_text(source)
+        src.write_text(source + PRINT_LINE)
         script.write_text(LINKER_SCRIPT)
         subprocess.run([as_path, "-march=rv64ima_zicsr_zifencei", "-o", str(obj), str(src)], check=True,
                        capture_output=True)

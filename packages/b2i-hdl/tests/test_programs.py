@@ -302,23 +302,6 @@ shandler:
 escalate:
     li s10, 0
     ecall
-
-print_line:                   # prints the character a1, a0 in hex, a newline
-    li t6, 0x10000000
-    sb a1, 0(t6)
-    li t3, 60
-1:  srl t4, a0, t3
-    andi t4, t4, 15
-    li t5, 10
-    blt t4, t5, 2f
-    addi t4, t4, 39
-2:  addi t4, t4, 48
-    sb t4, 0(t6)
-    addi t3, t3, -4
-    bgez t3, 1b
-    li t4, 10
-    sb t4, 0(t6)
-    ret
 """
 
 
@@ -358,7 +341,7 @@ handler:
     addi t0, t0, 4
     csrw mepc, t0
     mret
-""" + TRAPS[TRAPS.index("print_line:"):]
+"""
 
 
 def test_access_faults_match_qemu(build_program, qemu):
