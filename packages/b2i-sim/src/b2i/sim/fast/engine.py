@@ -76,7 +76,56 @@ class Stats:
     cache_hits: int = 0
 
 
-class FastEngine:
+class NativeHart:
+    """What both engines share: the hart b2i-run drives, its state moved into and out of native code, and the
+    commit log. Subclasses set hart, state, native, stats, commits, slice, by_page and invalidate_page."""
+
+    SLICE = SLICE  # most instructions one dispatch may retire without a commit log
+
+    # ---- what `b2i.sim.machine.run.drive` and b2i-run read from the hart they drive ----------------------------
+    @property
+    def pc(self) -> int:
+        return self.hart.pc
+
+    @property
+    def instret(self) -> int:
+        return self.hart.instret
+
+    @property
+    def insn_word(self) -> int:
+        return self.hart.insn_word
+
+    def _follow_trace(self) -> None:
+        """With a commit log on the hart, blocks are translated to record each retired instruction (see
+        b2i.sim.fast.commits); if the hart's trace came or went since the blocks were made, they must go."""
+        if (self.hart.trace is None) == (self.commits is None):
+            return
+        self.commits = CommitBuffer(self.hart, self.state) if self.hart.trace is not None else None
+        self.slice = self.SLICE if self.commits is None else CommitBuffer.room
+        for page in list(self.by_page):
+            self.invalidate_page(page)
+
+    def _to_native(self) -> None:
+        h, state = self.hart, self.state
+        state[X : X + 32] = h.x
+        state[F : F + 32] = h.f
+        state[PC], state[INSTRET], state[FFLAGS], state[FRM], state[FP_DIRTY] = h.pc, h.instret, h.fflags, h.frm, 0
+
+    def _to_reference(self) -> None:
+        h, state = self.hart, self.state
+        h.x[:] = state[X : X + 32]
+        h.f[:] = state[F : F + 32]
+        h.pc, h.instret, h.fflags, h.frm = state[PC], state[INSTRET], state[FFLAGS], state[FRM]
+        if state[FP_DIRTY]:
+            h.fp_dirty()
+
+    def _update_compile_stats(self) -> None:
+        seconds, hits = self._compile_start
+        self.stats.compile_seconds = self.native.compile_seconds - seconds
+        self.stats.cache_hits = self.native.cache_hits - hits
+
+
+class FastEngine(NativeHart):
     """Runs a Linux process's hart; `run(max_insns)` behaves as `Hart.run` does (same exceptions)."""
 
     def __init__(self, process: Process, cache_dir: pathlib.Path | None = None, hot: int = HOT,
@@ -109,19 +158,6 @@ class FastEngine:
         self.slice = SLICE  # most instructions one dispatch may retire
         self._follow_trace()
         self._compile_start = (self.native.compile_seconds, self.native.cache_hits)
-
-    # ---- what `b2i.sim.machine.run.drive` and b2i-run read from the hart they drive ----------------------------
-    @property
-    def pc(self) -> int:
-        return self.hart.pc
-
-    @property
-    def instret(self) -> int:
-        return self.hart.instret
-
-    @property
-    def insn_word(self) -> int:
-        return self.hart.insn_word
 
     # ---- the loop ----------------------------------------------------------------------------------------------
     def run(self, max_insns: int | None = None) -> None:
@@ -205,16 +241,6 @@ class FastEngine:
             finally:
                 self.stats.reference_instructions += self.hart.instret - before
 
-    def _follow_trace(self) -> None:
-        """With a commit log on the hart, blocks are translated to record each retired instruction (see
-        b2i.sim.fast.commits); if the hart's trace came or went since the blocks were made, they must go."""
-        if (self.hart.trace is None) == (self.commits is None):
-            return
-        self.commits = CommitBuffer(self.hart, self.state) if self.hart.trace is not None else None
-        self.slice = SLICE if self.commits is None else CommitBuffer.room
-        for page in list(self.by_page):
-            self.invalidate_page(page)
-
     def step(self) -> tuple[str, int]:
         """One unit of work for lockstep: ("native", block pc) for one pass through a translated block, or
         ("reference", pc) for a cold block's or one instruction's worth on the reference interpreter."""
@@ -283,26 +309,6 @@ class FastEngine:
         for page in list(self.by_page):
             self.invalidate_page(page)
         self.stats.flushes += 1
-
-    # ---- moving the state -------------------------------------------------------------------------------------------
-    def _to_native(self) -> None:
-        h, state = self.hart, self.state
-        state[X : X + 32] = h.x
-        state[F : F + 32] = h.f
-        state[PC], state[INSTRET], state[FFLAGS], state[FRM], state[FP_DIRTY] = h.pc, h.instret, h.fflags, h.frm, 0
-
-    def _to_reference(self) -> None:
-        h, state = self.hart, self.state
-        h.x[:] = state[X : X + 32]
-        h.f[:] = state[F : F + 32]
-        h.pc, h.instret, h.fflags, h.frm = state[PC], state[INSTRET], state[FFLAGS], state[FRM]
-        if state[FP_DIRTY]:
-            h.fp_dirty()
-
-    def _update_compile_stats(self) -> None:
-        seconds, hits = self._compile_start
-        self.stats.compile_seconds = self.native.compile_seconds - seconds
-        self.stats.cache_hits = self.native.cache_hits - hits
 
     def close(self) -> None:
         """Release the flat memory (its 256 GiB of reserved address space)."""

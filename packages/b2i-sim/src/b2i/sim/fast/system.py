@@ -31,14 +31,11 @@ from collections import Counter, defaultdict
 from typing import TextIO
 
 from b2i.sim.fast.commits import CommitBuffer
-from b2i.sim.fast.engine import HOT, NO_TAG, WARM, DispatchFunction, Stats
+from b2i.sim.fast.engine import HOT, NO_TAG, WARM, DispatchFunction, NativeHart, Stats
 from b2i.sim.fast.translate import (
     ENDS_BLOCK,
     EXIT,
-    FFLAGS,
     FILL,
-    FP_DIRTY,
-    FRM,
     INSTRET,
     LIMIT,
     LOAD_DELTAS,
@@ -50,8 +47,6 @@ from b2i.sim.fast.translate import (
     STORE_TAGS,
     TLB_SIZE,
     Block,
-    F,
-    X,
     build,
     scan,
 )
@@ -68,8 +63,10 @@ SLICE = 1_000_000  # native instructions between returns to Python: keeps UART i
 FOREVER = 1 << 64
 
 
-class SystemEngine:
+class SystemEngine(NativeHart):
     """Runs a Board's hart; `run(max_insns)` behaves as `Hart.run` does in system mode (same exceptions)."""
+
+    SLICE = SLICE
 
     def __init__(self, board: Board, cache_dir: pathlib.Path | None = None, hot: int = HOT,
                  warm: int = WARM) -> None:
@@ -112,19 +109,6 @@ class SystemEngine:
         hart.flush_tlb = self.forget_translations
         board.phys_store = board.mmu.phys_store = self._checked_phys_store
 
-    # ---- what b2i-run reads from the hart it drives ------------------------------------------------------------
-    @property
-    def pc(self) -> int:
-        return self.hart.pc
-
-    @property
-    def instret(self) -> int:
-        return self.hart.instret
-
-    @property
-    def insn_word(self) -> int:
-        return self.hart.insn_word
-
     # ---- the loop ----------------------------------------------------------------------------------------------
     def run(self, max_insns: int | None = None) -> None:
         hart = self.hart
@@ -145,16 +129,6 @@ class SystemEngine:
                     self._run_reference(stop)
         finally:
             self._update_compile_stats()
-
-    def _follow_trace(self) -> None:
-        """With a commit log on the hart, blocks are translated to record each retired instruction (see
-        b2i.sim.fast.commits); if the hart's trace came or went since the blocks were made, they must go."""
-        if (self.hart.trace is None) == (self.commits is None):
-            return
-        self.commits = CommitBuffer(self.hart, self.state) if self.hart.trace is not None else None
-        self.slice = SLICE if self.commits is None else CommitBuffer.room
-        for page in list(self.by_page):
-            self.invalidate_page(page)
 
     def step(self) -> tuple[str, int]:
         """One unit of work for lockstep: ("native", pc) for one pass through a block (plus the instruction
@@ -357,26 +331,6 @@ class SystemEngine:
         self.entered.clear()
         self.untranslatable.clear()
         self.cold_lengths.clear()
-
-    # ---- moving the state ----------------------------------------------------------------------------------------
-    def _to_native(self) -> None:
-        h, state = self.hart, self.state
-        state[X : X + 32] = h.x
-        state[F : F + 32] = h.f
-        state[PC], state[INSTRET], state[FFLAGS], state[FRM], state[FP_DIRTY] = h.pc, h.instret, h.fflags, h.frm, 0
-
-    def _to_reference(self) -> None:
-        h, state = self.hart, self.state
-        h.x[:] = state[X : X + 32]
-        h.f[:] = state[F : F + 32]
-        h.pc, h.instret, h.fflags, h.frm = state[PC], state[INSTRET], state[FFLAGS], state[FRM]
-        if state[FP_DIRTY]:
-            h.fp_dirty()
-
-    def _update_compile_stats(self) -> None:
-        seconds, hits = self._compile_start
-        self.stats.compile_seconds = self.native.compile_seconds - seconds
-        self.stats.cache_hits = self.native.cache_hits - hits
 
     def close(self) -> None:
         """Give the board its own hooks back (the reference can go on alone)."""
