@@ -43,7 +43,7 @@ int main(void) {
     for (int k = -2; k <= 2; k++) switch (k) { case -2: printf("m2 "); case -1: printf("m1 "); break; case 0: printf("z "); default: printf("d "); }
     printf("\n");
     _Static_assert(sizeof(union V) == 2, "v");
-    struct { _Alignas(32) char c; } al;
+    static struct { _Alignas(32) char c; } al;  /* over-aligned: static (frames are 16-aligned) */
     printf("%zu %zu\n", _Alignof(al), sizeof al);
     char buf[3][4] = { "ab", [2] = "xy" };
     printf("%s %d %s\n", buf[0], buf[1][0], buf[2]);

@@ -426,6 +426,9 @@ class Analyzer(Expressions):
             var = self.new_local(name, ty, ntok)
             if attrs["align"]:
                 var.align = max(var.align, attrs["align"])
+            if var.align > 16:  # C11 6.2.8p3: extended alignments are implementation-defined; our frames are 16
+                raise error_at(ntok, f"alignment {var.align} of automatic variable '{name}' is not supported "
+                                     "(b2i-cc aligns the stack to 16; make it static)")
             if init is not None:
                 stmts.append(self.local_initializer(var, init))
             elif not var.ty.is_complete():
