@@ -5,7 +5,7 @@ import decimal
 import math
 import struct
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 SETTINGS = settings(
@@ -73,12 +73,21 @@ def printf_call(draw):
 
 @SETTINGS
 @given(st.lists(printf_call(), min_size=20, max_size=40))
+@example(calls=[("%#G", "999999.5"), ("%#g", "9.9999996"), ("%#.3g", "999.5"), ("%G", "999999.5")])
 def test_printf_matches_glibc(builder, calls):
     body = "\n".join(f'    printf("[{spec}]\\n", {arg});' for spec, arg in calls)
     source = f"#include <stdio.h>\nint main(void) {{\n{body}\n    return 0;\n}}\n"
     ours = builder.run_riscv(builder.ours_full(source, "printf.c"))
     ref = builder.run_host(builder.host(source))
-    assert ours.stdout.decode().splitlines() == ref.stdout.decode().splitlines()
+    ours_lines, glibc_lines = ours.stdout.decode().splitlines(), ref.stdout.decode().splitlines()
+    assert len(ours_lines) == len(glibc_lines) == len(calls)
+    for (spec, arg), mine, theirs in zip(calls, ours_lines, glibc_lines, strict=True):
+        if mine != theirs and "#" in spec and spec[-1] in "gG":
+            # glibc drops the zeros '#' must keep when rounding carries into a new power of ten (%#g of 999999.5
+            # gives 1.e+06, C11 7.21.6.1 says 1.00000e+06); CPython's % formatting follows the standard here.
+            assert mine == f"[{spec % float(arg)}]", (spec, arg, theirs)
+        else:
+            assert mine == theirs, (spec, arg)
 
 
 def decimal_text(sign, digits, point, scale):
