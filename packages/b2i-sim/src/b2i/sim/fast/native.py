@@ -18,6 +18,7 @@ tail-calls it (see `translate.CHAIN`), so the loop above runs once per chain, no
     state[PC] = pc
 """
 
+import contextlib
 import hashlib
 import os
 import pathlib
@@ -74,6 +75,44 @@ def default_cache_dir() -> pathlib.Path:
     return pathlib.Path(configured) if configured else pathlib.Path.home() / ".cache" / "b2i-sim" / "fast"
 
 
+def cache_limit() -> int:
+    """Bytes the disk cache may hold: $B2I_FAST_CACHE_MB megabytes, else 512 MB."""
+    return int(os.environ.get("B2I_FAST_CACHE_MB", "512")) << 20
+
+
+PRUNE_EVERY = 3600.0  # seconds between two looks at the cache's size (otherwise a run costs one stat)
+
+
+def prune_cache(folder: pathlib.Path, limit: int, now: float | None = None) -> int:
+    """Keep the object cache under `limit` bytes by deleting the objects written longest ago, down to 3/4 of it,
+    at most once per PRUNE_EVERY (a marker file's time says when it last looked). Returns the bytes freed."""
+    now = time.time() if now is None else now
+    marker = folder / "last-pruned"
+    try:
+        if now - marker.stat().st_mtime < PRUNE_EVERY:
+            return 0
+    except OSError:
+        pass  # never pruned: look now
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        marker.touch()
+        os.utime(marker, (now, now))
+        objects = [(entry.stat().st_mtime, entry.stat().st_size, entry) for entry in folder.glob("??/*.o")]
+    except OSError:
+        return 0  # a read-only or vanished folder: nothing to keep small
+    total = sum(size for _, size, _ in objects)
+    freed = 0
+    for _, size, path in sorted(objects, key=lambda item: (item[0], item[2].name)):  # oldest first
+        if total - freed <= limit * 3 // 4 or total <= limit:
+            break
+        try:
+            path.unlink()
+            freed += size
+        except OSError:
+            pass  # another process removed it first
+    return freed
+
+
 class Native:
     """Compiles modules of IR text to callable addresses, through the disk cache."""
 
@@ -87,6 +126,7 @@ class Native:
         # what else decides the object code: bump CODE_VERSION when the pipeline or the generated code's ABI changes
         self.fingerprint = f"{CODE_VERSION} {llvm.llvm_version_info} {cpu} {features}".encode()
         self.cache_dir = cache_dir if cache_dir is not None else default_cache_dir()
+        prune_cache(self.cache_dir, cache_limit())
         self.objects: list = []  # keep the object files alive: their code is what runs
         self.compile_seconds = 0.0
         self.compiled = 0
@@ -123,6 +163,8 @@ class Native:
         try:
             data = path.read_bytes()
             self.cache_hits += 1
+            with contextlib.suppress(OSError):  # recently used: the last to go when the cache is pruned
+                os.utime(path)
         except OSError:
             if cached_only:
                 return None
