@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import b2i.tensor as bt
 import numpy as np
 from b2i.tensor import Tensor
 from hypothesis import strategies as st
@@ -9,6 +10,28 @@ from hypothesis.extra import numpy as hnp
 
 DEVICES = ["numpy", "c"]  # every available backend; "b2i" is absent until b2i-cc and b2i-sim run programs
 DTYPES = ["bool", "uint8", "int32", "int64", "float32", "float64"]
+
+# Every binary operation: how we spell it, and numpy's function that is its oracle.
+BINARY = {
+    "add": (lambda a, b: a + b, np.add),
+    "sub": (lambda a, b: a - b, np.subtract),
+    "mul": (lambda a, b: a * b, np.multiply),
+    "truediv": (lambda a, b: a / b, np.true_divide),
+    "floordiv": (lambda a, b: a // b, np.floor_divide),
+    "mod": (lambda a, b: a % b, np.remainder),
+    "pow": (lambda a, b: a**b, np.power),
+    "maximum": (bt.maximum, np.maximum),
+    "minimum": (bt.minimum, np.minimum),
+    "lt": (lambda a, b: a < b, np.less),
+    "le": (lambda a, b: a <= b, np.less_equal),
+    "gt": (lambda a, b: a > b, np.greater),
+    "ge": (lambda a, b: a >= b, np.greater_equal),
+    "eq": (lambda a, b: a == b, np.equal),
+    "ne": (lambda a, b: a != b, np.not_equal),
+    "and": (lambda a, b: a & b, np.bitwise_and),
+    "or": (lambda a, b: a | b, np.bitwise_or),
+    "xor": (lambda a, b: a ^ b, np.bitwise_xor),
+}
 
 # Stated tolerances: relative to the largest magnitude involved, since sums and libm functions round
 # differently from numpy's SIMD loops and pairwise summation.

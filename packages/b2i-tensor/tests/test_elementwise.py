@@ -7,28 +7,8 @@ from b2i.tensor import Tensor
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
-from tensor_cases import DEVICES, DTYPES, check, elements, viewed
+from tensor_cases import BINARY, DEVICES, DTYPES, check, elements, viewed
 
-BINARY = {
-    "add": (lambda a, b: a + b, np.add),
-    "sub": (lambda a, b: a - b, np.subtract),
-    "mul": (lambda a, b: a * b, np.multiply),
-    "truediv": (lambda a, b: a / b, np.true_divide),
-    "floordiv": (lambda a, b: a // b, np.floor_divide),
-    "mod": (lambda a, b: a % b, np.remainder),
-    "pow": (lambda a, b: a**b, np.power),
-    "maximum": (bt.maximum, np.maximum),
-    "minimum": (bt.minimum, np.minimum),
-    "lt": (lambda a, b: a < b, np.less),
-    "le": (lambda a, b: a <= b, np.less_equal),
-    "gt": (lambda a, b: a > b, np.greater),
-    "ge": (lambda a, b: a >= b, np.greater_equal),
-    "eq": (lambda a, b: a == b, np.equal),
-    "ne": (lambda a, b: a != b, np.not_equal),
-    "and": (lambda a, b: a & b, np.bitwise_and),
-    "or": (lambda a, b: a | b, np.bitwise_or),
-    "xor": (lambda a, b: a ^ b, np.bitwise_xor),
-}
 NO_BOOL = ("sub", "floordiv", "mod", "pow")  # numpy refuses or leaves our six types (int8)
 INT_ONLY = ("and", "or", "xor")
 
