@@ -579,7 +579,7 @@ class FunctionGen:
         u = ty.unsigned or ty.kind == "ptr"
         if op in ("add", "sub", "mul"):
             self.emit(f"{op}{w} a0, a0, a1")
-        elif op in ("and", "or", "xor"):
+        elif op in ("and", "or", "xor", "mulh", "mulhu"):
             self.emit(f"{op} a0, a0, a1")
         elif op == "div":
             self.emit(f"div{'u' if u else ''}{w} a0, a0, a1")

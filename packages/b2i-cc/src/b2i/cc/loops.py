@@ -11,7 +11,7 @@ Inner loops go first; what they hoist, an outer loop may hoist again.
 from b2i.cc import ctype as T
 from b2i.cc.nodes import Node, Obj
 
-PURE = {"add", "sub", "mul", "shl", "shr", "and", "or", "xor"}
+PURE = {"add", "sub", "mul", "mulh", "mulhu", "shl", "shr", "and", "or", "xor"}
 SKIP = ("tok", "ty", "obj", "member")
 
 
@@ -140,7 +140,7 @@ class Hoister:
             for side in ("lhs", "rhs"):
                 child = getattr(node, side)
                 constant = child.kind == "num" and child.val != 0 and child.ty.is_integer()
-                if constant and (node.op in ("mul", "div", "mod") or in_condition and node.op in COMPARE):
+                if constant and (node.op in MULTIPLIES or in_condition and node.op in COMPARE):
                     setattr(node, side, self.hoist(child, before))
         for name, value in list(vars(node).items()):
             if name in SKIP:
@@ -445,6 +445,7 @@ def num(n):
 
 
 COMPARE = {"eq", "ne", "lt", "le", "gt", "ge"}
+MULTIPLIES = {"mul", "mulh", "mulhu", "div", "mod"}  # operations without an immediate form for a constant
 STATEMENTS = {"block", "expr_stmt", "return", "if", "for", "do", "switch", "label", "goto", "memzero", "asm"}
 
 

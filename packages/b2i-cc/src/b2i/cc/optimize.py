@@ -3,13 +3,14 @@ loop-invariant code motion (loops.py).
 
 It rewrites nodes in place before code generation. Folding follows C exactly (the same wrap-around and
 conversion rules the code generator implements); branches whose condition folds to a constant disappear unless
-they hold a label something may jump to; multiplication, unsigned division and remainder by a power of two
-become shifts and masks.
+they hold a label something may jump to; multiplication by a power of two becomes a shift, and division and
+remainder by a constant become shifts, masks and multiply-highs (divide.py).
 """
 
 import struct
 
 from b2i.cc import ctype as T
+from b2i.cc.divide import divide_by_constant
 from b2i.cc.loops import hoist_invariants
 from b2i.cc.nodes import Node, Obj
 from b2i.cc.sema import fold_int, wrap
@@ -35,6 +36,9 @@ def round_float(value, ty):
 
 
 class Optimizer:
+    def __init__(self):
+        self.fn: Obj | None = None  # the function being optimized (division adds locals to it)
+
     def expr(self, node):
         """The optimized form of an expression (children first)."""
         if node is None:
@@ -120,23 +124,16 @@ class Optimizer:
                 a, b = b, a
             if is_int(b) and b.val > 0 and b.val & (b.val - 1) == 0:
                 shift = b.val.bit_length() - 1
-                unsigned = a.ty.unsigned or a.ty.kind == "ptr"
                 if op == "mul":
                     return (
                         a
                         if shift == 0
                         else Node("binop", node.tok, node.ty, op="shl", lhs=a, rhs=self.num(b, shift, T.INT))
                     )
-                if op == "div" and unsigned:
-                    return (
-                        a
-                        if shift == 0
-                        else Node("binop", node.tok, node.ty, op="shr", lhs=a, rhs=self.num(b, shift, T.INT))
-                    )
-                if op == "mod" and unsigned:
-                    return Node("binop", node.tok, node.ty, op="and", lhs=a, rhs=self.num(b, b.val - 1))
             if op in ("add", "sub") and is_int(b) and b.val == 0:
                 return a
+            if op in ("div", "mod") and is_int(b):
+                return divide_by_constant(node, self.fn) or node
         return node
 
     def stmt(self, node):
@@ -208,6 +205,7 @@ def optimize(objs: list[Obj]) -> list[Obj]:
     opt = Optimizer()
     for obj in objs:
         if obj.ty.kind == "func" and obj.body is not None:
+            opt.fn = obj
             opt.stmt(obj.body)
             hoist_invariants(obj)
     return objs

@@ -446,7 +446,7 @@ class TreeGen:
     def reg_op(self, op, w, u, out, a, b):
         if op in ("add", "sub", "mul"):
             self.emit(f"{op}{w} {out}, {a}, {b}")
-        elif op in ("and", "or", "xor"):
+        elif op in ("and", "or", "xor", "mulh", "mulhu"):
             self.emit(f"{op} {out}, {a}, {b}")
         elif op in ("div", "mod"):
             self.emit(f"{'div' if op == 'div' else 'rem'}{'u' if u else ''}{w} {out}, {a}, {b}")

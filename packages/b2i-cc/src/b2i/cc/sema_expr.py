@@ -609,7 +609,8 @@ class Expressions:
                     raise error_at(tok, "invalid operands to binary - (pointers to different types)")
                 diff = Node("binop", tok, T.LONG, op="sub", lhs=self.cast(lhs, T.LONG), rhs=self.cast(rhs, T.LONG))
                 size = max(lt.base.size, 1) if lt.base.kind != "void" else 1
-                return Node("binop", tok, T.LONG, op="div", lhs=diff, rhs=self.num(tok, size, T.LONG))
+                # exact: the optimizer may divide by multiplying with the size's inverse
+                return Node("binop", tok, T.LONG, op="div", lhs=diff, rhs=self.num(tok, size, T.LONG), exact=True)
             raise error_at(tok, f"invalid operands to binary - (have '{T.type_name(lt)}' and '{T.type_name(rt)}')")
         if kind in COMPARISONS:
             if lt.is_arith() and rt.is_arith():
