@@ -1,4 +1,4 @@
-/* stdlib.h: number parsing, sorting and searching, integer helpers, glibc-compatible rand. */
+/* stdlib.h: number parsing, integer helpers, glibc-compatible rand (qsort and bsearch are in sort.c). */
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
@@ -68,46 +68,6 @@ unsigned long long strtoull(const char *s, char **end, int base) { return strtou
 int atoi(const char *s) { return (int)strtol(s, 0, 10); }
 long atol(const char *s) { return strtol(s, 0, 10); }
 long long atoll(const char *s) { return strtol(s, 0, 10); }
-
-static void swap_bytes(char *a, char *b, size_t n) {
-    if (((unsigned long)a | (unsigned long)b | n) % sizeof(int) == 0) {
-        for (int *x = (int *)a, *y = (int *)b; n; n -= sizeof(int), x++, y++) {
-            int t = *x;
-            *x = *y;
-            *y = t;
-        }
-        return;
-    }
-    while (n--) {
-        char t = *a;
-        *a++ = *b;
-        *b++ = t;
-    }
-}
-
-/* Shell sort with the 3k+1 gaps: short, in place, and no recursion. */
-void qsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *)) {
-    char *b = base;
-    size_t gap = 1;
-    while (gap < n / 3) gap = gap * 3 + 1;
-    for (; gap > 0; gap /= 3)
-        for (size_t i = gap; i < n; i++)
-            for (size_t j = i; j >= gap && cmp(b + (j - gap) * size, b + j * size) > 0; j -= gap)
-                swap_bytes(b + (j - gap) * size, b + j * size, size);
-}
-
-void *bsearch(const void *key, const void *base, size_t n, size_t size, int (*cmp)(const void *, const void *)) {
-    const char *b = base;
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = cmp(key, b + mid * size);
-        if (c == 0) return (void *)(b + mid * size);
-        if (c < 0) hi = mid;
-        else lo = mid + 1;
-    }
-    return 0;
-}
 
 /* The additive feedback generator glibc's rand() uses, so the same seed gives the same numbers. */
 static int state_pos = -1;
