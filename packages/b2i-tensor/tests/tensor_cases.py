@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 DEVICES = ["numpy", "c"]  # every available backend; "b2i" is absent until b2i-cc and b2i-sim run programs
-DTYPES = ["bool", "uint8", "int32", "int64", "float32", "float64"]
+DTYPES = ["bool", "int8", "uint8", "int16", "uint16", "int32", "uint32", "int64", "uint64", "float32", "float64"]
 
 # Every binary operation: how we spell it, and numpy's function that is its oracle.
 BINARY = {
@@ -41,10 +41,11 @@ RTOL = {"float32": 2e-5, "float64": 1e-11}
 def elements(dtype: str, small: bool = False):
     if dtype == "bool":
         return st.booleans()
-    if dtype == "uint8":
-        return st.integers(0, 12 if small else 255)
     if dtype in ("int32", "int64"):
         return st.integers(-12, 12) if small else st.integers(-1000, 1000)
+    if np.dtype(dtype).kind in "iu":  # the whole range, so that sums and products wrap around
+        info = np.iinfo(dtype)
+        return st.integers(max(info.min, -12), 12) if small else st.integers(int(info.min), int(info.max))
     return st.floats(-4, 4, width=32 if dtype == "float32" else 64, allow_subnormal=False)
 
 

@@ -45,7 +45,7 @@ def test_pad_matches_numpy(dtype, data):
         t = view(Tensor(a, device=device))
         check(t.pad(widths, value=value), np.pad(view(a), widths, constant_values=value))
         ref = np.pad(view(a), 1) + 1
-        check((t.pad(1) + 1).sum(), ref.sum(dtype=np.int64 if ref.dtype.kind in "bui" else None))
+        check((t.pad(1) + 1).sum(), ref.sum())
 
 
 def test_contiguous_copies_a_view(device):

@@ -5,11 +5,26 @@ produced by the device chosen with `device=`: "numpy" (the reference), "c" (kern
 the host compiler) or "b2i" (the b2i machine; not available yet).
 """
 
-__version__ = "0.3.0"
+__version__ = "0.3.1"
 
 from b2i.tensor.debug import counting, settings, stats
 from b2i.tensor.device import DEVICES, DeviceUnavailable
-from b2i.tensor.dtype import DTYPES, DType, bool_, float32, float64, int32, int64, result_type, uint8
+from b2i.tensor.dtype import (
+    DTYPES,
+    DType,
+    bool_,
+    float32,
+    float64,
+    int8,
+    int16,
+    int32,
+    int64,
+    result_type,
+    uint8,
+    uint16,
+    uint32,
+    uint64,
+)
 from b2i.tensor.random import Generator, manual_seed
 from b2i.tensor.shapes import AxisError
 from b2i.tensor.tensor import Tensor, concatenate, dot, matmul, maximum, minimum, realize, stack, where
@@ -54,7 +69,8 @@ def tanh(t: Tensor) -> Tensor:
 
 
 __all__ = [
-    "__version__", "Tensor", "DType", "DTYPES", "bool_", "uint8", "int32", "int64", "float32", "float64",
+    "__version__", "Tensor", "DType", "DTYPES", "bool_", "int8", "uint8", "int16", "uint16", "int32", "uint32",
+    "int64", "uint64", "float32", "float64",
     "result_type", "where", "maximum", "minimum", "concatenate", "stack", "matmul", "dot", "realize",
     "zeros", "ones", "full", "arange", "linspace", "eye", "rand", "randn", "randint", "zeros_like", "ones_like",
     "full_like", "exp", "log", "sqrt", "tanh", "Generator", "manual_seed", "AxisError", "DeviceUnavailable",

@@ -82,7 +82,7 @@ def _alu(e: Alu, args: list[np.ndarray]) -> np.ndarray:
     if op == "sigmoid":
         one = np.ones((), dtype=dt)
         return (one / (one + np.exp(-args[0]))).astype(dt)
-    if op == "pow" and dt.kind in "iu":
+    if op == "pow" and dt.kind == "i":
         # numpy refuses negative integer powers; our C gives 0 (or +-1 for bases +-1): do the same here.
         base, exp = np.broadcast_arrays(args[0], args[1])
         out = np.power(base, np.maximum(exp, 0)).astype(dt)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from b2i.tensor.device import Buffer
-from b2i.tensor.dtype import DType, to_dtype
+from b2i.tensor.dtype import DTYPES, DType, to_dtype
 from b2i.tensor.graph import Node
 
 
@@ -15,8 +15,8 @@ def from_numpy(array, dtype: DType | None, device: str) -> tuple[Node, tuple[int
         try:
             dtype = to_dtype(a.dtype.name)
         except TypeError:
-            raise TypeError(f"numpy dtype {a.dtype} is not supported (use float32, float64, int32, int64, bool or "
-                            f"uint8)") from None
+            names = ", ".join(d.name for d in DTYPES)
+            raise TypeError(f"numpy dtype {a.dtype} is not supported (use one of {names})") from None
     a = np.array(a, dtype=np.dtype(dtype.name), order="C")  # (ascontiguousarray would make 0-d arrays 1-d)
     buf = Buffer(device, dtype, a.size, bytearray(a.tobytes()))
     return Node("BUFFER", (), None, dtype, (a.size,), device, buf), tuple(a.shape)

@@ -37,7 +37,7 @@ def _classify(k, device: str):
             return "mask", t
         if t.dtype.is_float:
             raise IndexError("arrays used as indices must be of integer (or boolean) type")
-        return "array", t.astype(int64)
+        return "array", t.astype(int64)  # as numpy: index arrays become intp (a huge uint64 wraps to negative)
     if hasattr(k, "__index__"):
         return "int", k.__index__()
     raise IndexError(_VALID)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import weakref
 
-from b2i.tensor.dtype import DType, bool_, float32, float64, int32, int64, uint8
+from b2i.tensor.dtype import INT_RANGE, DType, bool_, float32, float64, int64, uint64
 from b2i.tensor.kernel import Acc, Alu, Const, Expr, Kernel, Load, Rand, structure, walk
 from b2i.tensor.view import View
 
@@ -27,10 +27,13 @@ typedef unsigned char b2i_bool;
   T q = a / b; if (a % b != 0 && ((a < 0) != (b < 0))) q -= 1; return q; }
 #define B2I_IMOD(T, NAME) static inline T NAME(T a, T b) { \
   if (b == 0 || b == -1) return 0; T r = a % b; if (r != 0 && ((r < 0) != (b < 0))) r += b; return r; }
+B2I_IDIV(int8_t, b2i_idiv_int8) B2I_IDIV(int16_t, b2i_idiv_int16)
 B2I_IDIV(int32_t, b2i_idiv_int32) B2I_IDIV(int64_t, b2i_idiv_int64)
+B2I_IMOD(int8_t, b2i_imod_int8) B2I_IMOD(int16_t, b2i_imod_int16)
 B2I_IMOD(int32_t, b2i_imod_int32) B2I_IMOD(int64_t, b2i_imod_int64)
-static inline uint8_t b2i_idiv_uint8(uint8_t a, uint8_t b) { return b ? a / b : 0; }
-static inline uint8_t b2i_imod_uint8(uint8_t a, uint8_t b) { return b ? a % b : 0; }
+#define B2I_UDIVMOD(T, N) static inline T b2i_idiv_##N(T a, T b) { return b ? (T)(a / b) : 0; } \
+static inline T b2i_imod_##N(T a, T b) { return b ? (T)(a % b) : 0; }
+B2I_UDIVMOD(uint8_t, uint8) B2I_UDIVMOD(uint16_t, uint16) B2I_UDIVMOD(uint32_t, uint32) B2I_UDIVMOD(uint64_t, uint64)
 /* numpy's floor division and remainder for floats (npy_divmod) */
 #define B2I_FDIVMOD(T, S) \
 static inline T b2i_fdiv_##T(T a, T b) { \
@@ -44,11 +47,16 @@ static inline T b2i_fmod_##T(T a, T b) { \
   if (mod) { if ((b < 0) != (mod < 0)) mod += b; } else mod = copysign##S((T)0, b); \
   return mod; }
 B2I_FDIVMOD(float, f) B2I_FDIVMOD(double, )
+/* integer powers wrap modulo 2^bits, as numpy's; a negative exponent gives 0 or +-1 (unreachable:
+   the Tensor refuses negative integer powers, as numpy does) */
 #define B2I_IPOW(T, NAME) static inline T NAME(T a, T e) { \
   if (e < 0) return a == 1 ? 1 : a == (T)-1 ? ((e & 1) ? (T)-1 : 1) : 0; \
   uint64_t r = 1, b = (uint64_t)a, n = (uint64_t)e; \
   while (n) { if (n & 1) r *= b; b *= b; n >>= 1; } return (T)r; }
-B2I_IPOW(int32_t, b2i_ipow_int32) B2I_IPOW(int64_t, b2i_ipow_int64) B2I_IPOW(uint8_t, b2i_ipow_uint8)
+B2I_IPOW(int8_t, b2i_ipow_int8) B2I_IPOW(int16_t, b2i_ipow_int16)
+B2I_IPOW(int32_t, b2i_ipow_int32) B2I_IPOW(int64_t, b2i_ipow_int64)
+B2I_IPOW(uint8_t, b2i_ipow_uint8) B2I_IPOW(uint16_t, b2i_ipow_uint16)
+B2I_IPOW(uint32_t, b2i_ipow_uint32) B2I_IPOW(uint64_t, b2i_ipow_uint64)
 /* e^x for float32, in float: x = n*ln2 + r with |r| <= ln2/2 (n rounded by adding 1.5 * 2^23; ln2 split in two
    so that n*ln2_hi is exact), e^r by a degree-6 polynomial fitted for relative error (3e-9), times 2^n as two
    powers of two so that results near overflow and subnormal ones come out right. Explicit fmaf (one rounding
@@ -90,8 +98,6 @@ static inline double b2i_normal(uint64_t key, uint64_t ctr) {
 """
 
 _FLOAT_FN = ("exp", "log", "sqrt", "sin", "cos", "tanh")
-_INT_MIN = {int32: "INT32_MIN", int64: "INT64_MIN", uint8: "0", bool_: "0"}
-_INT_MAX = {int32: "INT32_MAX", int64: "INT64_MAX", uint8: "255", bool_: "1"}
 
 
 def ctype(d: DType) -> str:
@@ -112,7 +118,18 @@ def literal(value, d: DType) -> str:
     v = int(value)
     if d is int64:
         return "INT64_MIN" if v == -(2**63) else f"((int64_t){v}LL)"
+    if d is uint64:
+        return f"((uint64_t){v}ULL)"
     return f"(({ctype(d)}){v})"
+
+
+def _lowest(d: DType) -> str:
+    """The smallest value of an integer or bool type, as a C literal (the start of a max or argmax)."""
+    return literal(0 if d is bool_ else INT_RANGE[d][0], d)
+
+
+def _highest(d: DType) -> str:
+    return literal(1 if d is bool_ else INT_RANGE[d][1], d)
 
 
 def collapse(shape: list[int], strides: list[list[int]]) -> tuple[list[int], list[list[int]]]:
@@ -251,6 +268,8 @@ def _alu(e: Alu, a: list[str]) -> str:
     if op == "neg":
         return f"({t})(-{a[0]})"
     if op == "abs":
+        if d.kind in "ub":
+            return a[0]
         return f"fabs{f}({a[0]})" if d.is_float else f"({a[0]} < 0 ? ({t})(-{a[0]}) : {a[0]})"
     if op == "not":
         return f"(!{a[0]})" if d is bool_ else f"({t})(~{a[0]})"
@@ -261,7 +280,7 @@ def _alu(e: Alu, a: list[str]) -> str:
     if op == "sigmoid":
         return f"(({t})1 / (({t})1 + exp{f}(-{a[0]})))"
     if op == "relu":
-        return f"({a[0]} < 0 ? ({t})0 : {a[0]})"
+        return a[0] if d.kind in "ub" else f"({a[0]} < 0 ? ({t})0 : {a[0]})"
     raise NotImplementedError(f"no C for op {op}")
 
 
@@ -343,7 +362,7 @@ def _reduce_parts(op: str, src: DType, dst: DType, value: str, acc: str) -> tupl
     if src.is_float:
         init = "(-INFINITY)" if op in ("max", "argmax") else "INFINITY"
     else:
-        init = _INT_MIN[src] if op in ("max", "argmax") else _INT_MAX[src]
+        init = _lowest(src) if op in ("max", "argmax") else _highest(src)
     sym = ">" if op in ("max", "argmax") else "<"
     if op in ("max", "min"):  # NaN wins, as in numpy
         return ctype(src), init, f"{acc} = ({value} {sym} {acc} || {value} != {value}) ? {value} : {acc};", acc

@@ -8,17 +8,20 @@ from collections.abc import Iterator, Sequence
 from b2i.tensor import debug
 from b2i.tensor.device import Buffer, get_backend
 from b2i.tensor.dtype import (
+    INT_RANGE,
     DType,
     bool_,
     check_weak_int,
+    creation_dtype,
     float32,
     float64,
     float_dtype,
-    int32,
+    int8,
     int64,
     result_type,
     sum_dtype,
     to_dtype,
+    uint64,
 )
 from b2i.tensor.graph import Node
 from b2i.tensor.random import Generator, default_generator
@@ -224,9 +227,10 @@ class Tensor:
     def full(shape, fill_value: Scalar, dtype=None, device: str | None = None) -> Tensor:
         """A tensor of `shape` filled with one value (dtype from the value when not given, as numpy)."""
         shape = _creation_shape(shape)
-        dtype = result_type(fill_value) if dtype is None else to_dtype(dtype)
         if isinstance(fill_value, Tensor):
             fill_value = fill_value.item()
+        dtype = creation_dtype([fill_value]) if dtype is None else to_dtype(dtype)
+        check_weak_int(fill_value, dtype)
         c = _const(fill_value, dtype, _device(device))
         return c.expand(*shape).contiguous() if shape else c
 
@@ -564,7 +568,8 @@ class Tensor:
         return out.reshape(tuple(n for i, n in enumerate(self.shape) if i not in axes))
 
     def sum(self, axis=None, keepdims: bool = False, dtype=None) -> Tensor:
-        """Sum over `axis` (None: all; an int or a tuple). Small integers and bool sum in int64."""
+        """Sum over `axis` (None: all; an int or a tuple). As numpy: bool and signed integers sum in int64,
+        unsigned integers in uint64."""
         return self._reduce("sum", axis, keepdims, sum_dtype(self.dtype) if dtype is None else to_dtype(dtype))
 
     def prod(self, axis=None, keepdims: bool = False, dtype=None) -> Tensor:
@@ -695,8 +700,7 @@ def _from_python(data, dtype: DType | None, device: str) -> tuple[Node, tuple[in
     walk(data, 0)
     values = [_python_number(v) for v in flat]
     if dtype is None:
-        dtype = result_type(*values) if values else float64
-        dtype = {bool: bool_, int: int64, float: float64}.get(type(dtype), dtype)
+        dtype = creation_dtype(values)
     if values and dtype.is_int and any(isinstance(v, float) for v in values):
         values = [int(v) for v in values]
     values = [_cast_scalar(v, dtype) for v in values]
@@ -769,6 +773,7 @@ def _binary(op: str, a, b) -> Tensor:
     dtype = result_type(*(x.dtype if isinstance(x, Tensor) else x for x in (a, b)))
     if op == "div" and not dtype.is_float:
         dtype = float64  # numpy divides integers in float64, where any Python int is in range
+    tensor = a if isinstance(a, Tensor) else b
     for x in (a, b):
         if not isinstance(x, Tensor):
             try:
@@ -776,17 +781,17 @@ def _binary(op: str, a, b) -> Tensor:
             except OverflowError:
                 if op not in _COMPARISONS:
                     raise
-                if not -(2**63) <= x < 2**63 and (a if isinstance(a, Tensor) else b).dtype is bool_:
+                if tensor.dtype is bool_:
                     raise OverflowError("Python int too large to convert to C long") from None  # as numpy
-                # NumPy 2 compares with out-of-range Python ints exactly: do it in a wider type
-                dtype = int64 if -(2**63) <= x < 2**63 else float64
+                return _compare_out_of_range(op if tensor is a else _MIRROR[op], tensor, x > INT_RANGE[dtype][1])
+    if op in _COMPARISONS and isinstance(a, Tensor) and isinstance(b, Tensor) and \
+            {a.dtype, b.dtype} == {uint64, int64}:
+        return _compare_uint64_int64(op, a, b)
     if dtype is bool_ and op in ("sub", "floordiv", "mod", "pow"):
         if op == "sub":
             raise TypeError("numpy boolean subtract, the `-` operator, is not supported, use the bitwise_xor, "
                             "the `^` operator, or the logical_xor function instead.")
-        symbol = {"floordiv": "//", "mod": "%", "pow": "**"}[op]
-        raise TypeError(f"bool {symbol} bool is not supported: numpy gives int8, which b2i.tensor does not have; "
-                        f"cast one operand to an integer type first")
+        dtype = int8  # numpy has no bool loop for these: it computes in int8
     if op in ("and", "or", "xor") and dtype.is_float:
         name = {"and": "bitwise_and", "or": "bitwise_or", "xor": "bitwise_xor"}[op]
         raise TypeError(f"ufunc '{name}' not supported for the input types")
@@ -799,11 +804,30 @@ def _binary(op: str, a, b) -> Tensor:
     return Tensor._new(op, [ta.broadcast_to(shape), tb.broadcast_to(shape)], out_dtype, shape)
 
 
+_MIRROR = {"lt": "gt", "le": "ge", "gt": "lt", "ge": "le", "eq": "eq", "ne": "ne"}  # x op t is t _MIRROR[op] x
+
+
+def _compare_out_of_range(op: str, t: Tensor, above: bool) -> Tensor:
+    """`t op x` for a Python int x beyond t's integer type: NumPy 2 answers exactly, and every element of t is
+    below x (when `above`) or above it, so the answer is one value."""
+    answer = op in (("lt", "le", "ne") if above else ("gt", "ge", "ne"))
+    return Tensor.full(t.shape, answer, dtype=bool_, device=t.device)
+
+
+def _compare_uint64_int64(op: str, a: Tensor, b: Tensor) -> Tensor:
+    """numpy compares uint64 with int64 exactly, where their common type float64 would round above 2**53: a
+    negative int64 is below every uint64; the others compare as uint64."""
+    if a.dtype is int64:
+        a, b, op = b, a, _MIRROR[op]
+    same = _binary(op, a, b.astype(uint64))
+    return same & (b >= 0) if op in ("lt", "le", "eq") else same | (b < 0)
+
+
 def _check_int_exponent(b) -> None:
     """numpy refuses integer ** negative integer. A tensor exponent is checked by computing its minimum now
-    (the only place where building the graph looks at values); bool and uint8 exponents cannot be negative."""
+    (the only place where building the graph looks at values); bool and unsigned exponents cannot be negative."""
     if isinstance(b, Tensor):
-        negative = b.dtype in (int32, int64) and b.size > 0 and b.min().item() < 0
+        negative = b.dtype.kind == "i" and b.size > 0 and b.min().item() < 0
     else:
         negative = b < 0
     if negative:
