@@ -4,10 +4,14 @@ Programs are linked at 0x8000_0000, the reset address of both the b2i SoC and `q
 virt -bios none`, and end by writing the test device, so both machines stop the same way.
 """
 
+import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+
+sys.path.insert(0, os.path.dirname(__file__))  # privileged_start.py: the start of programs that leave M mode
 
 LINKER_SCRIPT = """
 ENTRY(_start)

@@ -6,6 +6,7 @@ import pytest
 from b2i.hdl.runner import run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from privileged_start import PRIVILEGED_START
 
 # Prints registers x1..x31 and then the 32 doublewords of `buf` as 16 hex digits per line, then passes.
 DUMP_AND_EXIT = """
@@ -162,16 +163,7 @@ def test_random_streams_match_qemu(build_program, qemu, source):
 
 
 # ---------------------------------------------------------------- traps, privilege modes, interrupts
-TRAPS = r"""
-    .section .text.init
-    .globl _start
-_start:
-    li t0, -1                 # QEMU enforces PMP for S and U: open all of memory (our core ignores PMP)
-    csrw pmpaddr0, t0
-    li t0, 0x1f
-    csrw pmpcfg0, t0
-    la t0, mhandler
-    csrw mtvec, t0
+TRAPS = PRIVILEGED_START + r"""
     la t0, shandler
     csrw stvec, t0
     li s10, 0

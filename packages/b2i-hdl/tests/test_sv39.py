@@ -5,17 +5,9 @@ import io
 
 import pytest
 from b2i.hdl.runner import run
+from privileged_start import PRIVILEGED_START
 
-SV39 = r"""
-    .section .text.init
-    .globl _start
-_start:
-    li t0, -1                 # QEMU enforces PMP for S and U: open all of memory (our core ignores PMP)
-    csrw pmpaddr0, t0
-    li t0, 0x1f
-    csrw pmpcfg0, t0
-    la t0, mhandler
-    csrw mtvec, t0
+SV39 = PRIVILEGED_START + r"""
     # level-0 table: four 4 KiB pages at 0x4000_0000.. all backed by data_page, with different rights
     la t0, data_page
     srli t0, t0, 12

@@ -116,13 +116,7 @@ def test_sv39_random_page_tables_in_lockstep(oracle, cache_dir, ptes, moves):
     """test_sim_sv39_qemu.py's programs (checked there against QEMU on the reference): the fast engine agrees
     with the reference at every step, and with QEMU's output."""
     with tempfile.TemporaryDirectory() as folder:
-        source, exe = pathlib.Path(folder) / "sv39.S", pathlib.Path(folder) / "sv39"
-        source.write_text(SV39.program(ptes, moves))
-        subprocess.run([oracle("riscv64-unknown-elf-gcc"), "-nostdlib", "-march=rv64g", "-mabi=lp64d",
-                        "-mcmodel=medany", "-Wl,-Ttext=0x80000000", f"-I{MACHINE}", "-o", str(exe), str(source)],
-                       check=True)
-        qemu = subprocess.run([oracle("qemu-system-riscv64"), "-machine", "virt", "-bios", "none", "-nographic",
-                               "-kernel", str(exe)], capture_output=True, timeout=30)
+        exe, qemu = SV39.build_and_run_on_qemu(oracle, pathlib.Path(folder), ptes, moves)
         result = run_machine_lockstep(str(exe), ram_size=RAM, max_insns=2_000_000, memory_every=50,
                                       cache_dir=cache_dir)
     assert result.divergence is None, str(result.divergence)

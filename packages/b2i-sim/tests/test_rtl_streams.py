@@ -23,6 +23,7 @@ from b2i.sim.link import link
 from b2i.sim.machine.rtl import lockstep
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sv39_tables import PAGES_VA, TABLES, turn_on_paging
 
 BASE = 31        # x31 holds the middle of the data buffer; no generated instruction writes it
 JUMP_BASE = 30   # jalr's rs1 (and mret's mepc, sret's sepc): set by an `auipc` just before it
@@ -228,10 +229,9 @@ def test_random_system_stream_runs_in_lockstep(tmp_path_factory, source):
 
 
 # Sv39 streams: loads, stores and AMOs, aligned or not (some crossing a page), in S or U mode, on four pages
-# at 0x4000_0000 whose PTE flags (V R W X U A D, reserved combinations included), mstatus.SUM and MXR are
+# at PAGES_VA whose PTE flags (V R W X U A D, reserved combinations included), mstatus.SUM and MXR are
 # drawn at random. The M-mode handler reads mcause and mtval (so the commit log shows them) and skips the
 # instruction; at the end it loads the four PTEs, whose A and D bits the hardware may have set.
-PAGE_VA = 0x4000_0000
 PAGING_OPS = ("lb", "lh", "lw", "ld", "lbu", "lhu", "lwu", "sb", "sh", "sw", "sd", "amoadd.w", "amoswap.d",
               "lr.d", "sc.d")
 PAGING = """
@@ -240,30 +240,7 @@ PAGING = """
 _start:
     la t0, handler
     csrw mtvec, t0
-    la t0, root
-    li t1, 0xcf                 # root[0]: devices (V R W X A D)
-    sd t1, 0(t0)
-    li t1, (0x80000000 >> 2) | {ram_flags:#x}
-    sd t1, 16(t0)               # root[2]: RAM, identity, a user page when the stream runs in U mode
-    la t1, l1
-    srli t1, t1, 2
-    ori t1, t1, 1
-    sd t1, 8(t0)                # root[1] -> l1 -> l0: the four pages at 0x4000_0000
-    la t0, l1
-    la t1, l0
-    srli t1, t1, 2
-    ori t1, t1, 1
-    sd t1, 0(t0)
-    la t0, l0
-    la t1, pages
-    srli t1, t1, 2
-{leaves}
-    la t0, root
-    srli t0, t0, 12
-    li t1, 8 << 60
-    or t0, t0, t1
-    csrw satp, t0
-    sfence.vma
+{paging}
     li t0, {mstatus:#x}
     csrs mstatus, t0
     la t0, stream
@@ -293,11 +270,7 @@ skip:
     csrw mepc, x28
     mret
     .data
-    .balign 4096
-root: .zero 4096
-l1: .zero 4096
-l0: .zero 4096
-pages:
+{tables}
 {data}
 """
 
@@ -320,7 +293,7 @@ def paging_streams(draw) -> str:
         crossing = st.integers(4096 - size + 1, 4095) if size > 1 else st.just(4095)  # page 3: into a hole
         offset = draw(st.one_of(st.integers(0, 4095 - size), crossing,
                                 st.integers(0, 4096 // size - 1).map(lambda k, size=size: k * size)))
-        address = PAGE_VA + page * 4096 + offset
+        address = PAGES_VA + page * 4096 + offset
         if name in ("lr.d", "sc.d") or name.startswith("amo"):
             stream.append(f"    li x5, {address:#x}\n    {name} x6, {'' if name == 'lr.d' else 'x7, '}(x5)")
         elif name[0] == "l":
@@ -330,8 +303,9 @@ def paging_streams(draw) -> str:
                           f"    {name} x7, 0(x5)")
     fill = random.Random(draw(st.integers(0, 2**32 - 1)))  # the pages' contents
     words = [fill.getrandbits(64) for _ in range(4 * 4096 // 8)]
-    return PAGING.format(ram_flags=0xdf if user else 0xcf, leaves="\n".join(leaves), mstatus=status,
-                         stream="\n".join(stream), data="\n".join(f"    .dword {w:#x}" for w in words))
+    paging = turn_on_paging(ram_flags=0xdf if user else 0xcf, leaves="\n".join(leaves))  # RAM: U's page in U mode
+    return PAGING.format(paging=paging, mstatus=status, stream="\n".join(stream), tables=TABLES,
+                         data="\n".join(f"    .dword {w:#x}" for w in words))
 
 
 @settings(max_examples=25, **SLOW)

@@ -15,6 +15,7 @@ from b2i.sim.machine.csr import misa_of
 from b2i.sim.machine.rtl import CONTEXT, EXIT_DIVERGED, first_divergence, run_reference
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sv39_tables import PAGES_VA, TABLES, turn_on_paging
 
 _spec = importlib.util.spec_from_file_location("sim_machine_programs", pathlib.Path(__file__).with_name(
     "test_sim_machine.py"))
@@ -41,7 +42,8 @@ def qemu_rv64ima(oracle, exe: pathlib.Path, stdin: bytes = b"") -> subprocess.Co
 
 
 def build_inline(oracle, tmp_path, name: str, text: str) -> pathlib.Path:
-    """A bare-metal program written in this file, linked at RAM's base with lib.S's putc/puthex/exit."""
+    """A bare-metal program written in this file, linked at RAM's base with lib.S's putc/puthex/exit (and
+    setup.inc's macros for those that include it)."""
     source, exe = tmp_path / f"{name}.S", tmp_path / name
     source.write_text(text)
     subprocess.run([oracle("riscv64-unknown-elf-gcc"), "-nostdlib", "-march=rv64g", "-mabi=lp64d",
@@ -69,11 +71,11 @@ def test_program_commit_log_is_the_references(oracle, tmp_path, name):
 # What shows the ISA to software: misa, whether mstatus.FS can be turned on, fcsr and F/D instructions, a
 # 16-bit (compressed) word. The handler prints mcause and skips 4 bytes.
 ISA_PROBE = r"""
+    .include "setup.inc"
     .option norelax
     .globl _start
 _start:
-    la t0, handler
-    csrw mtvec, t0
+    trap_vector mtvec, handler
     csrr a0, misa
     call puthex
     li t0, 0x6000
@@ -88,10 +90,7 @@ _start:
 handler:
     csrr a0, mcause
     call puthex
-    csrr t0, mepc
-    addi t0, t0, 4
-    csrw mepc, t0
-    mret
+    return_after_trap m
     .include "lib.S"
 """
 
@@ -174,39 +173,11 @@ def test_cli_mistakes_are_one_line(oracle, tmp_path, args, message):
     assert (proc.returncode, proc.stderr.decode(), proc.stdout) == (2, f"b2i-run: error: {message}\n", b"")
 
 
-# Misaligned loads and stores that cross a page under Sv39, in S mode. Pages at 0x4000_0000: A and B read-write,
+# Misaligned loads and stores that cross a page under Sv39, in S mode. Pages at PAGES_VA: A and B read-write,
 # C read-only, D not mapped; A/D bits start clear (hardware sets them). Faults go to M, which prints mcause and
 # mtval and skips the instruction; at the end M prints what was loaded, the bytes around each boundary and
 # the leaf PTEs (their A and D bits).
-CROSSING = r"""
-    .option norelax
-    .equ VA, 0x40000000
-    .globl _start
-_start:
-    la t0, handler
-    csrw mtvec, t0
-    li t0, -1                   # QEMU needs a PMP rule to leave M mode; b2i has no PMP (writes are ignored)
-    csrw pmpaddr0, t0
-    li t0, 0x1f
-    csrw pmpcfg0, t0
-    la t0, root                 # root[0]: devices, root[2]: RAM, identity gigapages; root[1] -> l1 -> l0
-    li t1, 0xcf                 # V R W X A D
-    sd t1, 0(t0)
-    li t1, (0x80000000 >> 2) | 0xcf
-    sd t1, 16(t0)
-    la t1, l1
-    srli t1, t1, 2
-    ori t1, t1, 1
-    sd t1, 8(t0)
-    la t0, l1
-    la t1, l0
-    srli t1, t1, 2
-    ori t1, t1, 1
-    sd t1, 0(t0)
-    la t0, l0
-    la t1, pages
-    srli t1, t1, 2
-    ori t2, t1, 0x07            # A: V R W
+CROSSING_LEAVES = """    ori t2, t1, 0x07            # A: V R W
     sd t2, 0(t0)
     li t3, 0x400
     add t1, t1, t3
@@ -214,13 +185,16 @@ _start:
     sd t2, 8(t0)
     add t1, t1, t3
     ori t2, t1, 0x03            # C: V R
-    sd t2, 16(t0)
-    la t0, root
-    srli t0, t0, 12
-    li t1, 8 << 60
-    or t0, t0, t1
-    csrw satp, t0
-    sfence.vma
+    sd t2, 16(t0)"""
+CROSSING = rf"""
+    .include "setup.inc"
+    .option norelax
+    .equ VA, {PAGES_VA:#x}
+    .globl _start
+_start:
+    trap_vector mtvec, handler
+    open_pmp
+{turn_on_paging(ram_flags=0xcf, leaves=CROSSING_LEAVES)}
     li t0, 1 << 11              # mret to S mode
     csrs mstatus, t0
     la t0, supervisor
@@ -250,10 +224,7 @@ handler:
     call puthex
     csrr a0, mtval
     call puthex
-    csrr t0, mepc
-    addi t0, t0, 4
-    csrw mepc, t0
-    mret
+    return_after_trap m
 done:
     mv a0, s2
     call puthex
@@ -284,11 +255,7 @@ done:
     j exit
     .include "lib.S"
     .data
-    .balign 4096
-root: .zero 4096
-l1: .zero 4096
-l0: .zero 4096
-pages:
+{TABLES}
     .rept 3 * 4096 / 8
     .dword 0x8877665544332211
     .endr
@@ -310,11 +277,11 @@ def test_page_crossing_misaligned_accesses_agree_with_qemu(oracle, tmp_path):
 # Without C, a jump or taken branch to a 2-byte boundary traps at the jump (mcause 0, mtval the target) and
 # writes no link register. The handler prints mcause and mtval - mepc (how far the jump went), and skips it.
 MISALIGNED_JUMPS = r"""
+    .include "setup.inc"
     .option norelax
     .globl _start
 _start:
-    la t0, handler
-    csrw mtvec, t0
+    trap_vector mtvec, handler
     la s1, target
     li s2, 7
     jalr s2, 2(s1)
@@ -333,10 +300,7 @@ handler:
     csrr t0, mepc
     sub a0, a0, t0              # where the jump went, from the jump
     call puthex
-    csrr t0, mepc
-    addi t0, t0, 4
-    csrw mepc, t0
-    mret
+    return_after_trap m
 target:
     nop
     nop

@@ -21,16 +21,13 @@ PT_BASE, DATA_BASE, TABLES, DATA_PAGES = 0x8020_0000, 0x8030_0000, 4, 4
 V, R, W, X, U, A, D = 1, 2, 4, 8, 16, 64, 128
 
 HEADER = f"""
+    .include "setup.inc"
     .option norelax
     .text
     .globl _start
 _start:
-    la t0, handler
-    csrw mtvec, t0
-    li t0, -1                    # PMP: QEMU checks S/U accesses (MPRV) against it
-    csrw pmpaddr0, t0
-    li t0, 0x1f
-    csrw pmpcfg0, t0
+    trap_vector mtvec, handler
+    open_pmp                     # QEMU checks S/U accesses (MPRV) against it
     li t0, {DATA_BASE:#x}        # each data dword holds its own physical address
     li t1, {DATA_BASE + DATA_PAGES * 4096:#x}
 1:  sd t0, 0(t0)
@@ -92,10 +89,7 @@ handler:                         # a fault: a0 = cause with the top bit set, a1 
     li t0, 1 << 63
     or a0, a0, t0
     csrr a1, mtval
-    csrr t0, mepc
-    addi t0, t0, 4
-    csrw mepc, t0
-    mret
+    return_after_trap m
 """
 
 FOOTER = """
@@ -148,18 +142,25 @@ def program(ptes: list[tuple[int, int]], moves: list[tuple[int, int]]) -> str:
     return HEADER + data + "\n    .text\n" + FOOTER
 
 
+def build_and_run_on_qemu(oracle, folder: pathlib.Path, ptes: list[tuple[int, int]],
+                          moves: list[tuple[int, int]]) -> tuple[pathlib.Path, subprocess.CompletedProcess]:
+    """The program built in folder, and what it did on qemu-system-riscv64 (test_fast_machine.py runs it too)."""
+    source, exe = folder / "sv39.S", folder / "sv39"
+    source.write_text(program(ptes, moves))
+    subprocess.run([oracle("riscv64-unknown-elf-gcc"), "-nostdlib", "-march=rv64g", "-mabi=lp64d",
+                    "-mcmodel=medany", "-Wl,-Ttext=0x80000000", f"-I{MACHINE}", "-o", str(exe), str(source)],
+                   check=True)
+    qemu = subprocess.run([oracle("qemu-system-riscv64"), "-machine", "virt", "-bios", "none", "-nographic",
+                           "-kernel", str(exe)], capture_output=True, timeout=30)
+    return exe, qemu
+
+
 @settings(max_examples=5, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(page_tables(), accesses())
 def test_translation_same_as_qemu(oracle, ptes, moves):
     with tempfile.TemporaryDirectory() as folder:
-        source, exe = pathlib.Path(folder) / "sv39.S", pathlib.Path(folder) / "sv39"
-        source.write_text(program(ptes, moves))
-        subprocess.run([oracle("riscv64-unknown-elf-gcc"), "-nostdlib", "-march=rv64g", "-mabi=lp64d",
-                        "-mcmodel=medany", "-Wl,-Ttext=0x80000000", f"-I{MACHINE}", "-o", str(exe), str(source)],
-                       check=True)
-        qemu = subprocess.run([oracle("qemu-system-riscv64"), "-machine", "virt", "-bios", "none", "-nographic",
-                               "-kernel", str(exe)], capture_output=True, timeout=30)
+        exe, qemu = build_and_run_on_qemu(oracle, pathlib.Path(folder), ptes, moves)
         ours = run_machine(str(exe), max_insns=2_000_000)
     assert qemu.returncode == 0 and ours.exit_code == 0, ours.fault
     want, got = qemu.stdout.decode().splitlines(), ours.stdout.decode().splitlines()

@@ -3,35 +3,25 @@
 # its 0x40000000 alias, so the user's pcs and data addresses differ from the physical ones. Timer interrupts
 # (every PERIOD ticks) trap to M mode in the middle of the user's loops; the handler re-arms the timer and
 # returns. The user's ecall ends the run: M mode prints the checksum user_main returned, and exits.
-    .equ CLINT_MTIMECMP, 0x2004000
-    .equ CLINT_MTIME, 0x200bff8
+    .include "setup.inc"
 #ifndef PERIOD
 #define PERIOD 3000                /* mtime ticks between timer interrupts (bench/sim_fast.py: 10 ms) */
 #endif
     .equ ALIAS, 0x40000000       # user virtual address = physical address - ALIAS
-    .equ PTE_VRWXAD, 0xCF
-    .equ PTE_U, 16
     .option norelax
     .text
     .globl _start
 _start:
     la sp, m_stack_top
     csrw mscratch, sp
-    la t0, m_trap
-    csrw mtvec, t0
-    li t0, -1                    # PMP: QEMU refuses to leave M mode without a rule; b2i has no PMP
-    csrw pmpaddr0, t0
-    li t0, 0x1f
-    csrw pmpcfg0, t0
+    trap_vector mtvec, m_trap
+    open_pmp
     la t0, root
-    li t1, (0x80000000 >> 12) << 10 | PTE_VRWXAD
+    li t1, RAM_GIGAPAGE
     sd t1, 16(t0)                # VPN2 = 2: RAM, M's identity view (not U)
     ori t1, t1, PTE_U
     sd t1, 8(t0)                 # VPN2 = 1: the same RAM for U mode
-    srli t0, t0, 12
-    li t1, 8 << 60
-    or t0, t0, t1
-    csrw satp, t0
+    sv39 t0, t0, t1
     sfence.vma
     li t0, 0x1800                # MPP = U, FS = Initial, MPIE (M interrupts are always on in U mode)
     csrc mstatus, t0
@@ -48,13 +38,8 @@ _start:
     sub sp, sp, t1
     mret
 
-arm:                             # mtimecmp = mtime + PERIOD
-    li t0, CLINT_MTIME
-    ld t1, 0(t0)
-    li t2, PERIOD
-    add t1, t1, t2
-    li t0, CLINT_MTIMECMP
-    sd t1, 0(t0)
+arm:
+    arm_timer PERIOD
     ret
 
     .align 2                     # mtvec: the low two bits are the mode

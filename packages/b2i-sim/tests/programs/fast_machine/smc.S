@@ -2,35 +2,20 @@
 # rewritten between calls, with fence.i, by code on the same page (so the store lands in translated code)
 # and by a loop that patches and calls in turn. Sums of the function's results are printed: a stale
 # translation would keep returning the old constant.
+    .include "setup.inc"
     .option norelax
     .option norvc                # patchme's instructions are four bytes: one word to swap
     .text
     .globl _start
 _start:
     la sp, stack_top
-    la t0, m_trap
-    csrw mtvec, t0
-    li t0, -1
-    csrw pmpaddr0, t0
-    li t0, 0x1f
-    csrw pmpcfg0, t0
+    trap_vector mtvec, m_trap
+    open_pmp
     call experiment              # M mode, no translation
     la t0, root                  # S mode, identity gigapage: the same code through the TLB
-    li t1, (0x80000000 >> 12) << 10 | 0xCF
-    sd t1, 16(t0)
-    li t1, 0xC7                  # devices: VPN2 = 0, RW
-    sd t1, 0(t0)
-    srli t0, t0, 12
-    li t1, 8 << 60
-    or t0, t0, t1
-    csrw satp, t0
-    li t0, 0x1800
-    csrc mstatus, t0
-    li t0, 0x800
-    csrs mstatus, t0
-    la t0, s_main
-    csrw mepc, t0
-    mret
+    identity_gigapages t0, t1
+    sv39 t0, t0, t1
+    mret_to_s s_main
 s_main:
     call experiment
     li a0, 0
@@ -95,13 +80,7 @@ five:
 
     .align 2
 m_trap:
-    csrr t0, mcause
-    li t1, 9
-    beq t0, t1, exit
-    mv a0, t0
-    call puthex
-    li a0, 1
-    j exit
+    exit_at_ecall_from_s
 
     .bss
     .align 12

@@ -3,10 +3,7 @@
 # loop runs (long enough to be translated) under A, then after a satp write under B, then after one of A's
 # PTEs is changed to CODE_C/DATA_C and sfence.vma. Each run's sum and every data page's stored word is printed:
 # stale translations (a TLB entry, a block keyed by virtual pc) would print the wrong page's numbers.
-    .equ PTE_V, 1
-    .equ PTE_RW, 6
-    .equ PTE_X, 8
-    .equ PTE_AD, 0xC0
+    .include "setup.inc"
     .equ VCODE, 0x40000000
     .equ VDATA, 0x40001000
     .option norelax
@@ -14,12 +11,8 @@
     .globl _start
 _start:
     la sp, stack_top
-    la t0, m_trap
-    csrw mtvec, t0
-    li t0, -1                    # PMP: QEMU refuses to leave M mode without a rule
-    csrw pmpaddr0, t0
-    li t0, 0x1f
-    csrw pmpcfg0, t0
+    trap_vector mtvec, m_trap
+    open_pmp
     la a0, root_a                # both roots: identity RAM (VPN2 = 2) and devices (VPN2 = 0) for S mode
     call common
     la a0, root_b
@@ -36,13 +29,7 @@ _start:
     la a3, code_b
     la a4, data_b
     call user_pages
-    li t0, 0x1800                # MPP = S
-    csrc mstatus, t0
-    li t0, 0x800
-    csrs mstatus, t0
-    la t0, s_main
-    csrw mepc, t0
-    mret
+    mret_to_s s_main
 
 s_main:
     la a0, root_a
@@ -91,48 +78,28 @@ hot_loop:                        # 300 x (code() + data[0]), stored to data[1] a
     ret
 
 use_table:                       # satp = Sv39 with root a0
-    srli a0, a0, 12
-    li t0, 8 << 60
-    or a0, a0, t0
-    csrw satp, a0
+    sv39 a0, a0, t0
     ret
 
 common:
-    li t0, (0x80000000 >> 12) << 10 | PTE_V | PTE_RW | PTE_X | PTE_AD
-    sd t0, 16(a0)
-    li t0, PTE_V | PTE_RW | PTE_AD
-    sd t0, 0(a0)
+    identity_gigapages a0, t0
     ret
 
 user_pages:                      # root a0 -> level1 a1 -> level0 a2 -> code a3, data a4
-    srli t0, a1, 12
-    slli t0, t0, 10
-    ori t0, t0, PTE_V
+    pte t0, a1, PTE_V
     sd t0, 8(a0)
-    srli t0, a2, 12
-    slli t0, t0, 10
-    ori t0, t0, PTE_V
+    pte t0, a2, PTE_V
     sd t0, 0(a1)
 leaves:                          # level0 a2: entry 0 -> code a3 (X), entry 1 -> data a4 (RW)
-    srli t0, a3, 12
-    slli t0, t0, 10
-    ori t0, t0, PTE_V | PTE_X | PTE_AD
+    pte t0, a3, PTE_V | PTE_X | PTE_AD
     sd t0, 0(a2)
-    srli t0, a4, 12
-    slli t0, t0, 10
-    ori t0, t0, PTE_V | PTE_RW | PTE_AD
+    pte t0, a4, PTE_V | PTE_R | PTE_W | PTE_AD
     sd t0, 8(a2)
     ret
 
     .align 2
-m_trap:                          # ecall from S: exit with a0; anything else: print mcause, exit 1
-    csrr t0, mcause
-    li t1, 9
-    beq t0, t1, exit
-    mv a0, t0
-    call puthex
-    li a0, 1
-    j exit
+m_trap:
+    exit_at_ecall_from_s
 
     .align 12
 code_a:

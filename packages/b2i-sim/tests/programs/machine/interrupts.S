@@ -2,16 +2,13 @@
 # interrupt n at base + 4n. A machine software interrupt comes from the CLINT's msip; then, with supervisor
 # software interrupts delegated (mideleg), S mode raises its own through sip and takes it at stvec; its ecall
 # goes back to M. Each handler prints what it saw.
+    .include "setup.inc"
     .option norelax
-    .equ CLINT_MSIP, 0x2000000
     .text
     .globl _start
 _start:
     la sp, stack_top
-    li t0, -1                    # PMP: QEMU needs a rule before leaving M mode
-    csrw pmpaddr0, t0
-    li t0, 0x1f
-    csrw pmpcfg0, t0
+    open_pmp
     la t0, vectors
     ori t0, t0, 1                # vectored
     csrw mtvec, t0
@@ -26,17 +23,10 @@ _start:
     csrci mstatus, 8
     li t0, 1 << 1                # delegate supervisor software interrupts
     csrw mideleg, t0
-    li t0, 0x1800
-    csrc mstatus, t0
-    li t0, 0x800                 # MPP = S
-    csrs mstatus, t0
-    la t0, s_mode
-    csrw mepc, t0
-    mret
+    mret_to_s s_mode
 
 s_mode:
-    la t0, s_handler
-    csrw stvec, t0
+    trap_vector stvec, s_handler
     li t0, 1 << 1                # SSIE
     csrs sie, t0
     csrsi sstatus, 2             # SIE
@@ -77,10 +67,7 @@ m_exception:
     csrr t0, mcause
     li t1, 9
     beq t0, t1, 1f               # ecall from S: the end
-    csrr t0, mepc
-    addi t0, t0, 4
-    csrw mepc, t0
-    mret
+    return_after_trap m
 1:  li a0, 0
     j exit
 m_software:
@@ -105,9 +92,5 @@ exception: .asciz "exception\n"
 m_soft: .asciz "machine software interrupt\n"
 s_soft: .asciz "supervisor software interrupt\n"
 unexpected: .asciz "unexpected interrupt\n"
-    .bss
-    .align 4
-    .space 1024
-stack_top:
-    .text
+    stack stack_top, 1024
     .include "lib.S"

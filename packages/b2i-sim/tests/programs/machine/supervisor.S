@@ -2,75 +2,30 @@
 # forwards it to S by setting mip.STIP (delegated in mideleg); S asks M to clear it with an ecall, as an SBI
 # would. (2) mstatus.SUM: S may load from a user page only with SUM set. (3) mstatus.MXR: S may load from an
 # execute-only page only with MXR set. Each step prints what happened.
+    .include "setup.inc"
     .option norelax
-    .equ PTE_V, 1
-    .equ PTE_R, 2
-    .equ PTE_W, 4
-    .equ PTE_X, 8
-    .equ PTE_U, 16
-    .equ PTE_AD, 0xc0
-    .equ CLINT_MTIMECMP, 0x2004000
-    .equ CLINT_MTIME, 0x200bff8
     .text
     .globl _start
 _start:
     la sp, m_stack_top
     csrw mscratch, sp
-    li t0, -1
-    csrw pmpaddr0, t0
-    li t0, 0x1f
-    csrw pmpcfg0, t0
-    la t0, m_handler
-    csrw mtvec, t0
+    open_pmp
+    trap_vector mtvec, m_handler
     li t0, 1 << 5                # supervisor timer interrupts go to S
     csrw mideleg, t0
     li t0, (1 << 13) | (1 << 15) # load and store page faults go to S
     csrw medeleg, t0
     li t0, 1 << 7                # MTIE
     csrs mie, t0
-    li t0, 0x1800
-    csrc mstatus, t0
-    li t0, 0x800 | 0x80          # MPP = S, MPIE: interrupts on in S (M-level ones are always taken below M)
-    csrs mstatus, t0
-    la t0, s_start
-    csrw mepc, t0
-    mret
+    mret_to_s s_start, 0x80      # and MPIE: interrupts on in S (M-level ones are always taken below M)
 
 s_start:
     la sp, s_stack_top
-    la t0, s_handler
-    csrw stvec, t0
-    la s2, root                  # VPN2 0: devices, VPN2 2: RAM (S only), VPN2 1: two test pages
-    li t0, PTE_V | PTE_R | PTE_W | PTE_AD
-    sd t0, 0(s2)
-    li t0, (0x80000000 >> 12) << 10 | PTE_V | PTE_R | PTE_W | PTE_X | PTE_AD
-    sd t0, 16(s2)
-    la t1, level1
-    srli t1, t1, 12
-    slli t1, t1, 10
-    ori t1, t1, PTE_V
-    sd t1, 8(s2)
-    la t2, level1
-    la t1, level0
-    srli t1, t1, 12
-    slli t1, t1, 10
-    ori t1, t1, PTE_V
-    sd t1, 0(t2)
-    la t2, level0
-    la t1, page_data             # 0x40000000: a user page holding 'U'
-    srli t1, t1, 12
-    slli t1, t1, 10
-    ori t1, t1, PTE_V | PTE_R | PTE_W | PTE_U | PTE_AD
-    sd t1, 0(t2)
-    la t1, page_data + 4096      # 0x40001000: an execute-only page holding 'X'
-    srli t1, t1, 12
-    slli t1, t1, 10
-    ori t1, t1, PTE_V | PTE_X | PTE_AD
-    sd t1, 8(t2)
-    srli t0, s2, 12
-    li t1, 8 << 60
-    or t0, t0, t1
-    csrw satp, t0
+    trap_vector stvec, s_handler
+    la s2, root                  # VPN2 0: devices, VPN2 2: RAM (S only), VPN2 1: two test pages, at
+    identity_gigapages s2, t0    # 0x40000000 a user page holding 'U', at 0x40001000 an execute-only one holding 'X'
+    two_pages s2, level1, level0, page_data, PTE_V|PTE_R|PTE_W|PTE_U|PTE_AD, page_data+4096, PTE_V|PTE_X|PTE_AD
+    sv39 t0, s2, t1
     sfence.vma
 
     li s6, 0x40000000            # (2) SUM (s registers: the handler uses the t registers)
@@ -146,12 +101,7 @@ m_handler:
     beqz a7, m_end               # ecall from S
     li t0, 1 << 5                # clear STIP, arm the timer
     csrc mip, t0
-    li t0, CLINT_MTIME
-    ld t1, 0(t0)
-    li t2, 5000
-    add t1, t1, t2
-    li t0, CLINT_MTIMECMP
-    sd t1, 0(t0)
+    arm_timer 5000
     li t0, 1 << 7
     csrs mie, t0
     csrr t0, mepc

@@ -1,15 +1,13 @@
 # Timer interrupts from the CLINT: mtimecmp = mtime + period, sleep in wfi, count three ticks in the
 # handler; the main loop prints only the tick count, so output does not depend on timing.
-    .equ CLINT_MTIMECMP, 0x2004000
-    .equ CLINT_MTIME, 0x200bff8
+    .include "setup.inc"
     .equ PERIOD, 20000
     .option norelax           # no gp: la must stay pc-relative
     .text
     .globl _start
 _start:
     la sp, stack_top
-    la t0, handler
-    csrw mtvec, t0
+    trap_vector mtvec, handler
     li s1, 0                    # ticks seen
     call arm
     li t0, 0x80                 # MTIE
@@ -27,13 +25,8 @@ _start:
     call puthex
     li a0, 0
     j exit
-arm:                            # mtimecmp = mtime + PERIOD
-    li t0, CLINT_MTIME
-    ld t1, 0(t0)
-    li t2, PERIOD
-    add t1, t1, t2
-    li t0, CLINT_MTIMECMP
-    sd t1, 0(t0)
+arm:
+    arm_timer PERIOD
     ret
 handler:
     addi sp, sp, -16
@@ -48,9 +41,5 @@ handler:
 
     .section .rodata
 ticks: .asciz "\nticks\n"
-    .bss
-    .align 4
-    .space 1024
-stack_top:
-    .text
+    stack stack_top, 1024
     .include "lib.S"

@@ -1,11 +1,11 @@
 # Machine-mode traps: ecall, ebreak, an illegal instruction, a CSR that does not exist, a load from a hole in
 # the address map; the handler prints mcause, mtval and the offset of mepc, then skips the instruction.
+    .include "setup.inc"
     .option norelax           # no gp: la must stay pc-relative
     .text
     .globl _start
 _start:
-    la t0, handler
-    csrw mtvec, t0
+    trap_vector mtvec, handler
     la a0, hello
     call puts
     ecall
@@ -39,10 +39,7 @@ handler:
     la t0, _start
     sub a0, a0, t0
     call puthex
-    csrr t0, mepc
-    addi t0, t0, 4
-    csrw mepc, t0
-    mret
+    return_after_trap m
 
     .section .rodata
 hello: .asciz "traps\n"

@@ -1,6 +1,7 @@
 # External interrupts: the UART raises "received data" through the PLIC (source 10, context 0 = M mode).
 # The hart sleeps in wfi; the handler claims the source, echoes every waiting byte in brackets, completes the
 # claim, and the program ends after a newline. Output depends only on the bytes, not on when they arrive.
+    .include "setup.inc"
     .option norelax
     .equ UART, 0x10000000
     .equ PLIC, 0x0c000000
@@ -8,8 +9,7 @@
     .globl _start
 _start:
     la sp, stack_top
-    la t0, handler
-    csrw mtvec, t0
+    trap_vector mtvec, handler
     li t0, PLIC
     li t1, 1
     sw t1, 4 * 10(t0)            # priority of source 10
@@ -62,9 +62,5 @@ handler:
 
     .section .rodata
 done: .asciz "\nclaimed source 10, done\n"
-    .bss
-    .align 4
-    .space 1024
-stack_top:
-    .text
+    stack stack_top, 1024
     .include "lib.S"
