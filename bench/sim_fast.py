@@ -19,11 +19,11 @@ import sys
 import tempfile
 import time
 
+from b2i.sim.machine.run import drive, make_process
 from b2i.sim.machine.run import run_program as reference_run
 
 try:
     from b2i.sim.fast.engine import FastEngine, Stats
-    from b2i.sim.fast.session import drive, make_process
 except ImportError as missing:  # pragma: no cover - the [fast] extra is not installed
     raise SystemExit(f"sim_fast: the fast engine is not installed ({missing}); pip install b2i-sim[fast]") from None
 

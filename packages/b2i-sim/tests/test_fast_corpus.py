@@ -13,8 +13,8 @@ pytest.importorskip("llvmlite", reason="the fast engine needs the [fast] extra (
 from b2i.sim.fast import run_program  # noqa: E402
 from b2i.sim.fast.engine import FastEngine, Stats  # noqa: E402
 from b2i.sim.fast.lockstep import compare_state  # noqa: E402
-from b2i.sim.fast.session import drive, make_process  # noqa: E402
 from b2i.sim.machine import run as reference  # noqa: E402
+from b2i.sim.machine.run import drive, make_process  # noqa: E402
 
 HERE = pathlib.Path(__file__).parent
 USER = HERE / "programs" / "user"

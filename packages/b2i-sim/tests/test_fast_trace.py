@@ -24,8 +24,6 @@ pytest.importorskip("llvmlite", reason="the fast engine needs the [fast] extra (
 
 from b2i.sim import isa  # noqa: E402
 from b2i.sim.fast.engine import FastEngine, Stats  # noqa: E402
-from b2i.sim.fast.session import drive as drive_engine  # noqa: E402
-from b2i.sim.fast.session import run_process  # noqa: E402
 from b2i.sim.fast.system import SystemEngine  # noqa: E402
 from b2i.sim.machine.board import Board  # noqa: E402
 from b2i.sim.machine.run import drive, read_program, run_machine, run_program  # noqa: E402
@@ -76,8 +74,8 @@ def test_user_programs_trace_as_the_reference(oracle, build_dir, cache_dir, tmp_
     options = {"stdin": stdin, "root": str(tmp_path), "env": corpus.ENV, "max_insns": LIMIT}
     reference = run_program(exe, [name, *args], trace=logs[0], **options)
     stats = Stats()
-    fast = run_process(exe, [name, *args], trace=logs[1], make_engine=lambda p: FastEngine(p, cache_dir, hot=16),
-                       stats=stats, **options)
+    fast = run_program(exe, [name, *args], trace=logs[1],
+                       engine=lambda p: FastEngine(p, cache_dir, hot=16, stats=stats), **options)
     assert fast == reference
     assert stats.native_instructions > 0
     assert_same_trace(logs[1].getvalue(), logs[0].getvalue())
@@ -92,7 +90,7 @@ def test_assembly_programs_trace_as_the_reference(oracle, build_dir, cache_dir, 
                     str(HERE / "programs" / "asm" / f"{name}.S")], check=True)
     logs = io.StringIO(), io.StringIO()
     reference = run_program(str(exe), trace=logs[0])
-    fast = run_process(str(exe), trace=logs[1], make_engine=lambda p: FastEngine(p, cache_dir, hot=1))
+    fast = run_program(str(exe), trace=logs[1], engine=lambda p: FastEngine(p, cache_dir, hot=1))
     assert fast == reference
     assert_same_trace(logs[1].getvalue(), logs[0].getvalue())
 
@@ -129,7 +127,7 @@ def test_random_streams_trace_as_the_reference(tmp_path_factory, names, seed, pa
     expected = drive(reference.hart, 100_000)
     engine = FastEngine(process, tmp_path_factory.getbasetemp().parent / "fast-object-cache", hot=2)
     try:
-        assert drive_engine(engine, 100_000) == expected
+        assert drive(engine, 100_000) == expected
     finally:
         engine.close()
     assert_same_trace(logs[1].getvalue(), logs[0].getvalue())

@@ -19,6 +19,7 @@ Hart's fields otherwise; `_to_native`/`_to_reference` copy it across at the swit
 import ctypes
 import pathlib
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TextIO
 
@@ -28,6 +29,7 @@ from b2i.sim.fast.translate import (
     ENDS_BLOCK,
     EXIT,
     EXIT_FENCE_I,
+    EXIT_LIMIT,
     FFLAGS,
     FP_DIRTY,
     FRM,
@@ -77,8 +79,13 @@ class Stats:
 
 
 class NativeHart:
-    """What both engines share: the hart b2i-run drives, its state moved into and out of native code, and the
-    commit log. Subclasses set hart, state, native, stats, commits, slice, by_page and invalidate_page."""
+    """What both engines share: the run loop (native code for hot blocks, the reference for the rest), the hart
+    b2i-run drives, its state moved into and out of native code, and the commit log.
+
+    A subclass says what differs between user and system mode: `_stop` (where native code must stop: the
+    instruction limit, or the timer's deadline, taking a pending interrupt first), `_lookup` (the block at a
+    pc, translating it once hot), `_run_reference` (cold code) and `_stopped` (what an exit asks for). It sets
+    hart, state, native, dispatch, arguments, stats, commits, slice, by_page and invalidate_page."""
 
     SLICE = SLICE  # most instructions one dispatch may retire without a commit log
 
@@ -95,6 +102,96 @@ class NativeHart:
     def insn_word(self) -> int:
         return self.hart.insn_word
 
+    # ---- the loop ----------------------------------------------------------------------------------------------
+    def run(self, max_insns: int | None = None) -> None:
+        """As `Hart.run`: execute until the guest exits, faults or max_insns retire (same exceptions)."""
+        hart = self.hart
+        self._follow_trace()
+        end = hart.instret + max_insns if max_insns is not None else 1 << 62
+        try:
+            while hart.instret < end:
+                stop = self._stop(end)
+                known = self._lookup(hart.pc)
+                if known is not None and len(known[0].insns) <= stop - hart.instret:
+                    self._run_native(stop)
+                else:
+                    self._run_reference(stop)
+        finally:
+            self._update_compile_stats()
+
+    def step(self) -> tuple[str, int]:
+        """One unit of work for lockstep: ("native", pc) for one pass through a translated block (plus the
+        instruction it stopped before, if it retired none), or ("reference", pc) for a cold block's or one
+        instruction's worth on the reference interpreter."""
+        hart = self.hart
+        self._follow_trace()
+        try:
+            stop = self._stop(1 << 62)
+            pc = hart.pc
+            known = self._lookup(pc)
+            if known is not None and len(known[0].insns) <= stop - hart.instret:
+                self._run_native(hart.instret + len(known[0].insns), one_pass=True)
+                return "native", pc
+            self._run_reference(stop)
+            return "reference", pc
+        finally:
+            self._update_compile_stats()
+
+    def _run_native(self, stop: int, one_pass: bool = False) -> None:
+        """Native code from the hart's pc until a miss, an exit, or the next block would pass `stop` (a block
+        refuses to start unless all of it fits: EXIT_LIMIT). one_pass: `stop` is one block's end, and an exit
+        after some native instructions leaves the instruction it stopped before to the next unit."""
+        state = self.state
+        self._to_native()
+        # Slices of SLICE instructions give Python a chance to see Ctrl-C in a guest's endless loop.
+        state[LIMIT] = min(stop, state[INSTRET] + self.slice)
+        started = state[INSTRET]
+        while True:
+            self.dispatch(*self.arguments)
+            if self.commits is not None:
+                self.commits.flush()
+            reason = state[EXIT]
+            state[EXIT] = 0
+            if reason == EXIT_LIMIT:  # the next block does not fit before the limit
+                reason = 0
+                break
+            if reason or state[INSTRET] >= state[LIMIT] or self._lookup(state[PC]) is None:
+                break  # (a hit was evicted from the jump cache by a colliding pc, or is newly hot: go on)
+        self.stats.native_instructions += state[INSTRET] - started
+        self._to_reference()
+        self._stopped(reason)
+        if reason and not (one_pass and state[INSTRET] > started):
+            self.stats.exits_to_reference += 1
+            self._reference(1)  # the instruction native code stopped before (in system mode, maybe a trap)
+
+    def _reference(self, count: int) -> None:
+        """The reference executes `count` instructions (fewer if it faults or the guest exits)."""
+        before = self.hart.instret
+        try:
+            self.hart.run(count)
+        finally:
+            self.stats.reference_instructions += self.hart.instret - before
+
+    def _cold_block(self, fetch: Callable[[int], int], pc: int) -> tuple[int, bool]:
+        """(instructions up to and including the next control transfer, whether that is fence.i), decoded
+        through the reference's own decode cache: cheaper than `scan`, and only a hint of where to count heat."""
+        hart, length, name = self.hart, 0, ""
+        while length < MAX_BLOCK:
+            try:
+                word = fetch(pc)
+            except Trap:
+                break
+            entry = hart.decode_cache.get(word) or hart.decode(word)
+            if entry[3] is None:
+                break
+            length += 1
+            name = entry[3].op.name
+            if name in ENDS_BLOCK:
+                break
+            pc += entry[2]
+        return max(1, length), name == "fence.i"
+
+    # ---- the state and the commit log ---------------------------------------------------------------------------
     def _follow_trace(self) -> None:
         """With a commit log on the hart, blocks are translated to record each retired instruction (see
         b2i.sim.fast.commits); if the hart's trace came or went since the blocks were made, they must go."""
@@ -129,7 +226,7 @@ class FastEngine(NativeHart):
     """Runs a Linux process's hart; `run(max_insns)` behaves as `Hart.run` does (same exceptions)."""
 
     def __init__(self, process: Process, cache_dir: pathlib.Path | None = None, hot: int = HOT,
-                 warm: int = WARM) -> None:
+                 warm: int = WARM, stats: Stats | None = None) -> None:
         from b2i.sim.fast.native import JUMP_CACHE, native  # noqa: PLC0415 - llvmlite is optional
 
         self.process = process
@@ -153,107 +250,38 @@ class FastEngine(NativeHart):
         self.heat: Counter[int] = Counter()
         self.untranslatable: set[int] = set()
         self.cold_lengths: dict[int, tuple[int, bool]] = {}  # cold block: (length, ends in fence.i)
-        self.stats = Stats()
+        self.stats = stats if stats is not None else Stats()
         self.commits: CommitBuffer | None = None  # with a commit log (hart.trace): see _follow_trace
         self.slice = SLICE  # most instructions one dispatch may retire
         self._follow_trace()
         self._compile_start = (self.native.compile_seconds, self.native.cache_hits)
 
-    # ---- the loop ----------------------------------------------------------------------------------------------
-    def run(self, max_insns: int | None = None) -> None:
-        hart = self.hart
-        self._follow_trace()
-        end = hart.instret + max_insns if max_insns is not None else 1 << 62
-        try:
-            while hart.instret < end:
-                pc = hart.pc
-                translated = pc in self.blocks or self._consider(pc)
-                if translated and end - hart.instret > MAX_BLOCK:
-                    self._run_native(end)
-                else:
-                    self._run_reference(pc, end)
-        finally:
-            self._update_compile_stats()
+    # ---- what differs from system mode ---------------------------------------------------------------------------
+    def _stop(self, end: int) -> int:
+        return end  # a process has no interrupts: only the instruction limit stops native code
 
-    def _run_reference(self, pc: int, end: int) -> None:
+    def _lookup(self, pc: int) -> tuple[Block, int] | None:
+        """(block, native code) at pc, translating it once hot; None while cold or if untranslatable."""
+        known = self.blocks.get(pc)
+        if known is not None:
+            self._enter(pc, known[1])
+            return known
+        return self.blocks[pc] if self._consider(pc) else None
+
+    def _run_reference(self, stop: int) -> None:
         """Interpret one block's worth of cold code (straight-line, so exactly that block)."""
+        pc, before = self.hart.pc, self.hart.instret
         known = self.cold_lengths.get(pc)
         if known is None:
-            known = self.cold_lengths[pc] = self._cold_block(pc)
+            known = self.cold_lengths[pc] = self._cold_block(self.memory.fetch, pc)
         length, fence_i = known
-        before = self.hart.instret
-        try:
-            self.hart.run(min(length, end - before))
-        finally:
-            self.stats.reference_instructions += self.hart.instret - before
+        self._reference(min(length, stop - before))
         if fence_i and self.hart.instret - before == length:
             self.flush()
 
-    def _cold_block(self, pc: int) -> tuple[int, bool]:
-        """(instructions up to and including the next control transfer, whether that is fence.i), decoded
-        through the reference's own decode cache: cheaper than `scan`, and only a hint of where to count heat."""
-        hart, length, name = self.hart, 0, ""
-        while length < MAX_BLOCK:
-            try:
-                word = self.memory.fetch(pc)
-            except Trap:
-                break
-            entry = hart.decode_cache.get(word) or hart.decode(word)
-            if entry[3] is None:
-                break
-            length += 1
-            name = entry[3].op.name
-            if name in ENDS_BLOCK:
-                break
-            pc += entry[2]
-        return max(1, length), name == "fence.i"
-
-    def _run_native(self, end: int, one_pass: bool = False) -> None:
-        """Run native code until a miss or an exit; with one_pass, run exactly one pass through one block."""
-        state = self.state
-        self._to_native()
-        # A block never retires more than MAX_BLOCK per pass, so stopping MAX_BLOCK early never passes `end`.
-        # Slices of SLICE instructions give Python a chance to see Ctrl-C in a guest's endless loop.
-        state[LIMIT] = state[INSTRET] + 1 if one_pass else min(end - MAX_BLOCK, state[INSTRET] + self.slice)
-        started = state[INSTRET]
-        while True:
-            self.dispatch(*self.arguments)
-            if self.commits is not None:
-                self.commits.flush()
-            reason = state[EXIT]
-            state[EXIT] = 0
-            pc = state[PC]
-            if reason or state[INSTRET] >= state[LIMIT]:
-                break
-            known = self.blocks.get(pc) or (self._consider(pc) and self.blocks.get(pc))
-            if not known:
-                break
-            self._enter(pc, known[1])  # evicted from the jump cache by a colliding pc, or newly hot
-        self.stats.native_instructions += state[INSTRET] - started
-        self._to_reference()
+    def _stopped(self, reason: int) -> None:
         if reason == EXIT_FENCE_I:
             self.flush()
-        if reason and not (one_pass and state[INSTRET] > started):
-            self.stats.exits_to_reference += 1
-            before = self.hart.instret
-            try:
-                self.hart.run(1)
-            finally:
-                self.stats.reference_instructions += self.hart.instret - before
-
-    def step(self) -> tuple[str, int]:
-        """One unit of work for lockstep: ("native", block pc) for one pass through a translated block, or
-        ("reference", pc) for a cold block's or one instruction's worth on the reference interpreter."""
-        self._follow_trace()
-        pc = self.hart.pc
-        try:
-            if pc in self.blocks or self._consider(pc):
-                self._run_native(1 << 62, one_pass=True)
-                return "native", pc
-            self._run_reference(pc, 1 << 62)
-            return "reference", pc
-        finally:
-            self._update_compile_stats()
 
     # ---- translation ---------------------------------------------------------------------------------------------
     def _consider(self, pc: int) -> bool:
@@ -325,7 +353,7 @@ def run_program(elf: bytes | str, argv: list[str] | None = None, *, stdin: bytes
     `stats`, when given, is filled with what the engine did (blocks, native vs reference instructions, compile
     time and cache hits).
     """
-    from b2i.sim.fast.session import run_process  # noqa: PLC0415 - keeps this module about the engine
+    from b2i.sim.machine.run import run_program as run_on  # noqa: PLC0415 - keeps this module about the engine
 
-    return run_process(elf, argv, stdin=stdin, root=root, max_insns=max_insns, trace=trace, env=env,
-                       strace=strace, make_engine=lambda process: FastEngine(process, cache_dir), stats=stats)
+    return run_on(elf, argv, stdin=stdin, root=root, max_insns=max_insns, trace=trace, env=env, strace=strace,
+                  engine=lambda process: FastEngine(process, cache_dir, stats=stats))

@@ -15,13 +15,12 @@ from functools import partial
 
 from b2i.sim.fast.engine import FastEngine
 from b2i.sim.fast.replay import Diverged, SyscallReplay
-from b2i.sim.fast.session import make_process
 from b2i.sim.fast.system import SystemEngine
 from b2i.sim.isa import CSRS
 from b2i.sim.machine.board import Board
 from b2i.sim.machine.linux import Process
 from b2i.sim.machine.memmap import RAM_BASE
-from b2i.sim.machine.run import disassemble, read_program
+from b2i.sim.machine.run import disassemble, make_board, make_process
 from b2i.sim.machine.trap import GuestExit, GuestFault, Trap
 
 ABI = ("zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", *(f"a{i}" for i in range(8)),
@@ -209,13 +208,9 @@ def run_machine_lockstep(elf: bytes | str, *, stdin: bytes = b"", ram_size: int 
     """System mode: boot a bare-metal program on two boards, one driven by the fast engine, and compare after
     every unit of fast-engine work (registers, privilege, CSRs, time, CLINT; RAM every `memory_every` units and
     at the end; UART output at the end)."""
-    image, _ = read_program(elf)
-    outputs: tuple[bytearray, bytearray] = (bytearray(), bytearray())
-    reference, fast = (Board(ram_size=ram_size, uart_input=bytes(stdin), uart_output=out.extend) for out in outputs)
-    for board in (reference, fast):
-        board.load_image(image)
-    return machine_lockstep(reference, fast, outputs, max_insns=max_insns, memory_every=memory_every, hot=hot,
-                            cache_dir=cache_dir)
+    (reference, reference_out), (fast, fast_out) = (make_board(elf, stdin, ram_size) for _ in range(2))
+    return machine_lockstep(reference, fast, (reference_out, fast_out), max_insns=max_insns,
+                            memory_every=memory_every, hot=hot, cache_dir=cache_dir)
 
 
 def machine_lockstep(reference: Board, fast: Board, outputs: tuple[bytearray, bytearray] | None = None, *,

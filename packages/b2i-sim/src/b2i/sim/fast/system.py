@@ -10,15 +10,25 @@
 Native loads and stores go through a software TLB (virtual page -> offset into the board's RAM), one table
 for loads and one for stores, filled only by `Mmu.translate` (so the reference's page walk, A/D updates and
 faults stay the only ones) and only for RAM pages; a store entry never points at a page holding translated
-code. Both tables and the jump cache (virtual pc -> native code) are cleared whenever the reference clears its
-own TLB: traps, mret/sret, writes of satp, mstatus or sstatus, and sfence.vma. So blocks need no privilege in
-their key: everything that depends on it goes through the TLB or exits to the reference. The key holds whether
-mstatus.FS is Dirty, since F/D instructions are translated only then (Off traps, Clean/Initial turn Dirty).
+code or a page table. Blocks need no privilege in their key: everything that depends on it goes through the
+TLB or exits to the reference. The key holds whether mstatus.FS is Dirty, since F/D instructions are translated
+only then (Off traps, Clean/Initial turn Dirty).
+
+Contexts. The TLB and the jump cache (virtual pc -> native code) belong to a context: the privilege level,
+satp, and the mstatus bits translation depends on (FS, SUM, MXR, MPRV and, with MPRV, MPP). When the reference
+clears its own TLB (traps, mret/sret, writes of satp, mstatus or sstatus, sfence.vma), the engine switches to
+the new state's context, keeping the old one: after an interrupt's trap and mret the user's translations are
+there again, with no page walk. That is exact because an entry is only ever what a fresh walk would give, with
+no side effect: the walker's A/D bits are already set, and every page the walker ever read is watched. A store
+into a page table (native stores to one exit; the reference's are seen) drops every context, and the next
+flush of the reference's TLB (whose own entries may now be stale, as it is allowed until sfence.vma) clears
+the current one again rather than keeping it.
 
 Interrupts are taken by the reference before an instruction, exactly where the reference alone would take
 them: nothing native code does changes what is pending or enabled except time (mtime counts retired
-instructions), so native code runs only up to MAX_BLOCK instructions before the timer's deadline (mtimecmp in
-instructions), and the reference, checking before every instruction, runs the rest.
+instructions), so native code runs only while a whole block fits before the timer's deadline (mtimecmp in
+instructions; a block that would pass it does not start), and the reference, checking before every
+instruction, runs the rest.
 
 Self-modifying code: every store the reference (or the page walker) makes into a page holding translated code
 drops that page's blocks at once (native stores to such a page miss the TLB and exit), so code is always
@@ -28,20 +38,15 @@ executed as it is in memory, after fence.i or not, as on the reference.
 import ctypes
 import pathlib
 from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 from typing import TextIO
 
 from b2i.sim.fast.commits import CommitBuffer
 from b2i.sim.fast.engine import HOT, NO_TAG, WARM, DispatchFunction, NativeHart, Stats
 from b2i.sim.fast.translate import (
-    ENDS_BLOCK,
-    EXIT,
     FILL,
-    INSTRET,
-    LIMIT,
     LOAD_DELTAS,
     LOAD_TAGS,
-    MAX_BLOCK,
-    PC,
     SLOTS,
     STORE_DELTAS,
     STORE_TAGS,
@@ -60,7 +65,30 @@ from b2i.sim.machine.trap import INSN_ACCESS_FAULT, Trap
 M64 = (1 << 64) - 1
 FillFunction = ctypes.CFUNCTYPE(ctypes.c_uint64, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_uint64, ctypes.c_uint64)
 SLICE = 1_000_000  # native instructions between returns to Python: keeps UART input and Ctrl-C responsive
-FOREVER = 1 << 64
+CONTEXTS = 8  # translation contexts kept (each holds a 1 MiB jump cache); the least recently used goes first
+TRANSLATION_BITS = csr.FS | csr.SUM | csr.MXR | csr.MPRV  # the mstatus bits a context is keyed by (and MPP)
+
+
+@dataclass
+class Context:
+    """The native TLB and jump cache of one translation context (see the module's docstring)."""
+
+    tlb: ctypes.Array
+    tags: ctypes.Array
+    functions: ctypes.Array
+    arguments: tuple = ()  # the dispatcher's, with this context's tables
+    entered: set[int] = field(default_factory=set)  # jump-cache slots in use
+
+    def clear(self) -> None:
+        ctypes.memset(self.tlb, 0xFF, ctypes.sizeof(self.tlb))  # every tag all ones: matches no page
+        tags = self.tags
+        for slot in self.entered:
+            tags[slot] = NO_TAG
+        self.entered.clear()
+
+    def forbid_stores(self) -> None:
+        """A page became code or a page table: no native store may reach it (entries are refilled on demand)."""
+        ctypes.memset(ctypes.addressof(self.tlb) + 8 * STORE_TAGS, 0xFF, 8 * TLB_SIZE)
 
 
 class SystemEngine(NativeHart):
@@ -69,7 +97,7 @@ class SystemEngine(NativeHart):
     SLICE = SLICE
 
     def __init__(self, board: Board, cache_dir: pathlib.Path | None = None, hot: int = HOT,
-                 warm: int = WARM) -> None:
+                 warm: int = WARM, stats: Stats | None = None) -> None:
         from b2i.sim.fast.native import JUMP_CACHE, native  # noqa: PLC0415 - llvmlite is optional
 
         if board.hart.misa != csr.MISA:  # the translator knows RV64GC only (C decoding, F/D, jump alignment)
@@ -79,80 +107,48 @@ class SystemEngine(NativeHart):
         self.mmu = board.mmu
         self.native = native(cache_dir)
         self.ram = (ctypes.c_char * board.ram_size).from_buffer(board.ram)
-        self.tlb = (ctypes.c_uint64 * (4 * TLB_SIZE))()
         self.state = (ctypes.c_uint64 * SLOTS)()
         self.fill_function = FillFunction(self._fill_from_native)
         self.state[FILL] = ctypes.cast(self.fill_function, ctypes.c_void_p).value
         self.fill_error: BaseException | None = None  # raised in the fill function, re-raised after native code
-        self.tags = (ctypes.c_uint64 * JUMP_CACHE)()
-        ctypes.memset(self.tags, 0xFF, ctypes.sizeof(self.tags))
-        self.functions = (ctypes.c_uint64 * JUMP_CACHE)()
+        self.jump_cache_size = JUMP_CACHE
         self.jump_cache_mask = JUMP_CACHE - 1
-        self.entered: set[int] = set()  # jump-cache slots in use, cleared with the TLB
         self.dispatch = DispatchFunction(self.native.dispatch)
-        self.arguments = (ctypes.addressof(self.state), ctypes.addressof(self.ram), ctypes.addressof(self.tlb),
-                          ctypes.addressof(self.tags), ctypes.addressof(self.functions))
+        self.contexts: dict[tuple[int, int, int], Context] = {}  # least recently used first
+        self.context_key = self._context_key()
+        self._switch(self.context_key)
+        self.table_pages: set[int] = set()  # physical pages the page walker has read: watched for stores
+        self.stale = True  # the reference's TLB may hold entries from before a page-table store (or the engine)
         self.hot, self.warm = hot, min(warm, hot)
         self.blocks: dict[tuple[int, int, bool], tuple[Block, int]] = {}
         self.by_page: dict[int, set[tuple[int, int, bool]]] = defaultdict(set)  # physical page -> block keys
         self.heat: Counter[tuple[int, int, bool]] = Counter()
         self.untranslatable: set[tuple[int, int, bool]] = set()
         self.cold_lengths: dict[int, int] = {}
-        self.stats = Stats()
+        self.stats = stats if stats is not None else Stats()
         self.commits: CommitBuffer | None = None  # with a commit log (hart.trace): see _follow_trace
         self.slice = SLICE  # most instructions one dispatch may retire
         self._follow_trace()
         self._compile_start = (self.native.compile_seconds, self.native.cache_hits)
-        self._clear_tlb()
-        # the reference's hooks: its TLB flushes clear ours; its stores into translated code drop that code
+        # the reference's hooks: its TLB flushes switch contexts; its stores into translated code drop that
+        # code, into page tables every context; what its page walker reads is watched
         self._reference_flush, self._phys_store = hart.flush_tlb, board.phys_store
+        self._walker_load = board.mmu.phys_load
         hart.flush_tlb = self.forget_translations
-        board.phys_store = board.mmu.phys_store = self._checked_phys_store
+        board.phys_store = self._checked_phys_store
+        board.mmu.phys_store = self._walker_store
+        board.mmu.phys_load = self._watched_walker_load
 
-    # ---- the loop ----------------------------------------------------------------------------------------------
-    def run(self, max_insns: int | None = None) -> None:
+    # ---- what differs from user mode ---------------------------------------------------------------------------
+    def _stop(self, end: int) -> int:
+        """Take a pending interrupt (before the next instruction, as the reference would); then where native
+        code must stop: `end`, or the instret at which mtime reaches mtimecmp, if that is still ahead (nothing
+        else native code does can make an interrupt pending)."""
         hart = self.hart
-        self._follow_trace()
-        end = hart.instret + max_insns if max_insns is not None else 1 << 62
-        try:
-            while hart.instret < end:
-                if hart.interrupt_pending():  # taken here, before the next instruction, as the reference would
-                    continue
-                stop = min(end, self._timer_deadline())
-                room = stop - hart.instret
-                known = self._lookup(hart.pc)
-                if known is not None and room > MAX_BLOCK:
-                    self._run_native(stop)
-                elif known is not None and len(known[0].insns) <= room:  # close to the timer: block by block
-                    self._run_native(stop, one_pass=True)
-                else:
-                    self._run_reference(stop)
-        finally:
-            self._update_compile_stats()
-
-    def step(self) -> tuple[str, int]:
-        """One unit of work for lockstep: ("native", pc) for one pass through a block (plus the instruction
-        it stopped before, if it retired none), or ("reference", pc) for cold code on the reference."""
-        hart = self.hart
-        self._follow_trace()
-        try:
-            hart.interrupt_pending()
-            pc = hart.pc
-            stop = self._timer_deadline()
-            known = self._lookup(pc)
-            if known is not None and len(known[0].insns) <= stop - hart.instret:
-                self._run_native(1 << 62, one_pass=True)
-                return "native", pc
-            self._run_reference(stop)
-            return "reference", pc
-        finally:
-            self._update_compile_stats()
-
-    def _timer_deadline(self) -> int:
-        """The instret at which mtime reaches mtimecmp, if that is still ahead (else nothing native code does
-        can change what is pending)."""
-        due = self.board.clint.mtimecmp - self.hart.time_skew
-        return due if due > self.hart.instret else FOREVER
+        while hart.interrupt_pending():
+            pass
+        due = self.board.clint.mtimecmp - hart.time_skew
+        return min(end, due) if due > hart.instret else end
 
     def _run_reference(self, stop: int) -> None:
         """Interpret a cold block's worth (at most up to `stop`); the reference checks interrupts throughout."""
@@ -160,11 +156,7 @@ class SystemEngine(NativeHart):
         length = self.cold_lengths.get(hart.pc)
         if length is None:
             length = self.cold_lengths[hart.pc] = self._cold_length(hart.pc)
-        before = hart.instret
-        try:
-            hart.run(max(1, min(length, stop - before)))
-        finally:
-            self.stats.reference_instructions += hart.instret - before
+        self._reference(max(1, min(length, stop - hart.instret)))
 
     def _cold_length(self, pc: int) -> int:
         """Instructions up to the next control transfer on pc's page (only a hint of where heat is counted)."""
@@ -172,47 +164,12 @@ class SystemEngine(NativeHart):
             fetch = self._page_fetch(pc, self.mmu.translate(pc, FETCH))
         except Trap:
             return 1
-        hart, length = self.hart, 0
-        while length < MAX_BLOCK:
-            try:
-                word = fetch(pc)
-            except Trap:
-                break
-            entry = hart.decode_cache.get(word) or hart.decode(word)
-            length += 1
-            if entry[3] is None or entry[3].op.name in ENDS_BLOCK:
-                break
-            pc += entry[2]
-        return max(1, length)
+        return self._cold_block(fetch, pc)[0]
 
-    def _run_native(self, stop: int, one_pass: bool = False) -> None:
-        """Native code from hart.pc until a miss, an exit or MAX_BLOCK before `stop` (one_pass: one pass through
-        one block, whose length the caller checked against `stop`)."""
-        state, hart = self.state, self.hart
-        self._to_native()
-        state[LIMIT] = state[INSTRET] + 1 if one_pass else min(stop - MAX_BLOCK, state[INSTRET] + self.slice)
-        started = state[INSTRET]
-        while True:
-            self.dispatch(*self.arguments)
-            if self.commits is not None:
-                self.commits.flush()
-            reason = state[EXIT]
-            state[EXIT] = 0
-            if reason or state[INSTRET] >= state[LIMIT] or self.fill_error or self._lookup(state[PC]) is None:
-                break
-        self.stats.native_instructions += state[INSTRET] - started
-        self._to_reference()
+    def _stopped(self, reason: int) -> None:
         if self.fill_error is not None:
             error, self.fill_error = self.fill_error, None
             raise error
-        if not reason or (one_pass and hart.instret > started):
-            return
-        self.stats.exits_to_reference += 1
-        before = hart.instret
-        try:
-            hart.run(1)  # the instruction native code stopped before (a trap: the handler's first one)
-        finally:
-            self.stats.reference_instructions += hart.instret - before
 
     # ---- translation -------------------------------------------------------------------------------------------
     def _lookup(self, pc: int) -> tuple[Block, int] | None:
@@ -246,7 +203,8 @@ class SystemEngine(NativeHart):
         page = physical >> PAGE_SHIFT
         self.blocks[key] = (block, address)
         if not self.by_page[page]:  # a new code page: no store may reach it natively any more
-            ctypes.memset(ctypes.addressof(self.tlb) + 8 * STORE_TAGS, 0xFF, 8 * TLB_SIZE)
+            for context in self.contexts.values():
+                context.forbid_stores()
         self.by_page[page].add(key)
         self.stats.blocks += 1
         self._enter(pc, address)
@@ -281,18 +239,21 @@ class SystemEngine(NativeHart):
         would. An exception cannot cross native frames: it is kept and re-raised once native code returns."""
         try:
             return int(self._fill(vaddr, bool(store)))
-        except BaseException as error:  # noqa: BLE001 - re-raised by _run_native
+        except BaseException as error:  # noqa: BLE001 - re-raised by _stopped
             self.fill_error = error
             return 0
 
     def _fill(self, vaddr: int, store: bool) -> bool:
-        """Map vaddr's page in the native TLB if the reference's MMU allows the access and it is plain RAM."""
+        """Map vaddr's page in the native TLB if the reference's MMU allows the access and it is plain RAM (for a
+        store: neither translated code nor a page table)."""
         try:
             physical = self.mmu.translate(vaddr, STORE if store else LOAD)
         except Trap:
             return False  # the reference takes the fault when it executes the instruction
         offset = (physical & ~(PAGE - 1)) - RAM_BASE
-        if not 0 <= offset <= self.board.ram_size - PAGE or (store and self.by_page.get(physical >> PAGE_SHIFT)):
+        if not 0 <= offset <= self.board.ram_size - PAGE:
+            return False
+        if store and (self.by_page.get(physical >> PAGE_SHIFT) or physical >> PAGE_SHIFT in self.table_pages):
             return False
         slot = (vaddr >> PAGE_SHIFT) & (TLB_SIZE - 1)
         tags, deltas = (STORE_TAGS, STORE_DELTAS) if store else (LOAD_TAGS, LOAD_DELTAS)
@@ -300,23 +261,72 @@ class SystemEngine(NativeHart):
         self.tlb[deltas + slot] = (offset - (vaddr & ~(PAGE - 1))) & M64
         return True
 
-    def _clear_tlb(self) -> None:
-        ctypes.memset(self.tlb, 0xFF, ctypes.sizeof(self.tlb))
+    # ---- contexts ------------------------------------------------------------------------------------------------
+    def _context_key(self) -> tuple[int, int, int]:
+        """What the native TLB's and the jump cache's contents depend on, besides memory."""
+        h = self.hart
+        status = h.mstatus
+        return h.priv, h.satp, status & (TRANSLATION_BITS | (csr.MPP if status & csr.MPRV else 0))
+
+    def _switch(self, key: tuple[int, int, int]) -> None:
+        """Make `key`'s context the current one (a new, empty one the first time)."""
+        context = self.contexts.pop(key, None)
+        if context is None:
+            if len(self.contexts) >= CONTEXTS:
+                context = self.contexts.pop(next(iter(self.contexts)))  # the least recently used, reused
+            else:
+                tlb = (ctypes.c_uint64 * (4 * TLB_SIZE))()
+                tags = (ctypes.c_uint64 * self.jump_cache_size)()
+                ctypes.memset(tags, 0xFF, ctypes.sizeof(tags))
+                context = Context(tlb, tags, (ctypes.c_uint64 * self.jump_cache_size)())
+                context.arguments = (ctypes.addressof(self.state), ctypes.addressof(self.ram),
+                                     ctypes.addressof(tlb), ctypes.addressof(tags),
+                                     ctypes.addressof(context.functions))
+            context.clear()
+        self.contexts[key] = context
+        self.context_key, self.context = key, context
+        self.tlb, self.tags, self.functions, self.entered = context.tlb, context.tags, context.functions, \
+            context.entered
+        self.arguments = context.arguments
 
     def forget_translations(self) -> None:
-        """The reference flushed its TLB (trap, xRET, satp/mstatus write, sfence.vma): so do the native TLB
-        and the jump cache, whose virtual pcs may now mean other code."""
+        """The reference flushed its TLB (trap, xRET, satp/mstatus write, sfence.vma): go to the new state's
+        context. The current one is kept, unless the reference's TLB could have filled it with entries a
+        page-table store made stale (an sfence.vma, or the trap to the handler that issues it, is what makes
+        them go)."""
         self._reference_flush()
-        self._clear_tlb()
-        tags = self.tags
-        for slot in self.entered:
-            tags[slot] = NO_TAG
-        self.entered.clear()
+        if self.stale:
+            self.context.clear()
+            self.stale = False
+        key = self._context_key()
+        if key != self.context_key:
+            self._switch(key)
 
-    def _checked_phys_store(self, paddr: int, size: int, value: int, vaddr: int | None = None) -> None:
+    def _drop_contexts(self) -> None:
+        """A page table changed: no translation kept so far may be what a walk now gives."""
+        for context in self.contexts.values():
+            context.clear()
+        self.stale = True
+
+    def _watched_walker_load(self, paddr: int, size: int, *rest) -> int:
+        page = paddr >> PAGE_SHIFT
+        if page not in self.table_pages:
+            self.table_pages.add(page)
+            for context in self.contexts.values():
+                context.forbid_stores()
+        return self._walker_load(paddr, size, *rest)
+
+    def _walker_store(self, paddr: int, size: int, value: int, vaddr: int | None = None) -> None:
+        """The walker setting A/D bits: what a walk of that entry gives stays the same."""
+        self._checked_phys_store(paddr, size, value, vaddr, walker=True)
+
+    def _checked_phys_store(self, paddr: int, size: int, value: int, vaddr: int | None = None,
+                            walker: bool = False) -> None:
         for page in {paddr >> PAGE_SHIFT, (paddr + size - 1) >> PAGE_SHIFT}:
             if self.by_page.get(page):
                 self.invalidate_page(page)
+            if not walker and page in self.table_pages:
+                self._drop_contexts()
         self._phys_store(paddr, size, value, vaddr)
 
     def invalidate_page(self, page: int) -> None:
@@ -325,10 +335,11 @@ class SystemEngine(NativeHart):
             self.blocks.pop(key, None)
             self.heat[key] = 0
             self.stats.invalidated_blocks += 1
-        tags = self.tags
-        for slot in self.entered:
-            tags[slot] = NO_TAG
-        self.entered.clear()
+        for context in self.contexts.values():
+            tags = context.tags
+            for slot in context.entered:
+                tags[slot] = NO_TAG
+            context.entered.clear()
         self.untranslatable.clear()
         self.cold_lengths.clear()
 
@@ -337,28 +348,14 @@ class SystemEngine(NativeHart):
         self.hart.flush_tlb = self._reference_flush
         del self.board.phys_store  # the class's method again
         self.board.mmu.phys_store = self._phys_store
+        self.board.mmu.phys_load = self._walker_load
 
 
 def run_machine(elf: bytes | str, *, stdin: bytes = b"", max_insns: int | None = None, ram_size: int | None = None,
                 cache_dir: pathlib.Path | None = None, stats: Stats | None = None, trace: TextIO | None = None):
     """`b2i.sim.machine.run.run_machine` on the fast engine: same arguments and RunResult (`trace` receives the
     same commit log as the reference's)."""
-    from b2i.sim.machine.loader import LoadError  # noqa: PLC0415
-    from b2i.sim.machine.run import EXIT_LOAD_ERROR, RunResult, drive, read_program  # noqa: PLC0415
+    from b2i.sim.machine.run import run_machine as run_on  # noqa: PLC0415 - keeps this module about the engine
 
-    try:
-        image, _ = read_program(elf)
-        out = bytearray()
-        board = Board(ram_size=ram_size, uart_input=bytes(stdin), uart_output=out.extend)
-        board.load_image(image)
-    except LoadError as error:
-        return RunResult(EXIT_LOAD_ERROR, b"", b"", 0, str(error))
-    board.hart.trace = trace
-    engine = SystemEngine(board, cache_dir)
-    try:
-        code, message = drive(engine, max_insns)
-    finally:
-        if stats is not None:
-            vars(stats).update(vars(engine.stats))
-        engine.close()
-    return RunResult(code, bytes(out), b"", board.hart.instret, message)
+    return run_on(elf, stdin=stdin, max_insns=max_insns, trace=trace, ram_size=ram_size,
+                  engine=lambda board: SystemEngine(board, cache_dir, stats=stats))

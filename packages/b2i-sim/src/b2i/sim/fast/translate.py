@@ -39,8 +39,9 @@ RECORD = 3
 TLB_BITS = 10
 TLB_SIZE = 1 << TLB_BITS
 LOAD_TAGS, LOAD_DELTAS, STORE_TAGS, STORE_DELTAS = 0, TLB_SIZE, 2 * TLB_SIZE, 3 * TLB_SIZE
-# why a block returned (state[EXIT]); 0 means "go on at the returned pc"
-EXIT_NONE, EXIT_STEP, EXIT_FENCE_I = 0, 1, 2
+# why a block returned (state[EXIT]); 0 means "go on at the returned pc". EXIT_LIMIT: the block did not start,
+# because all of it would not fit under state[LIMIT] (so native code stops exactly where the engine asks)
+EXIT_NONE, EXIT_STEP, EXIT_FENCE_I, EXIT_LIMIT = 0, 1, 2, 3
 MAX_BLOCK = 64
 NX = 1
 
@@ -727,7 +728,8 @@ def _edge(e: Emitter, target: int, retired: int, here: int, leaders: dict[int, i
     if index > here:
         e.emit(f"br label %{label}")
         return
-    limit_ok = e.op(f"icmp ult i64 {e.op('load i64, ptr %instret')}, %limit")
+    after_pass = e.op(f"add i64 {e.op('load i64, ptr %instret')}, {len(e.block.insns)}")
+    limit_ok = e.op(f"icmp ule i64 {after_pass}, %limit")  # another whole pass fits
     leave = e.label()
     e.emit(f"br i1 {limit_ok}, label %{label}, label %{leave}")
     e.start(leave)
@@ -821,7 +823,9 @@ def build(block: Block) -> None:
              *([f"  %fill.p = {slot(FILL)}", "  %fill.i = load i64, ptr %fill.p",
                 "  %fill = inttoptr i64 %fill.i to ptr"] if e.system else []),
              *([f"  %trace.p = {slot(TRACE)}"] if block.trace else []),
-             "  br label %body", "body:"]
+             f"  %fits.end = add i64 %instret.v, {len(insns)}", "  %fits = icmp ule i64 %fits.end, %limit",
+             "  br i1 %fits, label %body, label %refuse", "refuse:", f"  %refuse.p = {slot(EXIT)}",
+             f"  store i64 {EXIT_LIMIT}, ptr %refuse.p", f"  ret i64 {_signed(block.pc)}", "body:"]
     tail = ["exit:"]
     for kind, registers in (("x", e.x_written), ("f", e.f_written)):
         for r in sorted(registers):
@@ -842,13 +846,12 @@ def build(block: Block) -> None:
 PARAMETERS = "ptr noalias %state, ptr noalias %mem, ptr noalias %pagemap, ptr noalias %tags, ptr noalias %functions"
 JUMP_CACHE_BITS = 16
 JUMP_CACHE = 1 << JUMP_CACHE_BITS
-# Threaded dispatch: a block that leaves normally, under the instruction limit, looks its successor up in the
-# jump cache itself and tail-calls it; only a miss or an exit for the reference returns to the dispatcher.
+# Threaded dispatch: a block that leaves normally looks its successor up in the jump cache itself and tail-calls
+# it (which returns at once, with EXIT_LIMIT, if it does not fit under the instruction limit); only a miss or an
+# exit for the reference returns to the dispatcher.
 CHAIN = [
     "  %normal = icmp eq i64 %reason, 0",
-    "  %room = icmp ult i64 %instret.out, %limit",
-    "  %go_on = and i1 %normal, %room",
-    "  br i1 %go_on, label %chain.lookup, label %chain.done",
+    "  br i1 %normal, label %chain.lookup, label %chain.done",
     "chain.lookup:",
     "  %chain.half = lshr i64 %pc, 1",
     f"  %chain.slot = and i64 %chain.half, {JUMP_CACHE - 1}",

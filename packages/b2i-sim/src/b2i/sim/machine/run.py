@@ -11,8 +11,9 @@ Both capture what the guest prints and return a `RunResult`. The exit codes are 
 """
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TextIO
+from typing import Any, TextIO
 
 from b2i.sim.machine.hart import Hart
 from b2i.sim.machine.linux import Process, Stream
@@ -71,7 +72,10 @@ def fault_message(h: Hart, trap: Trap) -> str:
 
 
 def drive(h: Hart, max_insns: int | None) -> tuple[int, str | None]:
-    """Run a hart to its end: (exit code, message or None). User-mode traps are fatal; so are GuestFaults."""
+    """Run a hart to its end: (exit code, message or None). User-mode traps are fatal; so are GuestFaults.
+
+    `h` may also be an engine driving a hart (the fast engine): anything with `run`, `pc`, `instret` and
+    `insn_word`."""
     try:
         h.run(max_insns)
     except GuestExit as done:
@@ -104,39 +108,60 @@ def make_process(elf: bytes | str | os.PathLike, argv: list[str] | None, stdin: 
     return process, out, err
 
 
+def drive_on(hart: Hart, target: Any, engine: Callable[[Any], Any] | None,
+             max_insns: int | None) -> tuple[int, str | None]:
+    """`drive` the hart, or the engine `engine(target)` makes for the process or board (closed afterwards)."""
+    if engine is None:
+        return drive(hart, max_insns)
+    runner = engine(target)
+    try:
+        return drive(runner, max_insns)
+    finally:
+        runner.close()
+
+
 def run_program(elf: bytes | str | os.PathLike, argv: list[str] | None = None, *, stdin: bytes = b"", root: str = ".",
                 max_insns: int | None = None, trace: TextIO | None = None, env: list[str] | None = None,
-                strace: TextIO | None = None) -> RunResult:
+                strace: TextIO | None = None, engine: Callable[[Process], Any] | None = None) -> RunResult:
     """Run a static Linux riscv64 executable in user mode and capture its output.
 
     `argv` is the whole argument vector, argv[0] included (default: the program's name); `env` the
     environment as "NAME=value" strings (default: none); files are confined to `root`. `trace` receives the
-    commit log, `strace` one line per system call.
+    commit log, `strace` one line per system call. `engine(process)`, if given, makes what drives the hart
+    instead of the reference (`b2i.sim.fast.run_program` passes the fast engine).
     """
     try:
         process, out, err = make_process(elf, argv, stdin, root, env, strace)
     except LoadError as error:
         return RunResult(EXIT_LOAD_ERROR, b"", b"", 0, str(error))
-    process.hart.trace = trace
-    code, message = drive(process.hart, max_insns)
+    process.hart.trace = trace  # before the engine is made: a fast engine then translates tracing blocks
+    code, message = drive_on(process.hart, process, engine, max_insns)
     return RunResult(code, bytes(out), bytes(err), process.hart.instret, message)
 
 
-def run_machine(elf: bytes | str | os.PathLike, *, stdin: bytes = b"", max_insns: int | None = None,
-                trace: TextIO | None = None, ram_size: int | None = None) -> RunResult:
-    """Boot a bare-metal executable on the b2i machine (system mode); stdout is what it wrote to the UART.
-
-    The exit code comes from the test device (0x5555: 0, (code << 16) | 0x3333: code).
-    """
+def make_board(elf: bytes | str | os.PathLike, stdin: bytes, ram_size: int | None):
+    """(board with the program loaded, the bytearray its UART writes to); LoadError if it cannot be loaded."""
     from b2i.sim.machine.board import Board  # noqa: PLC0415 - the board pulls in every device
 
+    image, _ = read_program(elf)
+    out = bytearray()
+    board = Board(ram_size=ram_size, uart_input=bytes(stdin), uart_output=out.extend)
+    board.load_image(image)
+    return board, out
+
+
+def run_machine(elf: bytes | str | os.PathLike, *, stdin: bytes = b"", max_insns: int | None = None,
+                trace: TextIO | None = None, ram_size: int | None = None,
+                engine: Callable[[Any], Any] | None = None) -> RunResult:
+    """Boot a bare-metal executable on the b2i machine (system mode); stdout is what it wrote to the UART.
+
+    The exit code comes from the test device (0x5555: 0, (code << 16) | 0x3333: code). `engine(board)`, if
+    given, makes what drives the hart instead of the reference (`b2i.sim.fast.run_machine`: the fast engine).
+    """
     try:
-        image, _ = read_program(elf)
-        out = bytearray()
-        board = Board(ram_size=ram_size, uart_input=bytes(stdin), uart_output=out.extend)
-        board.load_image(image)
+        board, out = make_board(elf, stdin, ram_size)
     except LoadError as error:
         return RunResult(EXIT_LOAD_ERROR, b"", b"", 0, str(error))
     board.hart.trace = trace
-    code, message = drive(board.hart, max_insns)
+    code, message = drive_on(board.hart, board, engine, max_insns)
     return RunResult(code, bytes(out), b"", board.hart.instret, message)
