@@ -163,6 +163,24 @@ MATH = {
 }
 
 
+# d64/f32 make a double or float from its bits (no literal to parse or round); showd/showf print the bits.
+BITS_PROGRAM = (
+    "#include <stdio.h>\n#include <math.h>\n#include <string.h>\n"
+    "static double d64(unsigned long u) { double d; memcpy(&d, &u, 8); return d; }\n"
+    "static float f32(unsigned u) { float f; memcpy(&f, &u, 4); return f; }\n"
+    'static void showd(double d) { unsigned long u; memcpy(&u, &d, 8); printf("%lx\\n", u); }\n'
+    'static void showf(float f) { unsigned u; memcpy(&u, &f, 4); printf("%x\\n", u); }\n'
+)
+
+
+def bits_printed(builder, lines: list[str], name: str) -> tuple[list[str], list[str]]:
+    """The hex words printed by main's `lines` (calls of showd/showf), built with our libc and with glibc."""
+    source = BITS_PROGRAM + "int main(void) {\n" + "\n".join(lines) + "\n}\n"
+    ours = builder.run_riscv(builder.ours_full(source, name)).stdout.decode().split()
+    ref = builder.run_host(builder.host(source)).stdout.decode().split()
+    return ours, ref
+
+
 def ulps(a: int, b: int) -> int:
     def ordered(u):
         return u if u < 1 << 63 else (1 << 63) - u
@@ -190,14 +208,8 @@ def test_math_within_stated_ulps_of_glibc(builder, data):
     lines = []
     for name, x in cases:
         args = ", ".join(map(repr, x)) if isinstance(x, tuple) else repr(x)
-        lines.append(f"    show({name}({args}));")
-    source = (
-        "#include <stdio.h>\n#include <math.h>\n#include <string.h>\n"
-        'static void show(double d) { unsigned long u; memcpy(&u, &d, 8); printf("%lx\\n", u); }\n'
-        "int main(void) {\n" + "\n".join(lines) + "\n}\n"
-    )
-    ours = builder.run_riscv(builder.ours_full(source, "math.c")).stdout.decode().split()
-    ref = builder.run_host(builder.host(source)).stdout.decode().split()
+        lines.append(f"    showd({name}({args}));")
+    ours, ref = bits_printed(builder, lines, "math.c")
     assert len(ours) == len(ref) == len(cases)
     for (name, x), a, b in zip(cases, ours, ref, strict=True):
         limit = MATH.get(name, (None, 0))[1]
@@ -251,16 +263,7 @@ def test_fma_copysign_fmodf_equal_glibc(builder, doubles, singles, signs, remain
     lines += [f"    showf(copysignf({f(x)}, {f(y)}));" for x, y in signs]
     lines += [f"    showf(fmodf({f(x)}, {f(y)}));" for x, y in remainders]
     lines += [f"    showf(fmodf({f(-x)}, {f(y)}));" for x, y in remainders]
-    source = (
-        "#include <stdio.h>\n#include <math.h>\n#include <string.h>\n"
-        "static double d64(unsigned long u) { double d; memcpy(&d, &u, 8); return d; }\n"
-        "static float f32(unsigned u) { float f; memcpy(&f, &u, 4); return f; }\n"
-        'static void showd(double d) { unsigned long u; memcpy(&u, &d, 8); printf("%lx\\n", u); }\n'
-        'static void showf(float f) { unsigned u; memcpy(&u, &f, 4); printf("%x\\n", u); }\n'
-        "int main(void) {\n" + "\n".join(lines) + "\n}\n"
-    )
-    ours = builder.run_riscv(builder.ours_full(source, "fma.c")).stdout.decode().split()
-    ref = builder.run_host(builder.host(source)).stdout.decode().split()
+    ours, ref = bits_printed(builder, lines, "fma.c")
     assert len(ours) == len(ref) == len(lines)
     for line, a, b in zip(lines, ours, ref, strict=True):
         assert a == b, f"{line.strip()}: ours {a}, glibc {b}"

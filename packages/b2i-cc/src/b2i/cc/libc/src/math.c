@@ -178,23 +178,39 @@ double log2(double x) {
 double log10(double x) { return log(x) * 0.43429448190325182765; }
 
 /* ---- trigonometry: reduce by pi/2 in three parts, then the sin/cos kernels on [-pi/4, pi/4] ---- */
-static double sin_kernel(double x, double y) {
+/* The polynomials of the kernels in z = x^2: sin x = x - x^3/6 + x^3 z sin_poly(z), cos x = 1 - z/2 + z cos_poly(z). */
+static double sin_poly(double z) {
+    return 8.33333333332248946124e-03 +
+           z * (-1.98412698298579493134e-04 +
+                z * (2.75573137070700676789e-06 + z * (-2.50507602534068634195e-08 + z * 1.58969099521155010221e-10)));
+}
+
+static double cos_poly(double z) {
+    return z * (4.16666666666666019037e-02 +
+                z * (-1.38888888888741095749e-03 +
+                     z * (2.48015872894767294178e-05 +
+                          z * (-2.75573143513906633035e-07 +
+                               z * (2.08757232129817482790e-09 + z * -1.13596475577881948265e-11)))));
+}
+
+/* sin of hi + lo on [-pi/4, pi/4] as a double-double value (value + *err); the err part is for tan. */
+static double sin_dd(double x, double y, double *err) {
     double z = x * x, v = z * x;
-    double r = 8.33333333332248946124e-03 +
-               z * (-1.98412698298579493134e-04 +
-                    z * (2.75573137070700676789e-06 + z * (-2.50507602534068634195e-08 + z * 1.58969099521155010221e-10)));
-    return x - ((z * (0.5 * y - v * r) - y) - v * -1.66666666666666324348e-01);
+    double corr = (z * (0.5 * y - v * sin_poly(z)) - y) - v * -1.66666666666666324348e-01;
+    double s = x - corr;
+    *err = (x - s) - corr;
+    return s;
+}
+
+static double sin_kernel(double x, double y) {
+    double err;
+    return sin_dd(x, y, &err);
 }
 
 static double cos_kernel(double x, double y) {
     double z = x * x;
-    double r = z * (4.16666666666666019037e-02 +
-                    z * (-1.38888888888741095749e-03 +
-                         z * (2.48015872894767294178e-05 +
-                              z * (-2.75573143513906633035e-07 +
-                                   z * (2.08757232129817482790e-09 + z * -1.13596475577881948265e-11)))));
     double hz = 0.5 * z, w = 1.0 - hz;
-    return w + (((1.0 - w) - hz) + (z * r - x * y));
+    return w + (((1.0 - w) - hz) + (z * cos_poly(z) - x * y));
 }
 
 /* x = n * pi/2 + (hi + lo). pi/2 is split in 33-bit parts p1 + p2 + p3 (+ a tail), so n * p1, n * p2 and n * p3
@@ -237,27 +253,11 @@ double cos(double x) {
     }
 }
 
-/* sin and cos of hi + lo on [-pi/4, pi/4] as double-double values (value + *err), for tan's quotient. */
-static double sin_dd(double x, double y, double *err) {
-    double z = x * x, v = z * x;
-    double r = 8.33333333332248946124e-03 +
-               z * (-1.98412698298579493134e-04 +
-                    z * (2.75573137070700676789e-06 + z * (-2.50507602534068634195e-08 + z * 1.58969099521155010221e-10)));
-    double corr = (z * (0.5 * y - v * r) - y) - v * -1.66666666666666324348e-01;
-    double s = x - corr;
-    *err = (x - s) - corr;
-    return s;
-}
-
+/* cos of hi + lo on [-pi/4, pi/4] as a double-double value, for tan's quotient: x^2 is taken exactly (fma). */
 static double cos_dd(double x, double y, double *err) {
     double z = x * x, z_err = fma(x, x, -z);
-    double r = z * (4.16666666666666019037e-02 +
-                    z * (-1.38888888888741095749e-03 +
-                         z * (2.48015872894767294178e-05 +
-                              z * (-2.75573143513906633035e-07 +
-                                   z * (2.08757232129817482790e-09 + z * -1.13596475577881948265e-11)))));
     double hz = 0.5 * z, w = 1.0 - hz;
-    double tail = (((1.0 - w) - hz) - 0.5 * z_err) + (z * r - x * y);
+    double tail = (((1.0 - w) - hz) - 0.5 * z_err) + (z * cos_poly(z) - x * y);
     double c = w + tail;
     *err = (w - c) + tail;
     return c;

@@ -34,14 +34,28 @@ static int skip_space(struct source *src) {
     return c;
 }
 
+/* Appends c to buf when it is a sign and there is room, then reads on; returns the character after. */
+static int take_sign(struct source *src, char *buf, int *n, int width, int c) {
+    if ((c != '+' && c != '-') || *n >= width) return c;
+    buf[(*n)++] = (char)c;
+    return next_char(src);
+}
+
+/* Takes the '0' in *c, then an 'x' or 'X' after it when there is room; says whether it took the x. *c is left
+ * holding the character after what was taken. */
+static int take_zero_x(struct source *src, char *buf, int *n, int width, int *c) {
+    buf[(*n)++] = (char)*c;
+    *c = next_char(src);
+    if ((*c != 'x' && *c != 'X') || *n >= width) return 0;
+    buf[(*n)++] = (char)*c;
+    *c = next_char(src);
+    return 1;
+}
+
 /* Collects the longest prefix that looks like a number into buf (at most width chars). */
 static int collect_number(struct source *src, char *buf, int width, int is_float, int base) {
     int n = 0;
-    int c = next_char(src);
-    if ((c == '+' || c == '-') && n < width) {
-        buf[n++] = (char)c;
-        c = next_char(src);
-    }
+    int c = take_sign(src, buf, &n, width, next_char(src));
     int digits = 0, seen_dot = 0, seen_exp = 0;
     if (is_float && (c == 'i' || c == 'I' || c == 'n' || c == 'N')) { /* inf, infinity, nan, nan(chars) */
         const char *word = (c == 'i' || c == 'I') ? "infinity" : "nan";
@@ -66,12 +80,8 @@ static int collect_number(struct source *src, char *buf, int width, int is_float
         return k == 3 || k == 8;
     }
     if (is_float && c == '0' && n < width) { /* a hexadecimal float: 0x digits [. digits] [p exponent] */
-        buf[n++] = (char)c;
         digits = 1;
-        c = next_char(src);
-        if ((c == 'x' || c == 'X') && n < width) {
-            buf[n++] = (char)c;
-            c = next_char(src);
+        if (take_zero_x(src, buf, &n, width, &c)) {
             int start = n; /* glibc: "0x" alone is a matching failure, "0x." or "0xp1" a zero */
             while (c != EOF && n < width) {
                 if (!seen_exp && isxdigit(c)) digits = 1;
@@ -79,11 +89,7 @@ static int collect_number(struct source *src, char *buf, int width, int is_float
                 else if (!seen_exp && (c == 'p' || c == 'P')) {
                     seen_exp = 1;
                     buf[n++] = (char)c;
-                    c = next_char(src);
-                    if ((c == '+' || c == '-') && n < width) {
-                        buf[n++] = (char)c;
-                        c = next_char(src);
-                    }
+                    c = take_sign(src, buf, &n, width, next_char(src));
                     continue;
                 } else if (!(seen_exp && isdigit(c))) break;
                 buf[n++] = (char)c;
@@ -95,16 +101,9 @@ static int collect_number(struct source *src, char *buf, int width, int is_float
         }
     }
     if (!is_float && (base == 16 || base == 0) && c == '0' && n < width) {
-        buf[n++] = (char)c;
         digits = 1;
-        c = next_char(src);
-        if ((c == 'x' || c == 'X') && n < width) {
-            buf[n++] = (char)c;
-            c = next_char(src);
-            base = 16;
-        } else if (base == 0) {
-            base = 8;
-        }
+        if (take_zero_x(src, buf, &n, width, &c)) base = 16;
+        else if (base == 0) base = 8;
     }
     if (base == 0) base = 10;
     while (c != EOF && n < width) {
@@ -114,11 +113,7 @@ static int collect_number(struct source *src, char *buf, int width, int is_float
             else if ((c == 'e' || c == 'E') && digits && !seen_exp) {
                 seen_exp = 1;
                 buf[n++] = (char)c;
-                c = next_char(src);
-                if ((c == '+' || c == '-') && n < width) {
-                    buf[n++] = (char)c;
-                    c = next_char(src);
-                }
+                c = take_sign(src, buf, &n, width, next_char(src));
                 continue;
             } else break;
         } else {
@@ -211,21 +206,6 @@ static int scan(struct source *src, const char *fmt, va_list ap) {
             assigned++;
             break;
         }
-        case 's': {
-            char *out = suppress ? 0 : va_arg(ap, char *);
-            int n = 0, c;
-            while (n < width && (c = next_char(src)) != EOF && !isspace(c)) {
-                if (out) out[n] = (char)c;
-                n++;
-            }
-            if (n < width) back(src, c);
-            if (n == 0) return assigned;
-            if (out) {
-                out[n] = 0;
-                assigned++;
-            }
-            break;
-        }
         case 'c': {
             char *out = suppress ? 0 : va_arg(ap, char *);
             for (int i = 0; i < width; i++) {
@@ -236,19 +216,23 @@ static int scan(struct source *src, const char *fmt, va_list ap) {
             if (out) assigned++;
             break;
         }
-        case '[': {
-            int negate = *fmt == '^';
-            if (negate) fmt++;
-            const char *set = fmt;
-            if (*fmt == ']') fmt++;
-            while (*fmt && *fmt != ']') fmt++;
-            int setlen = (int)(fmt - set);
-            if (*fmt) fmt++;
+        case 's':
+        case '[': { /* %s: up to a space; %[set] or %[^set]: while in (or not in) the set */
+            const char *set = 0;
+            int setlen = 0, negate = 0;
+            if (conv == '[') {
+                negate = *fmt == '^';
+                if (negate) fmt++;
+                set = fmt;
+                if (*fmt == ']') fmt++;
+                while (*fmt && *fmt != ']') fmt++;
+                setlen = (int)(fmt - set);
+                if (*fmt) fmt++;
+            }
             char *out = suppress ? 0 : va_arg(ap, char *);
             int n = 0, c = EOF;
             while (n < width && (c = next_char(src)) != EOF) {
-                int in = in_scanset(set, setlen, c);
-                if (in == negate) break;
+                if (set ? in_scanset(set, setlen, c) == negate : isspace(c)) break;
                 if (out) out[n] = (char)c;
                 n++;
             }

@@ -158,6 +158,20 @@ static int hex_value(int c) {
     return -1;
 }
 
+/* Reads the signed decimal exponent after the letter at p (its size capped: beyond 100000 only "huge" matters)
+ * and adds it to *e; returns the end, or p itself when no digit follows, as the letter is then not part of the
+ * number. */
+static const char *read_exponent(const char *p, int *e) {
+    const char *q = p + 1;
+    int neg = 0, value = 0;
+    if (*q == '+' || *q == '-') neg = *q++ == '-';
+    if (!isdigit((unsigned char)*q)) return p;
+    for (; isdigit((unsigned char)*q); q++)
+        if (value < 100000) value = value * 10 + (*q - '0');
+    *e += neg ? -value : value;
+    return q;
+}
+
 /* Reads a hexadecimal significand and binary exponent after "0x" into x (as a decimal integer times 2^e2). */
 static const char *read_hex(const char *p, exact *x, int *any) {
     uint64_t mant = 0;
@@ -178,17 +192,7 @@ static const char *read_hex(const char *p, exact *x, int *any) {
             if (seen_point) e2 -= 4;
         }
     }
-    if (*any && (*p == 'p' || *p == 'P')) {
-        const char *q = p + 1;
-        int neg = 0, e = 0;
-        if (*q == '+' || *q == '-') neg = *q++ == '-';
-        if (isdigit((unsigned char)*q)) {
-            for (; isdigit((unsigned char)*q); q++)
-                if (e < 100000) e = e * 10 + (*q - '0');
-            e2 += neg ? -e : e;
-            p = q;
-        }
-    }
+    if (*any && (*p == 'p' || *p == 'P')) p = read_exponent(p, &e2);
     /* mant as decimal digits: at most 19 */
     char tmp[24];
     int n = 0;
@@ -220,17 +224,7 @@ static const char *read_decimal(const char *p, exact *x, int *any) {
             if (!seen_point) x->e10++;
         }
     }
-    if (*any && (*p == 'e' || *p == 'E')) {
-        const char *q = p + 1;
-        int neg = 0, e = 0;
-        if (*q == '+' || *q == '-') neg = *q++ == '-';
-        if (isdigit((unsigned char)*q)) {
-            for (; isdigit((unsigned char)*q); q++)
-                if (e < 100000) e = e * 10 + (*q - '0');
-            x->e10 += neg ? -e : e;
-            p = q;
-        }
-    }
+    if (*any && (*p == 'e' || *p == 'E')) p = read_exponent(p, &x->e10);
     return p;
 }
 
