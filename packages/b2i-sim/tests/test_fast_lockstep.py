@@ -66,7 +66,9 @@ def instruction(name: str, rng: random.Random, index: int, length: int) -> int:
         fields["rs1"] = BASE
         fields["imm"] = rng.randrange(-2048, 2048 - 8)  # x3 points into the middle of the data page
     if name in SYSTEM:
-        fields["csr"] = isa.CSRS[rng.choice(["fflags", "frm", "fcsr", "fflags", "instret"])]
+        # instret is read-only for a process, and csrrw(i) writes even with x0/0: only csrrs/csrrc may read it
+        readable = ["fflags", "frm", "fcsr", "fflags"] + ([] if name.startswith("csrrw") else ["instret"])
+        fields["csr"] = isa.CSRS[rng.choice(readable)]
         if fields["csr"] == isa.CSRS["instret"]:
             fields["imm" if name.endswith("i") else "rs1"] = 0  # a read: writing a counter is not for a process
     return isa.encode(op, **fields)
