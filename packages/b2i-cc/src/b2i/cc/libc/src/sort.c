@@ -10,50 +10,51 @@
 
 typedef int (*compare_fn)(const void *, const void *);
 
-/* How the merge moves one element: the common sizes as one load and store, the rest with memcpy. */
-enum move { MOVE_4, MOVE_8, MOVE_BYTES, MOVE_POINTER /* sorting pointers: compare what they point to */ };
-
 #define COPY_4(to, from) (*(uint32_t *)(to) = *(const uint32_t *)(from))
 #define COPY_8(to, from) (*(uint64_t *)(to) = *(const uint64_t *)(from))
+#define COPY_WORDS(to, from) \
+    for (size_t i = 0; i < size; i += 8) *(uint64_t *)((to) + i) = *(const uint64_t *)((from) + i)
 #define COPY_BYTES(to, from) memcpy(to, from, size)
 #define COMPARE(a, b) cmp(a, b)
 #define COMPARE_POINTED(a, b) cmp(*(void *const *)(a), *(void *const *)(b))
 
-/* Takes the smaller head of the runs [b1, e1) and [b2, e2) until one is empty, the left one on a tie (so the
- * sort is stable). One loop for each way of comparing and moving, so that choice is not made per element. */
-#define MERGE_LOOP(compare, move)                                                                                \
-    for (;;) {                                                                                                   \
-        if (compare(b1, b2) <= 0) {                                                                              \
-            move(out, b1);                                                                                       \
-            out += size;                                                                                         \
-            if ((b1 += size) == e1) break;                                                                       \
-        } else {                                                                                                 \
-            move(out, b2);                                                                                       \
-            out += size;                                                                                         \
-            if ((b2 += size) == e2) break;                                                                       \
-        }                                                                                                        \
+/* Merges the sorted runs [b1, e1) and [e1, e2) (both not empty) into out: takes the smaller head until one run
+ * is empty, the left one on a tie (so the sort is stable), then copies what is left of the other. */
+typedef void (*merge_fn)(const char *b1, const char *e1, const char *e2, char *out, size_t size, compare_fn cmp);
+
+/* One merge function for each way of comparing and moving elements, so that choice is not made per element. */
+#define DEFINE_MERGE(name, compare, move)                                                                       \
+    static void name(const char *b1, const char *e1, const char *e2, char *out, size_t size, compare_fn cmp) { \
+        const char *b2 = e1;                                                                                   \
+        for (;;) {                                                                                             \
+            if (compare(b1, b2) <= 0) {                                                                        \
+                move(out, b1);                                                                                 \
+                out += size;                                                                                   \
+                if ((b1 += size) == e1) break;                                                                 \
+            } else {                                                                                           \
+                move(out, b2);                                                                                 \
+                out += size;                                                                                   \
+                if ((b2 += size) == e2) break;                                                                 \
+            }                                                                                                  \
+        }                                                                                                      \
+        if (b1 != e1) memcpy(out, b1, e1 - b1);                                                                \
+        else memcpy(out, b2, e2 - b2);                                                                         \
     }
 
-/* Merges the sorted runs b[0, n1) and b[n1, n1 + n2) (both not empty) into out. */
-static void merge(const char *b, size_t n1, size_t n2, char *out, size_t size, enum move move, compare_fn cmp) {
-    const char *b1 = b, *e1 = b + n1 * size, *b2 = e1, *e2 = e1 + n2 * size;
-    switch (move) {
-    case MOVE_4: MERGE_LOOP(COMPARE, COPY_4); break;
-    case MOVE_8: MERGE_LOOP(COMPARE, COPY_8); break;
-    case MOVE_POINTER: MERGE_LOOP(COMPARE_POINTED, COPY_8); break;
-    default: MERGE_LOOP(COMPARE, COPY_BYTES);
-    }
-    if (b1 != e1) memcpy(out, b1, e1 - b1); /* the rest of the run that is left */
-    else memcpy(out, b2, e2 - b2);
-}
+DEFINE_MERGE(merge_4, COMPARE, COPY_4)             /* 4-byte aligned elements */
+DEFINE_MERGE(merge_8, COMPARE, COPY_8)             /* 8-byte aligned elements */
+DEFINE_MERGE(merge_words, COMPARE, COPY_WORDS)     /* aligned, a multiple of 8 bytes */
+DEFINE_MERGE(merge_bytes, COMPARE, COPY_BYTES)     /* any other */
+DEFINE_MERGE(merge_pointers, COMPARE_POINTED, COPY_8) /* pointers to the elements */
 
 /* Bottom-up: runs of 1, 2, 4, ... elements merged in pairs, from b into tmp and back, so each pass moves every
  * element once; a run without a partner is copied. Returns where the sorted elements ended up. */
-static char *merge_sort(char *b, char *tmp, size_t n, size_t size, enum move move, compare_fn cmp) {
+static char *merge_sort(char *b, char *tmp, size_t n, size_t size, merge_fn merge, compare_fn cmp) {
     for (size_t run = 1; run < n; run *= 2) {
         for (size_t lo = 0; lo < n; lo += 2 * run) {
-            if (n - lo <= run) memcpy(tmp + lo * size, b + lo * size, (n - lo) * size);
-            else merge(b + lo * size, run, n - lo - run < run ? n - lo - run : run, tmp + lo * size, size, move, cmp);
+            char *from = b + lo * size, *to = tmp + lo * size;
+            if (n - lo <= run) memcpy(to, from, (n - lo) * size);
+            else merge(from, from + run * size, from + (n - lo < 2 * run ? n - lo : 2 * run) * size, to, size, cmp);
         }
         char *sorted = tmp;
         tmp = b;
@@ -124,12 +125,14 @@ void qsort(void *base, size_t n, size_t size, compare_fn cmp) {
     if (indirect) {
         void **p = (void **)buffer;
         for (size_t i = 0; i < n; i++) p[i] = b + i * size;
-        void **sorted = (void **)merge_sort((char *)p, (char *)(p + n), n, sizeof(void *), MOVE_POINTER, cmp);
+        void **sorted = (void **)merge_sort((char *)p, (char *)(p + n), n, sizeof(void *), merge_pointers, cmp);
         permute(b, sorted, n, size, buffer + 2 * n * sizeof(void *));
     } else {
-        int aligned = (uintptr_t)b % size == 0;
-        enum move move = size == 4 && aligned ? MOVE_4 : size == 8 && aligned ? MOVE_8 : MOVE_BYTES;
-        char *sorted = merge_sort(b, buffer, n, size, move, cmp);
+        merge_fn merge = merge_bytes;
+        if (size == 4 && (uintptr_t)b % 4 == 0) merge = merge_4;
+        else if (size == 8 && (uintptr_t)b % 8 == 0) merge = merge_8;
+        else if (size % 8 == 0 && (uintptr_t)b % 8 == 0) merge = merge_words;
+        char *sorted = merge_sort(b, buffer, n, size, merge, cmp);
         if (sorted != b) memcpy(b, sorted, n * size);
     }
     if (buffer != (char *)on_stack) free(buffer);

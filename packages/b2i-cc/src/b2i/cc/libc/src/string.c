@@ -1,24 +1,40 @@
-/* string.h: byte-at-a-time versions, written to be read. */
+/* string.h. memcpy, memset and strlen go 8 bytes a step once the pointers are aligned (memcpy when source and
+ * destination are equally misaligned); the rest is byte at a time, written to be read. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#define ONES 0x0101010101010101ull
+#define HIGH_BITS 0x8080808080808080ull
+
 void *memcpy(void *dst, const void *src, size_t n) {
     unsigned char *d = dst;
     const unsigned char *s = src;
-    while (n >= 8 && (((unsigned long)d | (unsigned long)s) & 7) == 0) {
-        *(unsigned long *)d = *(const unsigned long *)s;
-        d += 8; s += 8; n -= 8;
+    if (n >= 16 && ((uintptr_t)d & 7) == ((uintptr_t)s & 7)) {
+        for (; (uintptr_t)d & 7; n--) *d++ = *s++;
+        uint64_t *dw = (uint64_t *)d;
+        const uint64_t *sw = (const uint64_t *)s;
+        for (; n >= 32; n -= 32, dw += 4, sw += 4) {
+            dw[0] = sw[0];
+            dw[1] = sw[1];
+            dw[2] = sw[2];
+            dw[3] = sw[3];
+        }
+        for (; n >= 8; n -= 8) *dw++ = *sw++;
+        d = (unsigned char *)dw;
+        s = (const unsigned char *)sw;
     }
-    while (n--) *d++ = *s++;
+    for (size_t i = 0; i < n; i++) d[i] = s[i];
     return dst;
 }
 
 void *memmove(void *dst, const void *src, size_t n) {
     unsigned char *d = dst;
     const unsigned char *s = src;
+    if (d + n <= s || s + n <= d) return memcpy(dst, src, n); /* apart */
     if (d < s) {
-        while (n--) *d++ = *s++;
+        for (size_t i = 0; i < n; i++) d[i] = s[i];
     } else {
         while (n--) d[n] = s[n];
     }
@@ -26,8 +42,21 @@ void *memmove(void *dst, const void *src, size_t n) {
 }
 
 void *memset(void *p, int c, size_t n) {
-    unsigned char *d = p;
-    while (n--) *d++ = (unsigned char)c;
+    unsigned char *d = p, byte = (unsigned char)c;
+    if (n >= 16) {
+        uint64_t word = byte * ONES;
+        for (; (uintptr_t)d & 7; n--) *d++ = byte;
+        uint64_t *w = (uint64_t *)d;
+        for (; n >= 32; n -= 32, w += 4) {
+            w[0] = word;
+            w[1] = word;
+            w[2] = word;
+            w[3] = word;
+        }
+        for (; n >= 8; n -= 8) *w++ = word;
+        d = (unsigned char *)w;
+    }
+    for (size_t i = 0; i < n; i++) d[i] = byte;
     return p;
 }
 
@@ -45,9 +74,17 @@ void *memchr(const void *p, int c, size_t n) {
     return 0;
 }
 
+/* A word has a zero byte exactly when (w - ONES) & ~w & HIGH_BITS is not zero: the lowest zero byte borrows and
+ * sets its high bit, and ~w rules out bytes whose high bit was already set. Reading the whole aligned word that
+ * holds the terminator is safe: it cannot cross into another page. */
 size_t strlen(const char *s) {
     const char *p = s;
-    while (*p) p++;
+    for (; (uintptr_t)p & 7; p++)
+        if (!*p) return p - s;
+    const uint64_t *w = (const uint64_t *)p;
+    uint64_t ones = ONES, high_bits = HIGH_BITS; /* named once, so the loop does not build them again */
+    for (uint64_t v = *w; !((v - ones) & ~v & high_bits); v = *++w) {}
+    for (p = (const char *)w; *p; p++) {}
     return p - s;
 }
 
