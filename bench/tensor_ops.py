@@ -103,6 +103,14 @@ def main() -> None:
     row("sum all, 2048x2048 f32", lambda: xm.sum().realize(), lambda: m.sum())
     row("sum axis=1 (rows), 2048x2048 f32", lambda: xm.sum(axis=1).realize(), lambda: m.sum(axis=1))
     row("sum axis=0 (columns), 2048x2048 f32", lambda: xm.sum(axis=0).realize(), lambda: m.sum(axis=0))
+    for shape, axis in (((256, 16384), 0), ((16384, 256), 0), ((64, 32, 2048), 1)):
+        mc = m.reshape(shape)
+        xc = xm.reshape(shape)
+        row(f"sum axis={axis} (columns), {'x'.join(map(str, shape))} f32",
+            lambda xc=xc, axis=axis: xc.sum(axis=axis).realize(), lambda mc=mc, axis=axis: mc.sum(axis=axis))
+    m64 = m.astype(np.float64)
+    x64 = Tensor(m64, device="c").realize()
+    row("sum axis=0 (columns), 2048x2048 f64", lambda: x64.sum(axis=0).realize(), lambda: m64.sum(axis=0))
     row("max axis=1, 2048x2048 f32", lambda: xm.max(axis=1).realize(), lambda: m.max(axis=1))
     row("(x*x).sum(axis=1): reduction fused with input",
         lambda: (xm * xm).sum(axis=1).realize(), lambda: (m * m).sum(axis=1))

@@ -120,6 +120,16 @@ def test_integer_extremes_wrap_on_the_machine(dtype):
     check(on_both(lambda device: (Tensor(a, device=device) * Tensor(b, device=device)).sum()), (a * b).sum())
 
 
+def test_wide_column_reductions():
+    """Blocks of render_c.UNROLL_FROM columns or more fold several rows per pass (float sums in pairs first)."""
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((2, 19, 1030)).astype(np.float32)
+    check(on_both(lambda device: Tensor(x, device=device).sum(axis=1)), x.sum(axis=1),
+          scale=float(np.abs(x).sum(axis=1).max()))
+    y = rng.integers(-(2**15), 2**15, (19, 1030), dtype=np.int16)
+    check(on_both(lambda device: Tensor(y, device=device).max(axis=0)), y.max(axis=0))
+
+
 def test_float_special_values_and_unary_functions():
     x = np.array([-1.5, 2.0, np.inf, -np.inf, np.nan, 0.0, -0.0, 30.0, -30.0], dtype=np.float32)
     t = Tensor(x, device="b2i")

@@ -138,3 +138,28 @@ print("ok")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                           env={**os.environ, "B2I_CACHE": str(tmp_path), "B2I_THREADS": "3"})
     assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.sampled_from(["sum", "prod", "max", "min"]), st.sampled_from(DTYPES), st.integers(1, 3),
+       st.integers(1, 21), st.sampled_from([1, (0, 1)]), st.integers(0, 2**32 - 1), st.data())
+def test_column_reductions_of_wide_blocks_match_numpy(op, dtype, k, rows, axis, seed, data):
+    """Reducing across the rows of blocks of at least UNROLL_FROM columns, the c device takes UNROLL_ROWS rows
+    per pass (float sums add them in pairs first) and the rest one by one; the values are numpy's."""
+    from b2i.tensor.render_c import COLUMNS, UNROLL_FROM
+
+    cols = data.draw(st.integers(UNROLL_FROM - 2, UNROLL_FROM + 20) | st.integers(COLUMNS - 2, COLUMNS + 30))
+    rng = np.random.default_rng(seed)
+    shape = (k, rows, cols)
+    if dtype == "bool":
+        x = rng.random(shape) < 0.5
+    elif np.dtype(dtype).kind in "iu":
+        info = np.iinfo(dtype)
+        x = rng.integers(info.min, info.max, shape, endpoint=True, dtype=dtype)
+    else:
+        x = (rng.standard_normal(shape) * (1.5 if op == "prod" else 4)).astype(dtype)
+    with np.errstate(all="ignore"):
+        ref = getattr(np, op)(x * 3, axis=axis)
+    scale = float(np.abs(x.astype(np.float64) * 3).sum(axis=axis).max()) + 1 if op == "sum" else None
+    for device in DEVICES:
+        check(getattr(Tensor(x, device=device) * 3, op)(axis=axis), ref, scale=scale)
