@@ -8,11 +8,13 @@ expected output. Builds are cached per session in a temporary directory.
 import hashlib
 import os
 import subprocess
+import sys
 
 import pytest
 from b2i.cc.compiler import compile_c
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)  # cc_operators.py, the generated programs' shared pieces
 CORPUS = os.path.join(HERE, "corpus")
 
 
@@ -82,6 +84,15 @@ class Builder:
                 [gcc, "-O2", "-c", "-I", os.path.dirname(path), "-o", obj, path], check=True, capture_output=True
             )
         return obj
+
+    def matches_gcc(self, source: str, name: str, levels=(0, 2), clean=lambda text: text):
+        """Asserts that the program prints the same, built by b2i-cc at each -O level and run under qemu, as
+        built by the host gcc and run natively (clean() evens out what may differ, such as NaN signs)."""
+        ref = clean(self.run_host(self.host(source)).stdout.decode()).splitlines()
+        assert ref, "the program built by gcc printed nothing"
+        for level in levels:
+            ours = self.run_riscv(self.ours(source, name, options={"optimize": level}))
+            assert clean(ours.stdout.decode()).splitlines() == ref, f"at -O{level}\n{source}"
 
     def run_riscv(self, exe, stdin=b"", args=()):
         qemu = self.oracle("qemu-riscv64")

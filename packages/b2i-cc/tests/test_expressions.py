@@ -4,7 +4,8 @@ Expressions avoid undefined behaviour by construction: signed operands stay smal
 are nonzero constants in range, and anything that could overflow is computed in unsigned types.
 """
 
-from hypothesis import HealthCheck, given, settings
+from cc_operators import PROGRAMS, arithmetic, comparison, conditional, division, logical, shift
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 TYPES = ["unsigned char", "signed char", "unsigned short", "short", "int", "unsigned", "long", "unsigned long"]
@@ -29,38 +30,27 @@ def expression(draw, depth=0):
     a = draw(expression(depth + 1))
     b = draw(expression(depth + 1))
     if kind == "uarith":
-        op = draw(st.sampled_from(["+", "-", "*", "&", "|", "^"]))
-        return f"((unsigned long)({a}) {op} (unsigned long)({b}))"
+        return arithmetic(draw, a, b)
     if kind == "small":
         op = draw(st.sampled_from(["+", "-"]))
         return f"((int)(signed char)({a}) {op} (int)(signed char)({b}))"
     if kind == "cmp":
-        op = draw(st.sampled_from(["<", "<=", ">", ">=", "==", "!="]))
-        return f"(({a}) {op} ({b}))"
+        return comparison(draw, a, b)
     if kind == "shift":
-        n = draw(st.integers(0, 31))
-        op = draw(st.sampled_from(["<<", ">>"]))
-        return f"((unsigned)({a}) {op} {n})"
+        return shift(draw, a, "unsigned", 31)
     if kind == "div":
-        d = draw(st.integers(1, 1000))
-        op = draw(st.sampled_from(["/", "%"]))
-        t = draw(st.sampled_from(["long", "unsigned long", "int", "unsigned"]))
-        return f"(({t})({a}) {op} ({t}){d})"
+        return division(draw, a, st.integers(1, 1000), ["long", "unsigned long", "int", "unsigned"])
     if kind == "logic":
-        op = draw(st.sampled_from(["&&", "||"]))
-        return f"(({a}) {op} ({b}))"
+        return logical(draw, a, b)
     if kind == "cond":
-        c = draw(expression(depth + 1))
-        return f"(({c}) ? ({a}) : ({b}))"
+        return conditional(draw(expression(depth + 1)), a, b)
     t = draw(st.sampled_from(TYPES + ["double", "_Bool"]))
     if t == "double":
         return f"((long)(double)(int)({a}))"
     return f"(({t})({a}))"
 
 
-@settings(
-    max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
-)
+@settings(max_examples=6, **PROGRAMS)
 @given(
     st.lists(expression(), min_size=25, max_size=25),
     st.lists(st.tuples(st.sampled_from(TYPES), st.integers(-99, 99)), min_size=8, max_size=8),
@@ -69,10 +59,7 @@ def test_integer_expressions_match_gcc(builder, exprs, variables):
     decls = "\n".join(f"    {t} v{i} = ({t}){v};" for i, (t, v) in enumerate(variables))
     prints = "\n".join(f'    printf("%lu\\n", (unsigned long)({e}));' for e in exprs)
     source = f"#include <stdio.h>\nint main(void) {{\n{decls}\n{prints}\n    return 0;\n}}\n"
-    ref = builder.run_host(builder.host(source)).stdout.decode().splitlines()
-    for level in (0, 2):
-        ours = builder.run_riscv(builder.ours(source, "expr.c", options={"optimize": level}))
-        assert ours.stdout.decode().splitlines() == ref, f"at -O{level}"
+    builder.matches_gcc(source, "expr.c")
 
 
 @st.composite
@@ -94,9 +81,7 @@ def float_expression(draw, depth=0):
     return f"(({a}) {op} ({b}))"
 
 
-@settings(
-    max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
-)
+@settings(max_examples=4, **PROGRAMS)
 @given(
     st.lists(float_expression(), min_size=20, max_size=20),
     st.lists(st.floats(-1e3, 1e3, allow_nan=False), min_size=4, max_size=4),
@@ -106,7 +91,4 @@ def test_floating_expressions_match_gcc(builder, exprs, values):
     prints = "\n".join(f'    printf("%.17g\\n", (double)({e}));' for e in exprs)
     source = f"#include <stdio.h>\nint main(void) {{\n{decls}\n{prints}\n    return 0;\n}}\n"
     # a NaN made by arithmetic (0 * inf) has the sign bit set on x86 and clear on RISC-V (its canonical NaN)
-    ref = builder.run_host(builder.host(source)).stdout.decode().replace("-nan", "nan").splitlines()
-    for level in (0, 2):
-        ours = builder.run_riscv(builder.ours(source, "fexpr.c", options={"optimize": level}))
-        assert ours.stdout.decode().replace("-nan", "nan").splitlines() == ref, f"at -O{level}"
+    builder.matches_gcc(source, "fexpr.c", clean=lambda text: text.replace("-nan", "nan"))

@@ -15,7 +15,7 @@ from b2i.cc.diagnostics import error_at
 from b2i.cc.nodes import Node, Obj
 from b2i.cc.regalloc import assign_registers
 from b2i.cc.regexpr import TreeGen, Unsupported, has_call
-from b2i.cc.rv64 import fits12, load_op, register_value, store_op
+from b2i.cc.rv64 import fits12, load_op, narrow, register_value, store_op
 
 COMPARISONS = {"eq", "ne", "lt", "le", "gt", "ge"}
 INT_OPS = {"add": "add", "sub": "sub", "mul": "mul", "and": "and", "or": "or", "xor": "xor", "shl": "sll"}
@@ -141,29 +141,26 @@ class FunctionGen:
     def copy(self, src, dst, size):
         """Copies size bytes from the address in src to the address in dst (t0, t1 and t2 are scratch)."""
         if size > 128:
-            loop = self.gen.new_label()
             self.emit(f"mv t1, {src}")
             self.emit(f"mv t2, {dst}")
-            self.emit(f"li t3, {size // 8}")
-            self.label(loop)
-            self.emit("ld t0, 0(t1)")
-            self.emit("sd t0, 0(t2)")
-            self.emit("addi t1, t1, 8")
-            self.emit("addi t2, t2, 8")
-            self.emit("addi t3, t3, -1")
-            self.emit(f"bnez t3, {loop}")
-            for i in range(size - size % 8, size):
-                self.emit(f"lbu t0, {i - (size - size % 8)}(t1)")
-                self.emit(f"sb t0, {i - (size - size % 8)}(t2)")
+            self.doublewords(size // 8, ["ld t0, 0(t1)", "sd t0, 0(t2)", "addi t1, t1, 8", "addi t2, t2, 8"])
+            for i in range(size % 8):
+                self.emit(f"lbu t0, {i}(t1)")
+                self.emit(f"sb t0, {i}(t2)")
             return
-        i = 0
-        while i < size:
-            for width, lo, st in ((8, "ld", "sd"), (4, "lw", "sw"), (2, "lh", "sh"), (1, "lb", "sb")):
-                if size - i >= width:
-                    self.emit(f"{lo} t0, {i}({src})")
-                    self.emit(f"{st} t0, {i}({dst})")
-                    i += width
-                    break
+        for i, width in pieces(size):
+            self.emit(f"{load_op(INTEGERS[width])} t0, {i}({src})")
+            self.emit(f"{store_op(INTEGERS[width])} t0, {i}({dst})")
+
+    def doublewords(self, count, body):
+        """The lines of body run count times (t3 counts)."""
+        loop = self.gen.new_label()
+        self.emit(f"li t3, {count}")
+        self.label(loop)
+        for line in body:
+            self.emit(line)
+        self.emit("addi t3, t3, -1")
+        self.emit(f"bnez t3, {loop}")
 
     # ---- addresses ----
     def gen_addr(self, node):
@@ -196,66 +193,15 @@ class FunctionGen:
 
     # ---- conversions ----
     def cast(self, src, dst):
+        """Converts a0 (or fa0) from type src to dst: regexpr's conversion, done in those registers."""
         if dst.kind == "void" or src.kind in ("struct", "union", "array", "func"):
             return
-        if dst.kind == "bool":
-            if src.is_flonum():
-                s = "s" if src.kind == "float" else "d"
-                self.emit(f"fmv.{'w' if s == 's' else 'd'}.x ft1, zero")
-                self.emit(f"feq.{s} a0, fa0, ft1")
-                self.emit("xori a0, a0, 1")
-            else:
-                self.emit("snez a0, a0")
-            return
-        if src.is_flonum():
-            s = "s" if src.kind == "float" else "d"
-            if dst.is_flonum():
-                if src.kind != dst.kind:
-                    self.emit(f"fcvt.{'d' if dst.kind == 'double' else 's'}.{s} fa0, fa0")
-                return
-            if dst.size == 8:
-                self.emit(f"fcvt.{'lu' if dst.unsigned else 'l'}.{s} a0, fa0, rtz")
-            elif dst.size == 4:
-                self.emit(f"fcvt.{'wu' if dst.unsigned else 'w'}.{s} a0, fa0, rtz")
-            else:
-                self.emit(f"fcvt.l.{s} a0, fa0, rtz")
-                self.narrow(dst)
-            return
-        if dst.is_flonum():
-            d = "s" if dst.kind == "float" else "d"
-            if src.size == 8:
-                self.emit(f"fcvt.{d}.{'lu' if src.unsigned else 'l'} fa0, a0")
-            elif src.size == 4 and src.unsigned:
-                self.emit(f"fcvt.{d}.wu fa0, a0")
-            else:
-                self.emit(f"fcvt.{d}.w fa0, a0")
-            return
-        # integer and pointer to integer and pointer
-        if dst.size == 8:
-            if src.size == 4 and src.unsigned:
-                self.emit("slli a0, a0, 32")
-                self.emit("srli a0, a0, 32")
-            return
-        if src.size < dst.size:
-            if dst.unsigned and not src.unsigned and dst.size < 4:
-                self.narrow(dst)
-            return
-        if src.size == dst.size and (dst.size == 4 or src.unsigned == dst.unsigned):
-            return
-        self.narrow(dst)
-
-    def narrow(self, ty):
-        if ty.size == 4:
-            self.emit("sext.w a0, a0")
-        elif ty.size == 2:
-            self.emit("slli a0, a0, 48")
-            self.emit(f"{'srli' if ty.unsigned else 'srai'} a0, a0, 48")
-        elif ty.size == 1:
-            if ty.unsigned:
-                self.emit("andi a0, a0, 255")
-            else:
-                self.emit("slli a0, a0, 56")
-                self.emit("srai a0, a0, 56")
+        self.not_strict()
+        tree = self.tree()
+        target = "fa0" if dst.is_flonum() else "a0"
+        out = tree.convert(tree.claim("fa0" if src.is_flonum() else "a0"), src, dst, target)
+        if out != target:
+            self.emit(f"{'fmv.d' if dst.is_flonum() else 'mv'} {target}, {out}")
 
     # ---- expressions ----
     def gen_expr(self, node):
@@ -477,35 +423,25 @@ class FunctionGen:
         if not boolean:
             self.cast(node.ty, T.BOOL)
 
-    def x_logand(self, node):
-        false = self.gen.new_label()
-        end = self.gen.new_label()
-        self.jump(node.lhs, false, False)
-        self.gen_bool(node.rhs)
+    def two_ways(self, cond, when, taken, otherwise):
+        """Runs taken() when the condition's truth equals `when`, else otherwise(): ?:, && and ||."""
+        other, end = self.gen.new_label(), self.gen.new_label()
+        self.jump(cond, other, when)
+        otherwise()
         self.emit(f"j {end}")
-        self.label(false)
-        self.emit("li a0, 0")
+        self.label(other)
+        taken()
         self.label(end)
 
-    def x_logor(self, node):
-        true = self.gen.new_label()
-        end = self.gen.new_label()
-        self.jump(node.lhs, true, True)
-        self.gen_bool(node.rhs)
-        self.emit(f"j {end}")
-        self.label(true)
-        self.emit("li a0, 1")
-        self.label(end)
+    def x_logand(self, node):
+        """a && b and a || b: 1 or 0, b evaluated only when a does not decide."""
+        decided = int(node.kind == "logor")  # the value when a decides
+        self.two_ways(node.lhs, bool(decided), lambda: self.emit(f"li a0, {decided}"), lambda: self.gen_bool(node.rhs))
+
+    x_logor = x_logand
 
     def x_cond(self, node):
-        els = self.gen.new_label()
-        end = self.gen.new_label()
-        self.jump(node.cond, els, False)
-        self.gen_expr(node.then)
-        self.emit(f"j {end}")
-        self.label(els)
-        self.gen_expr(node.els)
-        self.label(end)
+        self.two_ways(node.cond, False, lambda: self.gen_expr(node.els), lambda: self.gen_expr(node.then))
 
     def x_binop(self, node):
         ty = node.lhs.ty
@@ -606,7 +542,8 @@ class FunctionGen:
             self.emit(f"slt{'u' if u else ''} a0, a0, a1")
             self.emit("xori a0, a0, 1")
         if op in ("add", "sub", "mul", "shl") and result_ty.size < 4:
-            self.narrow(result_ty)
+            for line in narrow("a0", "a0", result_ty):
+                self.emit(line)
 
     def x_va_start(self, node):
         fn = self.fn
@@ -623,23 +560,12 @@ class FunctionGen:
         self.addi("a1", "s0", v.offset)
         size = v.ty.size
         if size > 128:
-            loop = self.gen.new_label()
-            self.emit(f"li t3, {size // 8}")
-            self.label(loop)
-            self.emit("sd zero, 0(a1)")
-            self.emit("addi a1, a1, 8")
-            self.emit("addi t3, t3, -1")
-            self.emit(f"bnez t3, {loop}")
+            self.doublewords(size // 8, ["sd zero, 0(a1)", "addi a1, a1, 8"])
             for i in range(size % 8):
                 self.emit(f"sb zero, {i}(a1)")
             return
-        i = 0
-        while i < size:
-            for width, st in ((8, "sd"), (4, "sw"), (2, "sh"), (1, "sb")):
-                if size - i >= width and (v.offset + i) % width == 0 or width == 1:
-                    self.emit(f"{st} zero, {i}(a1)")
-                    i += width
-                    break
+        for i, width in pieces(size, v.offset):
+            self.emit(f"{store_op(INTEGERS[width])} zero, {i}(a1)")
 
     # ---- calls ----
     def x_call(self, node):
@@ -693,13 +619,7 @@ class FunctionGen:
             regs = [p for p in loc.pieces if p.where != "stack"]
             if is_struct:
                 self.pop("t4")
-                for p in regs:
-                    if p.where == "fa":
-                        self.emit(f"{'flw' if p.ty.kind == 'float' else 'fld'} fa{p.index}, {p.offset}(t4)")
-                    elif p.ty is not None and p.ty.size < 8:
-                        self.emit(f"{load_op(p.ty)} a{p.index}, {p.offset}(t4)")
-                    else:
-                        self.emit(f"ld a{p.index}, {p.offset}(t4)")
+                self.load_pieces(regs)
             elif ty.is_flonum():
                 p = regs[0]
                 if p.where == "fa":
@@ -842,6 +762,10 @@ class FunctionGen:
             self.emit("mv a0, a1")
             return
         self.emit("mv t4, a0")
+        self.load_pieces(pieces)
+
+    def load_pieces(self, pieces):
+        """Loads the register pieces of a struct at the address in t4 into their argument or return registers."""
         for p in pieces:
             if p.where == "fa":
                 self.emit(f"{'flw' if p.ty.kind == 'float' else 'fld'} fa{p.index}, {p.offset}(t4)")
@@ -960,15 +884,7 @@ class FunctionGen:
         return relax(drop_jumps_to_next(head + self.out + tail), self.gen.new_label)
 
     def head(self):
-        fn = self.fn
-        head = []
-        if not fn.is_static:
-            head.append(f"\t{'.weak' if fn.is_inline else '.globl'} {fn.name}")
-        head.append("\t.text")
-        head.append("\t.p2align 2")
-        head.append(f"\t.type {fn.name}, @function")
-        head.append(f"{fn.name}:")
-        return head
+        return symbol_head(self.fn, ".text", 2, "@function")
 
     def frameless(self):
         """A leaf that keeps everything in registers: no prologue, no epilogue."""
@@ -1063,6 +979,28 @@ class FunctionGen:
             self.emit(f"fmv.{'w' if ty.kind == 'float' else 'd'}.x {reg}, a{p.index}")
         elif reg != f"a{p.index}":
             self.emit(f"mv {reg}, a{p.index}")
+
+
+INTEGERS = {1: T.CHAR, 2: T.SHORT, 4: T.INT, 8: T.LONG}  # a type of each access width
+
+
+def pieces(size, start=None):
+    """(offset, width) of the loads or stores that cover size bytes: the widest that fit, and when the address
+    of the first byte is start (mod 8), only aligned ones."""
+    i = 0
+    while i < size:
+        width = next(w for w in (8, 4, 2, 1) if size - i >= w and (start is None or (start + i) % w == 0))
+        yield i, width
+        i += width
+
+
+def symbol_head(v: Obj, section: str, p2: int, kind: str, size: int | None = None) -> list[str]:
+    """The lines that open a function or an object: binding, section, alignment, type (and size), label."""
+    lines = [] if v.is_static else [f"\t{'.weak' if v.is_inline else '.globl'} {v.name}"]
+    lines += [f"\t{section}", f"\t.p2align {p2}", f"\t.type {v.name}, {kind}"]
+    if size is not None:
+        lines.append(f"\t.size {v.name}, {size}")
+    return lines + [f"{v.name}:"]
 
 
 def frame_access(op, reg, offset):
@@ -1251,26 +1189,13 @@ class Generator:
         return "\n".join(out) + "\n"
 
     def global_data(self, v: Obj):
-        lines = []
-        if not v.is_static:
-            lines.append(f"\t.globl {v.name}")
         size = max(v.ty.size, 1)
-        align = max(v.align, 1)
-        p2 = align.bit_length() - 1
-        if v.init is None or (not any(v.init) and not v.relocs):
-            lines.append("\t.bss")
-            lines.append(f"\t.p2align {p2}")
-            lines.append(f"\t.type {v.name}, @object")
-            lines.append(f"\t.size {v.name}, {size}")
-            lines.append(f"{v.name}:")
-            lines.append(f"\t.zero {size}")
-            return lines
-        section = ".section .rodata" if v.name.startswith(".L.str") else ".data"
-        lines.append(f"\t{section}")
-        lines.append(f"\t.p2align {p2}")
-        lines.append(f"\t.type {v.name}, @object")
-        lines.append(f"\t.size {v.name}, {size}")
-        lines.append(f"{v.name}:")
+        p2 = max(v.align, 1).bit_length() - 1
+        zero = v.init is None or (not any(v.init) and not v.relocs)
+        section = ".bss" if zero else ".section .rodata" if v.name.startswith(".L.str") else ".data"
+        lines = symbol_head(v, section, p2, "@object", size)
+        if zero:
+            return lines + [f"\t.zero {size}"]
         relocs = {off: (label, addend) for off, label, addend in v.relocs}
         data = v.init + bytes(max(0, size - len(v.init)))
         i = 0

@@ -47,7 +47,7 @@ def compile_c(
         tree = parse(toks)
         objs = analyze(tree, toks)
         if optimize:
-            objs = optimize_pass(objs)
+            objs = optimize_pass(objs, optimize)
         return generate(objs, os.path.basename(path), optimize)
 
     return with_deep_stack(passes)

@@ -137,7 +137,10 @@ class Divider:
         u64 = T.ULONG
         if self.bits == 32:
             magic = -(-(1 << 64) // d)  # ceil(2**64 / d): exact for x < 2**32 since d <= 2**32
-            return self.op("mulhu", self.ty, self.cast(read(), u64), self.num(magic, u64))
+            x = read()
+            # below 2**31 a 32-bit value's register (sign-extended) is already its zero extension
+            wide = self.cast(self.cast(x, T.INT), T.LONG) if below_2_31(self.node.lhs) else self.cast(x, u64)
+            return self.op("mulhu", self.ty, wide, self.num(magic, u64))
         if d >= 1 << 63:  # the quotient is 0 or 1
             return self.cast(self.op("ge", T.INT, read(), self.num(d, u64)), u64)
         m, shift = choose_multiplier(d, 64, 64)
@@ -180,10 +183,24 @@ class Divider:
             else:
                 high = self.op("mulh", s64, read(), self.num(m - (1 << 64), s64))
                 q = self.shift("shr", self.op("add", s64, read(), high), shift)
+        if self.bits == 32 and below_2_31(self.node.lhs):  # no negative x to round up
+            return q if d > 0 else Node("neg", self.tok, self.signed, lhs=q)
         sign = self.shift("shr", read(), self.bits - 1)  # -1 for a negative x: subtracting it rounds up
         if d > 0:
             return self.op("sub", self.signed, q, sign)
         return self.op("sub", self.signed, sign, q)
+
+
+def below_2_31(node) -> bool:
+    """Is this 32-bit expression surely in [0, 2**31) (an unsigned right shift, a mask, a narrower unsigned value)?"""
+    if node.kind == "binop" and node.rhs.kind == "num":
+        if node.op == "shr":
+            return node.ty.unsigned and node.rhs.val % 32 != 0
+        if node.op == "and":
+            return 0 <= node.rhs.val < 1 << 31
+    if node.kind == "cast" and node.lhs.ty.is_integer():
+        return node.lhs.ty.size < 4 and node.lhs.ty.unsigned
+    return False
 
 
 def divide_by_constant(node: Node, fn: Obj) -> Node | None:

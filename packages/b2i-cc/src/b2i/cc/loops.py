@@ -60,7 +60,7 @@ def is_address(node):
 class Hoister:
     def __init__(self, fn: Obj):
         self.fn = fn
-        self.pinned = address_taken(fn.body, set())
+        self.pinned = address_taken(fn.body, set()) | {v for v in fn.locals if v.is_volatile}
         self.changed: set[Obj] = set()
         self.constants: dict[Obj, int] = {}  # the locals hoisting made to hold a constant
         self.held: dict[tuple, Obj] = {}  # (loop's list, value, type) -> the local holding that constant

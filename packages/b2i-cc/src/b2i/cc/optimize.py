@@ -10,6 +10,7 @@ remainder by a constant become shifts, masks and multiply-highs (divide.py).
 import struct
 
 from b2i.cc import ctype as T
+from b2i.cc.cse import share_subexpressions
 from b2i.cc.divide import divide_by_constant
 from b2i.cc.loops import hoist_invariants
 from b2i.cc.nodes import Node, Obj
@@ -200,12 +201,14 @@ def has_label(node) -> bool:
     return False
 
 
-def optimize(objs: list[Obj]) -> list[Obj]:
-    """Runs the pass over every function body."""
+def optimize(objs: list[Obj], level: int = 2) -> list[Obj]:
+    """Runs the passes for an -O level (1 or more) over every function body."""
     opt = Optimizer()
     for obj in objs:
         if obj.ty.kind == "func" and obj.body is not None:
             opt.fn = obj
             opt.stmt(obj.body)
             hoist_invariants(obj)
+            if level >= 2:
+                share_subexpressions(obj)
     return objs

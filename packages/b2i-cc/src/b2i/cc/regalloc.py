@@ -126,7 +126,7 @@ def assign_registers(fn: Obj, pools: dict[bool, list[str]], fixed: dict[Obj, str
         iv.first[param] = 1
         iv.last[param] = iv.pos
     iv.walk(fn.body)
-    pinned = iv.pinned | {fn.sret, getattr(fn, "va_area", None)}
+    pinned = iv.pinned | {fn.sret, getattr(fn, "va_area", None)} | {v for v in fn.locals if v.is_volatile}
     variables = [v for v in fn.locals if v in iv.first and v not in pinned and v.ty.is_scalar()]
     span = iv.spans(variables)
     result: dict[Obj, str] = {}

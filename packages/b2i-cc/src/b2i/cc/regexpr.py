@@ -15,7 +15,7 @@ import struct
 
 from b2i.cc import abi
 from b2i.cc.nodes import Node
-from b2i.cc.rv64 import fits12, load_op, register_value, store_op
+from b2i.cc.rv64 import fits12, load_op, narrow, register_value, store_op
 
 INT_TEMPS = ("a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7", "t0", "t1", "t2", "t3", "t4", "t5")
 FLOAT_TEMPS = tuple(f"fa{i}" for i in range(8)) + tuple(f"ft{i}" for i in range(12))
@@ -267,12 +267,14 @@ class TreeGen:
         return self.convert(r, src, dst, want)
 
     def convert(self, r, src, dst, want=None):
-        """Converts r (of type src) to dst exactly as codegen.FunctionGen.cast does for a0."""
+        """Converts r (of type src) to dst (codegen's stack machine converts a0 or fa0 with this too)."""
         if dst.kind == "bool":
             t = self.truth(r, src)
+            if src.is_flonum():
+                return t  # already 0 or 1
+            self.free(t)
             out = self.dest(want, False)
             self.emit(f"snez {out}, {t}")
-            self.free(t)
             return out
         if src.is_flonum():
             s = "s" if src.kind == "float" else "d"
@@ -327,17 +329,8 @@ class TreeGen:
         return out
 
     def narrow(self, out, r, ty):
-        if ty.size == 4:
-            self.emit(f"sext.w {out}, {r}")
-        elif ty.size == 2:
-            self.emit(f"slli {out}, {r}, 48")
-            self.emit(f"{'srli' if ty.unsigned else 'srai'} {out}, {out}, 48")
-        elif ty.size == 1:
-            if ty.unsigned:
-                self.emit(f"andi {out}, {r}, 255")
-            else:
-                self.emit(f"slli {out}, {r}, 56")
-                self.emit(f"srai {out}, {out}, 56")
+        for line in narrow(out, r, ty):
+            self.emit(line)
 
     def truth(self, r, ty):
         """An integer register that is nonzero exactly when r (of type ty) is true."""

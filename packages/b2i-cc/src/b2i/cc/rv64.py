@@ -1,4 +1,5 @@
-"""How C values sit in RV64 registers and memory: constants as registers hold them, load and store opcodes."""
+"""How C values sit in RV64 registers and memory: constants as registers hold them, narrow integers extended by
+their signedness, load and store opcodes."""
 
 
 def fits12(n):
@@ -27,3 +28,17 @@ def load_op(ty):
 
 def store_op(ty):
     return {1: "sb", 2: "sh", 4: "sw", 8: "sd"}[ty.size]
+
+
+def narrow(out, r, ty) -> list[str]:
+    """The instructions leaving in out the value of r converted to the integer type ty (4 bytes or narrower),
+    extended to 64 bits as the psABI keeps it: 32-bit values sign-extended, narrower ones by their signedness."""
+    if ty.size == 8:
+        return []
+    if ty.size == 4:
+        return [f"sext.w {out}, {r}"]
+    if ty.size == 2:
+        return [f"slli {out}, {r}, 48", f"{'srli' if ty.unsigned else 'srai'} {out}, {out}, 48"]
+    if ty.unsigned:
+        return [f"andi {out}, {r}, 255"]
+    return [f"slli {out}, {r}, 56", f"srai {out}, {out}, 56"]

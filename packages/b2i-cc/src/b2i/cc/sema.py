@@ -106,7 +106,7 @@ class Analyzer(Expressions):
         """(type, storage class or None, attributes dict) of declaration_specifiers / specifier_qualifier_list."""
         counts = {}
         storage = None
-        attrs = {"inline": False, "align": None}
+        attrs = {"inline": False, "align": None, "volatile": False}
         ty = None
         const = False
         first = None
@@ -120,6 +120,7 @@ class Analyzer(Expressions):
             elif spec.data == "type_qualifier":
                 if spec.children[0].value == "const":
                     const = True
+                attrs["volatile"] = attrs["volatile"] or spec.children[0].value == "volatile"
             elif spec.data == "function_specifier":
                 attrs["inline"] = attrs["inline"] or spec.children[0].value == "inline"
             elif spec.data in ("alignas_type", "alignas_expr"):
@@ -424,6 +425,7 @@ class Analyzer(Expressions):
             if init is not None and init.data != "initializer" and ty.kind == "array" and ty.array_len is None:
                 ty = T.copy_type(ty)
             var = self.new_local(name, ty, ntok)
+            var.is_volatile = attrs["volatile"]  # stays in memory: every access reads or writes it
             if attrs["align"]:
                 var.align = max(var.align, attrs["align"])
             if var.align > 16:  # C11 6.2.8p3: extended alignments are implementation-defined; our frames are 16
