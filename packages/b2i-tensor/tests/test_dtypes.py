@@ -1,5 +1,6 @@
 """Type promotion: our result_type is numpy 2's, for every dtype pair and for weak Python scalars."""
 
+import functools
 import itertools
 
 import b2i.tensor as bt
@@ -87,6 +88,12 @@ def test_arrays_from_python_ints_beyond_int64_take_numpys_dtype():
             bad(np)
         with pytest.raises(OverflowError, match="out of bounds"):
             bad(bt)
+    for values, dtype in (([1, 300], "uint8"), ([[-1]], "uint64"), ([2**31], "int32"), ([-129, 0.5], "int8")):
+        with pytest.raises(OverflowError):
+            np.array(values, dtype=dtype)
+        with pytest.raises(OverflowError, match="out of bounds"):
+            bt.Tensor(values, dtype=dtype)
+    check(bt.Tensor([2.75, -1.5, True], dtype="int16"), np.array([2.75, -1.5, True], dtype="int16"))
 
 
 @pytest.mark.parametrize("dtype", INTEGERS)
@@ -104,3 +111,30 @@ def test_index_arrays_of_every_integer_type(dtype, device):
             t[Tensor(big, device=device)]
     else:
         check(t[Tensor(big, device=device)], want)
+
+
+@pytest.mark.parametrize("dtype", INTEGERS)
+def test_clip_and_where_with_python_ints_at_the_edges_like_numpy(dtype, device):
+    """NumPy 2: clip ignores an int bound past the end it guards and refuses one past the other end; where
+    takes an out-of-range int as its unsafe cast (wrapped around)."""
+    info = np.iinfo(dtype)
+    a = np.array([info.min, 0, 1, info.max], dtype=dtype)
+    cond = np.array([True, False, True, False])
+    edges = [None, int(info.min) - 1, int(info.min), 0, 5, int(info.max), int(info.max) + 1, 2.5]
+    t, tc = Tensor(a, device=device), Tensor(cond, device=device)
+    for lo, hi in itertools.product(edges, edges):
+        if lo is not None or hi is not None:
+            _same_outcome(functools.partial(np.clip, a, lo, hi), functools.partial(t.clip, lo, hi))
+        if lo is not None:
+            _same_outcome(functools.partial(np.where, cond, a, lo), functools.partial(bt.where, tc, t, lo))
+
+
+def _same_outcome(theirs, ours) -> None:
+    """numpy's value and dtype, or its OverflowError."""
+    try:
+        want = theirs()
+    except OverflowError:
+        with pytest.raises(OverflowError):
+            ours()
+        return
+    check(ours(), want)

@@ -485,7 +485,16 @@ class Tensor:
         return 1 / self
 
     def clip(self, lo: Scalar | Tensor | None = None, hi: Scalar | Tensor | None = None) -> Tensor:
-        out = self
+        """numpy.clip: in the result type of all three, maximum with lo, then minimum with hi. As in NumPy 2, a
+        Python int bound beyond the end of an integer type that no element can cross is ignored (beyond the
+        other end: OverflowError)."""
+        lo, hi = (b if b is None or isinstance(b, Scalar) else _as_tensor(b, self.device) for b in (lo, hi))
+        dtype = result_type(self.dtype, *(b.dtype if isinstance(b, Tensor) else b for b in (lo, hi) if b is not None))
+        if dtype.is_int:
+            least, most = INT_RANGE[dtype]
+            lo = None if type(lo) is int and lo < least else lo
+            hi = None if type(hi) is int and hi > most else hi
+        out = self.astype(dtype)
         if lo is not None:
             out = maximum(out, lo)
         if hi is not None:
@@ -644,10 +653,12 @@ class Tensor:
 
 
 def _cast_scalar(value: Scalar, dtype: DType) -> Scalar:
+    """A Python number as dtype holds it; integers wrap around (as a C cast does, and numpy's unsafe casts)."""
     if dtype.is_bool:
         return bool(value)
     if dtype.is_int:
-        return int(value)
+        least, most = INT_RANGE[dtype]
+        return (int(value) - least) % (most - least + 1) + least
     return float(value)
 
 
@@ -701,8 +712,8 @@ def _from_python(data, dtype: DType | None, device: str) -> tuple[Node, tuple[in
     values = [_python_number(v) for v in flat]
     if dtype is None:
         dtype = creation_dtype(values)
-    if values and dtype.is_int and any(isinstance(v, float) for v in values):
-        values = [int(v) for v in values]
+    for v in values:
+        check_weak_int(v, dtype)  # np.array([300], dtype=np.uint8) is an OverflowError too
     values = [_cast_scalar(v, dtype) for v in values]
     buf = Buffer.from_values(device, dtype, values)
     return Node("BUFFER", (), None, dtype, (len(values),), device, buf), tuple(shape)
@@ -845,6 +856,9 @@ def where(condition, x, y) -> Tensor:
     cond = _as_tensor(condition, device)
     cond = cond if cond.dtype is bool_ else cond != 0
     dtype = result_type(*(t.dtype if isinstance(t, Tensor) else t for t in (x, y)))
+    for v in (x, y):  # numpy casts a Python int unsafely (wrapping) if it fits a 64-bit integer
+        if type(v) is int and not -(2**63) <= v < 2**64:
+            raise OverflowError("Python int too large to convert to C long")
     tx = x.astype(dtype) if isinstance(x, Tensor) else _const(x, dtype, cond.device)
     ty = y.astype(dtype) if isinstance(y, Tensor) else _const(y, dtype, cond.device)
     shape = broadcast_shapes(cond.shape, tx.shape, ty.shape)
