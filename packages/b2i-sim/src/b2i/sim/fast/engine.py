@@ -52,6 +52,7 @@ HOT = 100  # visits of a block's first pc before it is compiled: cold code stays
 WARM = 16  # visits before the disk cache is asked for the block's code (no compiling yet)
 SLICE = 100_000_000  # instructions native code runs at most before returning to Python (about 0.2 s)
 NO_TAG = (1 << 64) - 1  # no pc is odd, so this tag matches nothing
+RETURNS = {"mret", "sret"}  # also end a cold block: what follows them runs at another privilege level
 DispatchFunction = ctypes.CFUNCTYPE(ctypes.c_uint64, *[ctypes.c_void_p] * 5)
 
 
@@ -186,7 +187,7 @@ class NativeHart:
                 break
             length += 1
             name = entry[3].op.name
-            if name in ENDS_BLOCK:
+            if name in ENDS_BLOCK or name in RETURNS:
                 break
             pc += entry[2]
         return max(1, length), name == "fence.i"

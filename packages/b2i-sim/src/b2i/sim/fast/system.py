@@ -67,6 +67,8 @@ FillFunction = ctypes.CFUNCTYPE(ctypes.c_uint64, ctypes.c_void_p, ctypes.c_void_
 SLICE = 1_000_000  # native instructions between returns to Python: keeps UART input and Ctrl-C responsive
 CONTEXTS = 8  # translation contexts kept (each holds a 1 MiB jump cache); the least recently used goes first
 TRANSLATION_BITS = csr.FS | csr.SUM | csr.MXR | csr.MPRV  # the mstatus bits a context is keyed by (and MPP)
+KEPT_PAGE = 1 << 63  # a kept TLB tag: no page number has this bit, so native code misses and asks
+KEPT_PC = 1  # a kept jump-cache tag: no pc is odd
 
 
 @dataclass
@@ -77,14 +79,33 @@ class Context:
     tags: ctypes.Array
     functions: ctypes.Array
     arguments: tuple = ()  # the dispatcher's, with this context's tables
-    entered: set[int] = field(default_factory=set)  # jump-cache slots in use
+    # pc -> ((block, native code), physical pc): what the jump cache has for it
+    entered: dict[int, tuple[tuple[Block, int], int]] = field(default_factory=dict)
+    filled: set[int] = field(default_factory=set)  # TLB tag slots ever filled (since the last clear)
 
     def clear(self) -> None:
         ctypes.memset(self.tlb, 0xFF, ctypes.sizeof(self.tlb))  # every tag all ones: matches no page
-        tags = self.tags
-        for slot in self.entered:
-            tags[slot] = NO_TAG
+        self.filled.clear()
+        self.clear_jump_cache()
+
+    def clear_jump_cache(self) -> None:
+        tags, mask = self.tags, len(self.tags) - 1
+        for pc in self.entered:
+            if tags[(pc >> 1) & mask] in (pc, pc | KEPT_PC):
+                tags[(pc >> 1) & mask] = NO_TAG
         self.entered.clear()
+
+    def keep(self) -> None:
+        """The reference's TLB was flushed: every entry stays, but as kept (missing in native code) until its
+        first use confirms it (SystemEngine._confirm)."""
+        tlb = self.tlb
+        for slot in self.filled:
+            if tlb[slot] != NO_TAG:
+                tlb[slot] |= KEPT_PAGE
+        tags, mask = self.tags, len(self.tags) - 1
+        for pc in self.entered:
+            if tags[(pc >> 1) & mask] == pc:
+                tags[(pc >> 1) & mask] = pc | KEPT_PC
 
     def forbid_stores(self) -> None:
         """A page became code or a page table: no native store may reach it (entries are refilled on demand)."""
@@ -175,6 +196,15 @@ class SystemEngine(NativeHart):
     def _lookup(self, pc: int) -> tuple[Block, int] | None:
         """(block, native code) at virtual pc in the current mode, translating it once hot; None if cold,
         untranslatable or not fetchable (the reference then raises the fault)."""
+        entry = self.entered.get(pc)
+        if entry is not None:  # in this context's jump cache: its fetch translation is this context's
+            tag = self.tags[(pc >> 1) & self.jump_cache_mask]
+            if tag == pc:
+                return entry[0]
+            if tag == pc | KEPT_PC:
+                self._confirm(pc, FETCH, entry[1])
+                self._confirm_code_page(pc >> PAGE_SHIFT)
+                return entry[0]
         try:
             physical = self.mmu.translate(pc, FETCH)
         except Trap:
@@ -184,7 +214,7 @@ class SystemEngine(NativeHart):
         key = (pc, physical, self.hart.mstatus & csr.FS == csr.FS_DIRTY)
         known = self.blocks.get(key)
         if known is not None:
-            self._enter(pc, known[1])
+            self._enter(pc, known, physical)
             return known
         if key in self.untranslatable:
             return None
@@ -207,7 +237,7 @@ class SystemEngine(NativeHart):
                 context.forbid_stores()
         self.by_page[page].add(key)
         self.stats.blocks += 1
-        self._enter(pc, address)
+        self._enter(pc, self.blocks[key], physical)
         return self.blocks[key]
 
     def _page_fetch(self, pc: int, physical: int):
@@ -227,18 +257,18 @@ class SystemEngine(NativeHart):
 
         return fetch
 
-    def _enter(self, pc: int, address: int) -> None:
+    def _enter(self, pc: int, known: tuple[Block, int], physical: int) -> None:
         slot = (pc >> 1) & self.jump_cache_mask
         self.tags[slot] = pc
-        self.functions[slot] = address
-        self.entered.add(slot)
+        self.functions[slot] = known[1]
+        self.entered[pc] = known, physical
 
     def _fill_from_native(self, mem: int, tlb: int, vaddr: int, store: int) -> int:
         """Native code's TLB miss: 1 if the entry is now there. The instruction that missed runs right after (in
         native code, or on the reference if this says 0), so the page walk happens exactly where the reference's
         would. An exception cannot cross native frames: it is kept and re-raised once native code returns."""
         try:
-            return int(self._fill(vaddr, bool(store)))
+            return int(self._fill_kept(vaddr, bool(store)) or self._fill(vaddr, bool(store)))
         except BaseException as error:  # noqa: BLE001 - re-raised by _stopped
             self.fill_error = error
             return 0
@@ -259,7 +289,37 @@ class SystemEngine(NativeHart):
         tags, deltas = (STORE_TAGS, STORE_DELTAS) if store else (LOAD_TAGS, LOAD_DELTAS)
         self.tlb[tags + slot] = vaddr >> PAGE_SHIFT
         self.tlb[deltas + slot] = (offset - (vaddr & ~(PAGE - 1))) & M64
+        self.context.filled.add(tags + slot)
         return True
+
+    def _fill_kept(self, vaddr: int, store: bool) -> bool:
+        """A kept entry for vaddr's page: confirm it (no page walk) and make it a plain entry again."""
+        slot = (vaddr >> PAGE_SHIFT) & (TLB_SIZE - 1)
+        tags, deltas = (STORE_TAGS, STORE_DELTAS) if store else (LOAD_TAGS, LOAD_DELTAS)
+        if self.tlb[tags + slot] != (vaddr >> PAGE_SHIFT) | KEPT_PAGE:
+            return False
+        physical = ((vaddr & ~(PAGE - 1)) + self.tlb[deltas + slot] + RAM_BASE) & M64
+        self._confirm(vaddr, STORE if store else LOAD, physical)
+        self.tlb[tags + slot] = vaddr >> PAGE_SHIFT
+        return True
+
+    def _confirm(self, vaddr: int, access: int, physical: int) -> None:
+        """First use of a kept translation since the reference's TLB was flushed. The reference alone would walk
+        the page table now, get the same page with no side effect (no page table changed since the entry was
+        made, and its A/D bits are set), and keep it in its TLB until the next flush, even if a page table
+        changes in between: so it goes into the reference's TLB (the `Mmu.translate` cache) as that walk would
+        put it."""
+        mmu = self.mmu
+        priv = mmu.effective_priv(access)
+        if priv != 3 and self.hart.satp >> 60 == csr.SATP_MODE_SV39:
+            mmu.tlb.setdefault((vaddr >> PAGE_SHIFT, access, priv), physical & ~(PAGE - 1))
+
+    def _confirm_code_page(self, page: int) -> None:
+        """A page's fetch translation is confirmed: so are the kept jump-cache entries of every block on it."""
+        tags, mask = self.tags, self.jump_cache_mask
+        for pc in self.entered:
+            if pc >> PAGE_SHIFT == page and tags[(pc >> 1) & mask] == pc | KEPT_PC:
+                tags[(pc >> 1) & mask] = pc
 
     # ---- contexts ------------------------------------------------------------------------------------------------
     def _context_key(self) -> tuple[int, int, int]:
@@ -301,6 +361,9 @@ class SystemEngine(NativeHart):
         key = self._context_key()
         if key != self.context_key:
             self._switch(key)
+        priv, satp, status = key
+        if (priv != 3 or status & csr.MPRV) and satp >> 60 == csr.SATP_MODE_SV39:  # else no page table is read
+            self.context.keep()
 
     def _drop_contexts(self) -> None:
         """A page table changed: no translation kept so far may be what a walk now gives."""
@@ -336,10 +399,7 @@ class SystemEngine(NativeHart):
             self.heat[key] = 0
             self.stats.invalidated_blocks += 1
         for context in self.contexts.values():
-            tags = context.tags
-            for slot in context.entered:
-                tags[slot] = NO_TAG
-            context.entered.clear()
+            context.clear_jump_cache()
         self.untranslatable.clear()
         self.cold_lengths.clear()
 
