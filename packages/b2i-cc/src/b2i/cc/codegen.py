@@ -9,7 +9,7 @@ extended by their signedness. Each function's body is generated first so the pro
 import re
 import struct
 
-from b2i.cc import abi
+from b2i.cc import abi, regexpr
 from b2i.cc import ctype as T
 from b2i.cc.diagnostics import error_at
 from b2i.cc.nodes import Node, Obj
@@ -18,7 +18,7 @@ from b2i.cc.regexpr import TreeGen, Unsupported, has_call
 from b2i.cc.rv64 import fits12, load_op, narrow, register_value, store_op
 
 COMPARISONS = {"eq", "ne", "lt", "le", "gt", "ge"}
-INT_OPS = {"add": "add", "sub": "sub", "mul": "mul", "and": "and", "or": "or", "xor": "xor", "shl": "sll"}
+FLOAT_ARITHMETIC = {"add", "sub", "mul", "div"}
 
 
 class NeedsStack(Exception):
@@ -450,7 +450,9 @@ class FunctionGen:
             held = self.hold(node.lhs, True)
             self.gen_expr(node.lhs)
             self.release(held, "fa1", True)
-            self.float_op(node.op, "s" if ty.kind == "float" else "d")
+            out = "fa0" if node.op in FLOAT_ARITHMETIC else "a0"
+            for line in regexpr.float_instructions(node.op, ty, out, "fa0", "fa1"):
+                self.emit(line)
             return
         if node.rhs.kind == "num":
             self.gen_expr(node.lhs)
@@ -493,57 +495,14 @@ class FunctionGen:
         self.temp_depth -= 1
         self.emit(f"fmv.d {target}, {held}" if is_float else f"mv {target}, {held}")
 
-    def float_op(self, op, s):
-        if op in ("add", "sub", "mul", "div"):
-            self.emit(f"f{op}.{s} fa0, fa0, fa1")
-        elif op == "eq":
-            self.emit(f"feq.{s} a0, fa0, fa1")
-        elif op == "ne":
-            self.emit(f"feq.{s} a0, fa0, fa1")
-            self.emit("xori a0, a0, 1")
-        elif op == "lt":
-            self.emit(f"flt.{s} a0, fa0, fa1")
-        elif op == "le":
-            self.emit(f"fle.{s} a0, fa0, fa1")
-        elif op == "gt":
-            self.emit(f"flt.{s} a0, fa1, fa0")
-        elif op == "ge":
-            self.emit(f"fle.{s} a0, fa1, fa0")
-
     def int_op(self, op, ty, result_ty):
-        w = "w" if ty.size == 4 else ""
-        u = ty.unsigned or ty.kind == "ptr"
-        if op in ("add", "sub", "mul"):
-            self.emit(f"{op}{w} a0, a0, a1")
-        elif op in ("and", "or", "xor", "mulh", "mulhu"):
-            self.emit(f"{op} a0, a0, a1")
-        elif op == "div":
-            self.emit(f"div{'u' if u else ''}{w} a0, a0, a1")
-        elif op == "mod":
-            self.emit(f"rem{'u' if u else ''}{w} a0, a0, a1")
-        elif op == "shl":
-            self.emit(f"sll{w} a0, a0, a1")
-        elif op == "shr":
-            self.emit(f"{'srl' if u else 'sra'}{w} a0, a0, a1")
-        elif op == "eq":
-            self.emit("xor a0, a0, a1")
-            self.emit("seqz a0, a0")
-        elif op == "ne":
-            self.emit("xor a0, a0, a1")
-            self.emit("snez a0, a0")
-        elif op == "lt":
-            self.emit(f"slt{'u' if u else ''} a0, a0, a1")
-        elif op == "gt":
-            self.emit(f"slt{'u' if u else ''} a0, a1, a0")
-        elif op == "le":
-            self.emit(f"slt{'u' if u else ''} a0, a1, a0")
-            self.emit("xori a0, a0, 1")
-        elif op == "ge":
-            self.emit(f"slt{'u' if u else ''} a0, a0, a1")
-            self.emit("xori a0, a0, 1")
+        """a0 = a0 op a1 for integer operands of type ty (a result narrower than int is narrowed)."""
+        w, u = "w" if ty.size == 4 else "", ty.unsigned or ty.kind == "ptr"
+        lines = regexpr.int_instructions(op, w, u, "a0", "a0", "a1")
         if op in ("add", "sub", "mul", "shl") and result_ty.size < 4:
-            for line in narrow("a0", "a0", result_ty):
-                self.emit(line)
+            lines += narrow("a0", "a0", result_ty)
+        for line in lines:
+            self.emit(line)
 
     def x_va_start(self, node):
         fn = self.fn

@@ -381,18 +381,9 @@ class TreeGen:
         self.free(a)
         self.free(b)
         if ty.is_flonum():
-            s = "s" if ty.kind == "float" else "d"
-            op = node.op
-            if op in ("add", "sub", "mul", "div"):
-                out = self.dest(want, True)
-                self.emit(f"f{op}.{s} {out}, {a}, {b}")
-                return out
-            out = self.dest(want, False)
-            if op in ("gt", "ge"):
-                a, b, op = b, a, {"gt": "lt", "ge": "le"}[op]
-            self.emit(f"f{ {'eq': 'eq', 'ne': 'eq', 'lt': 'lt', 'le': 'le'}[op] }.{s} {out}, {a}, {b}")
-            if op == "ne":
-                self.emit(f"xori {out}, {out}, 1")
+            out = self.dest(want, node.op in ("add", "sub", "mul", "div"))
+            for line in float_instructions(node.op, ty, out, a, b):
+                self.emit(line)
             return out
         out = self.dest(want, False)
         self.int_op(node, out, a, b)
@@ -432,32 +423,10 @@ class TreeGen:
                 self.emit(f"xori {out}, {a}, {v}")
                 self.emit(f"{'seqz' if op == 'eq' else 'snez'} {out}, {out}")
         else:
-            self.reg_op(op, w, u, out, a, b)
+            for line in int_instructions(op, w, u, out, a, b):
+                self.emit(line)
         if op in ("add", "sub", "mul", "shl") and node.ty.size < 4:
             self.narrow(out, out, node.ty)
-
-    def reg_op(self, op, w, u, out, a, b):
-        if op in ("add", "sub", "mul"):
-            self.emit(f"{op}{w} {out}, {a}, {b}")
-        elif op in ("and", "or", "xor", "mulh", "mulhu"):
-            self.emit(f"{op} {out}, {a}, {b}")
-        elif op in ("div", "mod"):
-            self.emit(f"{'div' if op == 'div' else 'rem'}{'u' if u else ''}{w} {out}, {a}, {b}")
-        elif op == "shl":
-            self.emit(f"sll{w} {out}, {a}, {b}")
-        elif op == "shr":
-            self.emit(f"{'srl' if u else 'sra'}{w} {out}, {a}, {b}")
-        elif op in ("eq", "ne"):
-            self.emit(f"xor {out}, {a}, {b}")
-            self.emit(f"{'seqz' if op == 'eq' else 'snez'} {out}, {out}")
-        else:
-            slt = f"slt{'u' if u else ''}"
-            if op in ("lt", "ge"):
-                self.emit(f"{slt} {out}, {a}, {b}")
-            else:
-                self.emit(f"{slt} {out}, {b}, {a}")
-            if op in ("le", "ge"):
-                self.emit(f"xori {out}, {out}, 1")
 
     def v_assign(self, node, want):
         lhs = node.lhs
@@ -608,6 +577,37 @@ class TreeGen:
         r = self.truth(self.value(node), node.ty)
         self.free(r)
         self.fg.cbranch("bne" if when else "beq", r, "zero", target)
+
+
+def int_instructions(op, w, u, out, a, b) -> list[str]:
+    """out = a op b for integers in registers (w: the 32-bit form; u: unsigned); codegen's stack machine uses it
+    with a0 and a1."""
+    if op in ("add", "sub", "mul"):
+        return [f"{op}{w} {out}, {a}, {b}"]
+    if op in ("and", "or", "xor", "mulh", "mulhu"):
+        return [f"{op} {out}, {a}, {b}"]
+    if op in ("div", "mod"):
+        return [f"{'div' if op == 'div' else 'rem'}{'u' if u else ''}{w} {out}, {a}, {b}"]
+    if op == "shl":
+        return [f"sll{w} {out}, {a}, {b}"]
+    if op == "shr":
+        return [f"{'srl' if u else 'sra'}{w} {out}, {a}, {b}"]
+    if op in ("eq", "ne"):
+        return [f"xor {out}, {a}, {b}", f"{'seqz' if op == 'eq' else 'snez'} {out}, {out}"]
+    slt = f"slt{'u' if u else ''}"
+    lines = [f"{slt} {out}, {a}, {b}" if op in ("lt", "ge") else f"{slt} {out}, {b}, {a}"]
+    return lines + ([f"xori {out}, {out}, 1"] if op in ("le", "ge") else [])
+
+
+def float_instructions(op, ty, out, a, b) -> list[str]:
+    """out = a op b for floating-point a and b (out an integer register for a comparison)."""
+    s = "s" if ty.kind == "float" else "d"
+    if op in ("add", "sub", "mul", "div"):
+        return [f"f{op}.{s} {out}, {a}, {b}"]
+    if op in ("gt", "ge"):
+        a, b, op = b, a, {"gt": "lt", "ge": "le"}[op]
+    compare = {"eq": "feq", "ne": "feq", "lt": "flt", "le": "fle"}[op]
+    return [f"{compare}.{s} {out}, {a}, {b}"] + ([f"xori {out}, {out}, 1"] if op == "ne" else [])
 
 
 def has_immediate(op, v) -> bool:
