@@ -1,4 +1,6 @@
 /* malloc: a first-fit free list over memory from sbrk. Each block has a 16-byte header holding its size. */
+#include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -11,6 +13,10 @@ struct block {
 static struct block *free_list;
 
 void *malloc(size_t n) {
+    if (n > PTRDIFF_MAX - 4096) { /* no object is that large; rounding up below must not wrap around */
+        errno = ENOMEM;
+        return 0;
+    }
     if (n == 0) n = 1;
     n = (n + 15) & ~(size_t)15;
     struct block **link = &free_list;
@@ -50,14 +56,22 @@ void free(void *p) {
 }
 
 void *calloc(size_t n, size_t size) {
-    if (size && n > (size_t)-1 / size) return 0;
+    if (size && n > (size_t)-1 / size) {
+        errno = ENOMEM;
+        return 0;
+    }
     void *p = malloc(n * size);
     if (p) memset(p, 0, n * size);
     return p;
 }
 
+/* realloc(p, 0) frees p and returns NULL, as glibc's does. */
 void *realloc(void *p, size_t n) {
     if (!p) return malloc(n);
+    if (n == 0) {
+        free(p);
+        return 0;
+    }
     struct block *b = (struct block *)p - 1;
     if (b->size >= n) return p;
     void *q = malloc(n);
