@@ -1,5 +1,6 @@
-/* string.h. memcpy, memset and strlen go 8 bytes a step once the pointers are aligned (memcpy when source and
- * destination are equally misaligned); the rest is byte at a time, written to be read. */
+/* string.h. memcpy, memset, strlen and strcmp go 8 bytes a step once the pointers are aligned (memcpy shifts
+ * words when source and destination are differently misaligned; strcmp needs them equally misaligned); the rest
+ * is byte at a time, written to be read. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,19 +12,38 @@
 void *memcpy(void *dst, const void *src, size_t n) {
     unsigned char *d = dst;
     const unsigned char *s = src;
-    if (n >= 16 && ((uintptr_t)d & 7) == ((uintptr_t)s & 7)) {
-        for (; (uintptr_t)d & 7; n--) *d++ = *s++;
+    if (n >= 16) {
+        size_t head = -(uintptr_t)d & 7; /* bytes up to the first aligned destination word */
+        for (size_t i = 0; i < head; i++) d[i] = s[i];
+        d += head;
+        s += head;
+        n -= head;
         uint64_t *dw = (uint64_t *)d;
-        const uint64_t *sw = (const uint64_t *)s;
-        for (; n >= 32; n -= 32, dw += 4, sw += 4) {
-            dw[0] = sw[0];
-            dw[1] = sw[1];
-            dw[2] = sw[2];
-            dw[3] = sw[3];
+        size_t skew = (uintptr_t)s & 7;
+        if (skew == 0) {
+            const uint64_t *sw = (const uint64_t *)s;
+            for (; n >= 32; n -= 32, dw += 4, sw += 4) {
+                dw[0] = sw[0];
+                dw[1] = sw[1];
+                dw[2] = sw[2];
+                dw[3] = sw[3];
+            }
+            for (; n >= 8; n -= 8, dw++, sw++) *dw = *sw;
+        } else {
+            /* each aligned source word gives the high bytes of one destination word and the low bytes of the next
+             * (little-endian); only whole aligned words holding some source byte are read, so no read crosses
+             * into a page the source does not touch */
+            unsigned shift = skew * 8;
+            const uint64_t *sw = (const uint64_t *)(s - skew);
+            uint64_t low = *sw;
+            for (; n >= 8; n -= 8, dw++) {
+                uint64_t high = *++sw;
+                *dw = low >> shift | high << (64 - shift);
+                low = high;
+            }
         }
-        for (; n >= 8; n -= 8) *dw++ = *sw++;
+        s += (unsigned char *)dw - d;
         d = (unsigned char *)dw;
-        s = (const unsigned char *)sw;
     }
     for (size_t i = 0; i < n; i++) d[i] = s[i];
     return dst;
@@ -120,6 +140,15 @@ char *strncat(char *dst, const char *src, size_t n) {
 }
 
 int strcmp(const char *a, const char *b) {
+    if (((uintptr_t)a & 7) == ((uintptr_t)b & 7)) {
+        for (; (uintptr_t)a & 7; a++, b++)
+            if (!*a || *a != *b) return (unsigned char)*a - (unsigned char)*b;
+        const uint64_t *wa = (const uint64_t *)a, *wb = (const uint64_t *)b;
+        uint64_t ones = ONES, high_bits = HIGH_BITS; /* strlen's test for a zero byte */
+        for (uint64_t v = *wa; v == *wb && !((v - ones) & ~v & high_bits); v = *++wa) wb++;
+        a = (const char *)wa; /* the words differ or hold the terminator: find the byte */
+        b = (const char *)wb;
+    }
     while (*a && *a == *b) a++, b++;
     return (unsigned char)*a - (unsigned char)*b;
 }
