@@ -44,13 +44,16 @@ from typing import TextIO
 from b2i.sim.fast.commits import CommitBuffer
 from b2i.sim.fast.engine import HOT, NO_TAG, WARM, DispatchFunction, NativeHart, Stats
 from b2i.sim.fast.translate import (
+    CONFIRMED,
     FILL,
+    KEPT_PAGE,
     LOAD_DELTAS,
     LOAD_TAGS,
     SLOTS,
     STORE_DELTAS,
     STORE_TAGS,
     TLB_SIZE,
+    TLB_WORDS,
     Block,
     build,
     scan,
@@ -67,8 +70,32 @@ FillFunction = ctypes.CFUNCTYPE(ctypes.c_uint64, ctypes.c_void_p, ctypes.c_void_
 SLICE = 1_000_000  # native instructions between returns to Python: keeps UART input and Ctrl-C responsive
 CONTEXTS = 8  # translation contexts kept (each holds a 1 MiB jump cache); the least recently used goes first
 TRANSLATION_BITS = csr.FS | csr.SUM | csr.MXR | csr.MPRV  # the mstatus bits a context is keyed by (and MPP)
-KEPT_PAGE = 1 << 63  # a kept TLB tag: no page number has this bit, so native code misses and asks
-KEPT_PC = 1  # a kept jump-cache tag: no pc is odd
+KEPT_PC = 1  # a kept jump-cache tag: no pc is odd, so the dispatcher misses and asks (see _lookup)
+# Marks every TLB entry kept (KEPT_PAGE in its tag): in native code, as there are 2 * TLB_SIZE tags.
+KEEP = f"""
+define void @keep(ptr %tlb) {{
+entry:
+  br label %loop
+loop:
+  %i = phi i64 [ 0, %entry ], [ %next, %loop ]
+  %stores = icmp uge i64 %i, {TLB_SIZE}
+  %skip = select i1 %stores, i64 {STORE_TAGS - TLB_SIZE}, i64 0
+  %index = add i64 %i, %skip
+  %p = getelementptr i64, ptr %tlb, i64 %index
+  %tag = load i64, ptr %p
+  %empty = icmp eq i64 %tag, -1
+  %kept = or i64 %tag, {-(1 << 63)}
+  %new = select i1 %empty, i64 -1, i64 %kept
+  store i64 %new, ptr %p
+  %next = add i64 %i, 1
+  %done = icmp eq i64 %next, {2 * TLB_SIZE}
+  br i1 %done, label %out, label %loop
+out:
+  ret void
+}}
+"""
+KeepFunction = ctypes.CFUNCTYPE(None, ctypes.c_void_p)
+_keep_functions: dict[int, KeepFunction] = {}  # per Native (LLVM engine): compiled once
 
 
 @dataclass
@@ -81,11 +108,10 @@ class Context:
     arguments: tuple = ()  # the dispatcher's, with this context's tables
     # pc -> ((block, native code), physical pc): what the jump cache has for it
     entered: dict[int, tuple[tuple[Block, int], int]] = field(default_factory=dict)
-    filled: set[int] = field(default_factory=set)  # TLB tag slots ever filled (since the last clear)
 
     def clear(self) -> None:
         ctypes.memset(self.tlb, 0xFF, ctypes.sizeof(self.tlb))  # every tag all ones: matches no page
-        self.filled.clear()
+        self.tlb[CONFIRMED] = 0
         self.clear_jump_cache()
 
     def clear_jump_cache(self) -> None:
@@ -95,13 +121,10 @@ class Context:
                 tags[(pc >> 1) & mask] = NO_TAG
         self.entered.clear()
 
-    def keep(self) -> None:
-        """The reference's TLB was flushed: every entry stays, but as kept (missing in native code) until its
-        first use confirms it (SystemEngine._confirm)."""
-        tlb = self.tlb
-        for slot in self.filled:
-            if tlb[slot] != NO_TAG:
-                tlb[slot] |= KEPT_PAGE
+    def keep(self, keep_tlb: KeepFunction) -> None:
+        """The reference's TLB was flushed: every entry stays, but as kept until its first use confirms it
+        (native code for the TLB, SystemEngine._lookup for the jump cache)."""
+        keep_tlb(self.arguments[2])
         tags, mask = self.tags, len(self.tags) - 1
         for pc in self.entered:
             if tags[(pc >> 1) & mask] == pc:
@@ -135,6 +158,9 @@ class SystemEngine(NativeHart):
         self.jump_cache_size = JUMP_CACHE
         self.jump_cache_mask = JUMP_CACHE - 1
         self.dispatch = DispatchFunction(self.native.dispatch)
+        if id(self.native) not in _keep_functions:
+            _keep_functions[id(self.native)] = KeepFunction(self.native.compile(KEEP, ["keep"])["keep"])
+        self.keep_tlb = _keep_functions[id(self.native)]
         self.contexts: dict[tuple[int, int, int], Context] = {}  # least recently used first
         self.context_key = self._context_key()
         self._switch(self.context_key)
@@ -188,6 +214,14 @@ class SystemEngine(NativeHart):
         return self._cold_block(fetch, pc)[0]
 
     def _stopped(self, reason: int) -> None:
+        tlb = self.tlb
+        count = tlb[CONFIRMED]
+        if count:  # kept entries native code confirmed: into the reference's TLB, before it runs again
+            for index in tlb[CONFIRMED + 1 : CONFIRMED + 1 + count]:
+                page_base = tlb[index] << PAGE_SHIFT
+                delta = tlb[index + (LOAD_DELTAS - LOAD_TAGS)]
+                self._confirm(page_base, STORE if index >= STORE_TAGS else LOAD, (page_base + delta + RAM_BASE) & M64)
+            tlb[CONFIRMED] = 0
         if self.fill_error is not None:
             error, self.fill_error = self.fill_error, None
             raise error
@@ -289,7 +323,6 @@ class SystemEngine(NativeHart):
         tags, deltas = (STORE_TAGS, STORE_DELTAS) if store else (LOAD_TAGS, LOAD_DELTAS)
         self.tlb[tags + slot] = vaddr >> PAGE_SHIFT
         self.tlb[deltas + slot] = (offset - (vaddr & ~(PAGE - 1))) & M64
-        self.context.filled.add(tags + slot)
         return True
 
     def _fill_kept(self, vaddr: int, store: bool) -> bool:
@@ -335,7 +368,7 @@ class SystemEngine(NativeHart):
             if len(self.contexts) >= CONTEXTS:
                 context = self.contexts.pop(next(iter(self.contexts)))  # the least recently used, reused
             else:
-                tlb = (ctypes.c_uint64 * (4 * TLB_SIZE))()
+                tlb = (ctypes.c_uint64 * TLB_WORDS)()
                 tags = (ctypes.c_uint64 * self.jump_cache_size)()
                 ctypes.memset(tags, 0xFF, ctypes.sizeof(tags))
                 context = Context(tlb, tags, (ctypes.c_uint64 * self.jump_cache_size)())
@@ -363,7 +396,7 @@ class SystemEngine(NativeHart):
             self._switch(key)
         priv, satp, status = key
         if (priv != 3 or status & csr.MPRV) and satp >> 60 == csr.SATP_MODE_SV39:  # else no page table is read
-            self.context.keep()
+            self.context.keep(self.keep_tlb)
 
     def _drop_contexts(self) -> None:
         """A page table changed: no translation kept so far may be what a walk now gives."""

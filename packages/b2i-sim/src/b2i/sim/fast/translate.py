@@ -36,9 +36,15 @@ RECORD = 3
 # System mode: the software TLB native loads and stores go through (the `pagemap` argument). TLB_SIZE entries
 # per table, direct-mapped by virtual page number: load tags, load deltas, store tags, store deltas (u64 each).
 # A hit gives the host address `ram + vaddr + delta`; an empty tag (all ones) matches no page number.
+# A tag with KEPT_PAGE set is an entry kept across a flush of the reference's TLB and not yet used since: native
+# code makes it plain again on its first use, and logs the tag's index at CONFIRMED (a count, then the indices)
+# so that the engine puts the translation into the reference's TLB (see b2i.sim.fast.system).
 TLB_BITS = 10
 TLB_SIZE = 1 << TLB_BITS
 LOAD_TAGS, LOAD_DELTAS, STORE_TAGS, STORE_DELTAS = 0, TLB_SIZE, 2 * TLB_SIZE, 3 * TLB_SIZE
+CONFIRMED = 4 * TLB_SIZE
+TLB_WORDS = CONFIRMED + 1 + 2 * TLB_SIZE  # every tag can be confirmed once between two flushes
+KEPT_PAGE = 1 << 63  # no page number has this bit
 # why a block returned (state[EXIT]); 0 means "go on at the returned pc". EXIT_LIMIT: the block did not start,
 # because all of it would not fit under state[LIMIT] (so native code stops exactly where the engine asks)
 EXIT_NONE, EXIT_STEP, EXIT_FENCE_I, EXIT_LIMIT = 0, 1, 2, 3
@@ -263,13 +269,25 @@ class Emitter:
         slot = self.op(f"and i64 {page}, {TLB_SIZE - 1}")
         tags, deltas = (STORE_TAGS, STORE_DELTAS) if store else (LOAD_TAGS, LOAD_DELTAS)
         tag_slot = self.op(f"add i64 {slot}, {tags}")
-        tag = self.op(f"load i64, ptr {self.op(f'getelementptr i64, ptr %pagemap, i64 {tag_slot}')}")
+        tag_ptr = self.op(f"getelementptr i64, ptr %pagemap, i64 {tag_slot}")
+        tag = self.op(f"load i64, ptr {tag_ptr}")
         hit = self.op(f"icmp eq i64 {tag}, {page}")
         offset = self.op(f"and i64 {addr}, {PAGE - 1}")
         in_page = self.op(f"icmp ule i64 {offset}, {PAGE - size}")
-        fast, miss = self.label(), self.label()
+        fast, miss, confirm, call = self.label(), self.label(), self.label(), self.label()
         self.emit(f"br i1 {self.all_true(hit, in_page)}, label %{fast}, label %{miss}, !prof !0")
-        self.start(miss)
+        self.start(miss)  # a kept entry: make it plain and log it; else ask the engine
+        kept = self.op(f"icmp eq i64 {tag}, {self.op(f'or i64 {page}, {_signed(KEPT_PAGE)}')}")
+        self.emit(f"br i1 {self.all_true(kept, in_page)}, label %{confirm}, label %{call}")
+        self.start(confirm)
+        self.emit(f"store i64 {page}, ptr {tag_ptr}")
+        count_ptr = self.op(f"getelementptr i64, ptr %pagemap, i64 {CONFIRMED}")
+        count = self.op(f"load i64, ptr {count_ptr}")
+        log_index = self.op(f"add i64 {count}, {CONFIRMED + 1}")
+        self.emit(f"store i64 {tag_slot}, ptr {self.op(f'getelementptr i64, ptr %pagemap, i64 {log_index}')}")
+        self.emit(f"store i64 {self.op(f'add i64 {count}, 1')}, ptr {count_ptr}")
+        self.emit(f"br label %{fast}")
+        self.start(call)
         filled = self.op(f"call i64 %fill(ptr %mem, ptr %pagemap, i64 {addr}, i64 {int(store)})")
         self.guard(self.all_true(self.op(f"icmp ne i64 {filled}, 0"), in_page), insn, index)
         self.emit(f"br label %{fast}")
