@@ -1,6 +1,6 @@
 """b2i.sim: The machine in Python: ISA table, assembler, linker, disassembler, ELF tools and simulator."""
 
-__version__ = "0.3.0"
+__version__ = "0.3.1"
 
 _RUN_API = ("run_program", "run_machine", "RunResult")
 

@@ -214,14 +214,7 @@ class SystemEngine(NativeHart):
         return self._cold_block(fetch, pc)[0]
 
     def _stopped(self, reason: int) -> None:
-        tlb = self.tlb
-        count = tlb[CONFIRMED]
-        if count:  # kept entries native code confirmed: into the reference's TLB, before it runs again
-            for index in tlb[CONFIRMED + 1 : CONFIRMED + 1 + count]:
-                page_base = tlb[index] << PAGE_SHIFT
-                delta = tlb[index + (LOAD_DELTAS - LOAD_TAGS)]
-                self._confirm(page_base, STORE if index >= STORE_TAGS else LOAD, (page_base + delta + RAM_BASE) & M64)
-            tlb[CONFIRMED] = 0
+        self._take_confirmed()
         if self.fill_error is not None:
             error, self.fill_error = self.fill_error, None
             raise error
@@ -302,6 +295,7 @@ class SystemEngine(NativeHart):
         native code, or on the reference if this says 0), so the page walk happens exactly where the reference's
         would. An exception cannot cross native frames: it is kept and re-raised once native code returns."""
         try:
+            self._take_confirmed()  # before a fill may replace a confirmed entry
             return int(self._fill_kept(vaddr, bool(store)) or self._fill(vaddr, bool(store)))
         except BaseException as error:  # noqa: BLE001 - re-raised by _stopped
             self.fill_error = error
@@ -335,6 +329,19 @@ class SystemEngine(NativeHart):
         self._confirm(vaddr, STORE if store else LOAD, physical)
         self.tlb[tags + slot] = vaddr >> PAGE_SHIFT
         return True
+
+    def _take_confirmed(self) -> None:
+        """The kept entries native code confirmed since the last look: into the reference's TLB. Done before
+        the reference runs again, and before a fill (the only thing that replaces an entry's delta)."""
+        tlb = self.tlb
+        count = tlb[CONFIRMED]
+        if count:
+            log = tlb[CONFIRMED + 1 : CONFIRMED + 1 + 2 * count]
+            for index, page in zip(log[::2], log[1::2], strict=True):
+                page_base = page << PAGE_SHIFT  # (the tag may be cleared since, its delta stays until a fill)
+                delta = tlb[index + (LOAD_DELTAS - LOAD_TAGS)]
+                self._confirm(page_base, STORE if index >= STORE_TAGS else LOAD, (page_base + delta + RAM_BASE) & M64)
+            tlb[CONFIRMED] = 0
 
     def _confirm(self, vaddr: int, access: int, physical: int) -> None:
         """First use of a kept translation since the reference's TLB was flushed. The reference alone would walk

@@ -37,13 +37,13 @@ RECORD = 3
 # per table, direct-mapped by virtual page number: load tags, load deltas, store tags, store deltas (u64 each).
 # A hit gives the host address `ram + vaddr + delta`; an empty tag (all ones) matches no page number.
 # A tag with KEPT_PAGE set is an entry kept across a flush of the reference's TLB and not yet used since: native
-# code makes it plain again on its first use, and logs the tag's index at CONFIRMED (a count, then the indices)
-# so that the engine puts the translation into the reference's TLB (see b2i.sim.fast.system).
+# code makes it plain again on its first use, and logs it at CONFIRMED (a count, then pairs: the tag's index, the
+# page number) so that the engine puts the translation into the reference's TLB (see b2i.sim.fast.system).
 TLB_BITS = 10
 TLB_SIZE = 1 << TLB_BITS
 LOAD_TAGS, LOAD_DELTAS, STORE_TAGS, STORE_DELTAS = 0, TLB_SIZE, 2 * TLB_SIZE, 3 * TLB_SIZE
 CONFIRMED = 4 * TLB_SIZE
-TLB_WORDS = CONFIRMED + 1 + 2 * TLB_SIZE  # every tag can be confirmed once between two flushes
+TLB_WORDS = CONFIRMED + 1 + 2 * 2 * TLB_SIZE  # every tag can be confirmed once between two flushes
 KEPT_PAGE = 1 << 63  # no page number has this bit
 # why a block returned (state[EXIT]); 0 means "go on at the returned pc". EXIT_LIMIT: the block did not start,
 # because all of it would not fit under state[LIMIT] (so native code stops exactly where the engine asks)
@@ -283,8 +283,10 @@ class Emitter:
         self.emit(f"store i64 {page}, ptr {tag_ptr}")
         count_ptr = self.op(f"getelementptr i64, ptr %pagemap, i64 {CONFIRMED}")
         count = self.op(f"load i64, ptr {count_ptr}")
-        log_index = self.op(f"add i64 {count}, {CONFIRMED + 1}")
-        self.emit(f"store i64 {tag_slot}, ptr {self.op(f'getelementptr i64, ptr %pagemap, i64 {log_index}')}")
+        log_index = self.op(f"add i64 {self.op(f'shl i64 {count}, 1')}, {CONFIRMED + 1}")
+        log = self.op(f"getelementptr i64, ptr %pagemap, i64 {log_index}")
+        self.emit(f"store i64 {tag_slot}, ptr {log}")
+        self.emit(f"store i64 {page}, ptr {self.op(f'getelementptr i64, ptr {log}, i64 1')}")
         self.emit(f"store i64 {self.op(f'add i64 {count}, 1')}, ptr {count_ptr}")
         self.emit(f"br label %{fast}")
         self.start(call)
