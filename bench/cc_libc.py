@@ -1,4 +1,4 @@
-"""b2i-cc's libc against glibc: instructions executed by qsort, memcpy, memset and strlen.
+"""b2i-cc's libc against glibc: instructions executed by qsort, memcpy, memset, strlen, strcmp and sprintf.
 
 One driver program, compiled once by riscv64-linux-gnu-gcc -O2 -fno-builtin (so every call reaches the library),
 is linked twice: with our libc by the b2i-cc driver and with glibc by gcc -static. Each case runs in its own process
@@ -23,6 +23,7 @@ void *memset(void *p, int c, size_t n);
 size_t strlen(const char *s);
 int strcmp(const char *a, const char *b);
 int printf(const char *fmt, ...);
+int sprintf(char *out, const char *fmt, ...);
 void *malloc(size_t n);
 void free(void *p);
 
@@ -64,12 +65,16 @@ int main(int argc, char **argv) {
     if (same(c, "strlen-4k")) for (int i = 0; i < 16; i++) sum += strlen(text + i);
     if (same(c, "strlen-short")) for (int i = 0; i < 2000; i++) sum += strlen(text + 4095 - i % 50);
     if (same(c, "strcmp-4k")) for (int i = 0; i < 16; i++) sum += strcmp(text + i, other + i);
+    if (same(c, "sprintf-int"))
+        for (int i = 0; i < 500; i++) sum += sprintf(text, "%d %5x %-8s|", ints[i] * 37, ints[i], "ab");
+    if (same(c, "sprintf-double"))
+        for (int i = 0; i < 200; i++) sum += sprintf(text, "%g %.3f %e", ints[i] / 7.0, ints[i] * 1.5, ints[i] * 1e10);
     printf("%d %ld %ld %d %ld\n", ints[2999], records[999].key, (long)wides[299].key, ((char *)to)[100], sum);
     return 0;
 }
 """
 CASES = ["qsort-int", "qsort-24", "qsort-64", "memcpy-64k", "memcpy-short", "memset-64k"]
-CASES += ["strlen-4k", "strlen-short", "strcmp-4k"]
+CASES += ["strlen-4k", "strlen-short", "strcmp-4k", "sprintf-int", "sprintf-double"]
 
 
 def build(tmp):

@@ -9,39 +9,55 @@
 
 typedef void (*sink_fn)(void *ctx, const char *s, size_t n);
 
+/* The text is gathered in buf and handed to the sink when buf is full and at the end, so a whole printf is
+ * usually one call of the sink (one fwrite, one copy into snprintf's buffer). */
 struct out {
     sink_fn sink;
     void *ctx;
-    size_t count;
+    size_t count; /* characters produced so far, for the return value and %n */
+    size_t used;  /* of buf */
+    char buf[256];
 };
 
+static void flush(struct out *o) {
+    if (o->used) o->sink(o->ctx, o->buf, o->used);
+    o->used = 0;
+}
+
 static void put(struct out *o, const char *s, size_t n) {
-    if (n) o->sink(o->ctx, s, n);
     o->count += n;
+    while (n > 0) {
+        if (o->used == sizeof o->buf) flush(o);
+        size_t k = sizeof o->buf - o->used;
+        if (k > n) k = n;
+        char *to = o->buf + o->used;
+        for (size_t i = 0; i < k; i++) to[i] = s[i];
+        o->used += k;
+        s += k;
+        n -= k;
+    }
 }
 
 static void pad(struct out *o, char c, int n) {
-    char buf[32];
-    memset(buf, c, sizeof buf);
-    while (n > 0) {
-        int k = n > 32 ? 32 : n;
-        put(o, buf, k);
-        n -= k;
-    }
+    if (n <= 0) return;
+    char run[16];
+    for (int i = 0; i < 16; i++) run[i] = c;
+    for (; n > 16; n -= 16) put(o, run, 16);
+    put(o, run, n);
 }
 
 enum { LEFT = 1, PLUS = 2, SPACE = 4, ALT = 8, ZERO = 16 };
 
 /* Writes prefix (sign, 0x) + zeros + body with the field width; zero padding goes after the prefix. */
 static void field(struct out *o, int flags, int width, const char *prefix, int zeros, const char *body, int n) {
-    int plen = strlen(prefix);
-    int total = plen + zeros + n;
-    if (!(flags & LEFT) && !(flags & ZERO)) pad(o, ' ', width - total);
-    put(o, prefix, plen);
-    if (!(flags & LEFT) && (flags & ZERO)) pad(o, '0', width - total);
-    pad(o, '0', zeros);
+    int plen = prefix[0] ? strlen(prefix) : 0;
+    int fill = width - (plen + zeros + n); /* the calls below are skipped when they would do nothing */
+    if (fill > 0 && !(flags & LEFT) && !(flags & ZERO)) pad(o, ' ', fill);
+    if (plen) put(o, prefix, plen);
+    if (fill > 0 && !(flags & LEFT) && (flags & ZERO)) pad(o, '0', fill);
+    if (zeros > 0) pad(o, '0', zeros);
     put(o, body, n);
-    if (flags & LEFT) pad(o, ' ', width - total);
+    if (fill > 0 && (flags & LEFT)) pad(o, ' ', fill);
 }
 
 static void format_integer(struct out *o, unsigned long v, int neg, int base, int upper, int flags, int width,
@@ -264,7 +280,11 @@ static void format_float(struct out *o, double x, char conv, int flags, int widt
 }
 
 size_t __format(sink_fn sink, void *ctx, const char *fmt, va_list ap) {
-    struct out o = {sink, ctx, 0};
+    struct out o;
+    o.sink = sink;
+    o.ctx = ctx;
+    o.count = 0;
+    o.used = 0;
     while (*fmt) {
         if (*fmt != '%') {
             const char *start = fmt;
@@ -372,5 +392,6 @@ size_t __format(sink_fn sink, void *ctx, const char *fmt, va_list ap) {
             break;
         }
     }
+    flush(&o);
     return o.count;
 }

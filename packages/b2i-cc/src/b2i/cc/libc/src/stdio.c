@@ -290,10 +290,12 @@ struct string_sink {
     size_t size, used;
 };
 
+/* Keeps what fits before the last byte (room for the terminator) and counts the rest. */
 static void string_sink(void *ctx, const char *s, size_t n) {
     struct string_sink *ss = ctx;
-    for (size_t i = 0; i < n; i++, ss->used++)
-        if (ss->size && ss->used < ss->size - 1) ss->buf[ss->used] = s[i];
+    size_t room = ss->size && ss->used < ss->size - 1 ? ss->size - 1 - ss->used : 0;
+    memcpy(ss->buf + ss->used, s, n < room ? n : room);
+    ss->used += n;
 }
 
 int vfprintf(FILE *f, const char *fmt, va_list ap) { return (int)__format(file_sink, f, fmt, ap); }

@@ -65,15 +65,22 @@ void *memset(void *p, int c, size_t n) {
     unsigned char *d = p, byte = (unsigned char)c;
     if (n >= 16) {
         uint64_t word = byte * ONES;
-        for (; (uintptr_t)d & 7; n--) *d++ = byte;
+        size_t head = -(uintptr_t)d & 7; /* bytes up to the first aligned word */
+        for (size_t i = 0; i < head; i++) d[i] = byte;
+        d += head;
+        n -= head;
         uint64_t *w = (uint64_t *)d;
-        for (; n >= 32; n -= 32, w += 4) {
+        for (; n >= 64; n -= 64, w += 8) {
             w[0] = word;
             w[1] = word;
             w[2] = word;
             w[3] = word;
+            w[4] = word;
+            w[5] = word;
+            w[6] = word;
+            w[7] = word;
         }
-        for (; n >= 8; n -= 8) *w++ = word;
+        for (; n >= 8; n -= 8, w++) *w = word;
         d = (unsigned char *)w;
     }
     for (size_t i = 0; i < n; i++) d[i] = byte;
