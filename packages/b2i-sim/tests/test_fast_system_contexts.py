@@ -149,11 +149,8 @@ user_code:                       # runs at VCODE: position independent
     ecall
 4:  j 4b
 
-    .data
-    .align 3
-ticks: .dword 0
     .bss
-    .align 12
+    .align 12                    # the tables, the two data pages, the handler's stack
 root: .space 4096
 level1: .space 4096
 level0: .space 4096
@@ -161,6 +158,9 @@ data_a: .space 4096
 data_b: .space 4096
     .space 4096
 m_stack_top:
+    .data
+    .align 3
+ticks: .dword 0
     .text
     stack stack_top, 4096
     .include "lib.S"

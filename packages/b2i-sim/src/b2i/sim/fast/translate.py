@@ -300,7 +300,7 @@ class Emitter:
 
     def record(self, insn: Insn) -> None:
         """Tracing blocks only: the commit record of an instruction that has just retired, at state[TRACE]
-        (the engine leaves room for every record a dispatch can write: see FastEngine._run_native)."""
+        (the engine leaves room for every record a dispatch can write: see NativeHart._run_native)."""
         if not self.block.trace:
             return
         decoded = isa.decode(insn.word)
