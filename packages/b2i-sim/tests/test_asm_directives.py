@@ -5,7 +5,7 @@ import subprocess
 
 from b2i.sim.asm import assemble
 from b2i.sim.elf.summary import differences
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 
@@ -200,10 +200,12 @@ def test_every_directive_and_pseudo_instruction(oracle, tmp_path):
     assert differences(assemble(EVERYTHING, "all.s"), gnu_object(oracle, tmp_path, EVERYTHING, "all")) == []
 
 
-@settings(max_examples=5, deadline=None, phases=[Phase.generate],
+@settings(max_examples=5, deadline=None, phases=[Phase.explicit, Phase.generate],
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.one_of(st.integers(-(1 << 63), (1 << 64) - 1), st.integers(-5000, 5000),
                           st.integers(0, 63).map(lambda n: 1 << n)), min_size=40, max_size=40))
+@example([(1 << 63) - 1, (1 << 63) - 2048, (1 << 63) - 2049, -(1 << 63), (1 << 64) - 1, 0x7FFFFFFF80000000] * 5
+         + [0x3FFFFFFFFFFFFFFF, 0x7FFFFFFFFFFFF800] * 5)  # upper parts that wrap in GNU's int64 arithmetic
 def test_li_builds_constants_as_gnu_does(oracle, tmp_path, values):
     source = "".join(f"\tli a{i % 8}, {value}\n" for i, value in enumerate(values))
     assert differences(assemble(source), gnu_object(oracle, tmp_path, source, "li")) == []

@@ -101,9 +101,13 @@ NAMES = ({name for name, _ in TEMPLATES} | set(IMMEDIATE_FORMS) | LOADS | STORES
          | {"li", "la", "lla", "lga", "jalr"})
 
 
+def _signed64(value: int) -> int:
+    return (value + (1 << 63)) % (1 << 64) - (1 << 63)
+
+
 def li_sequence(rd: str, value: int) -> list[str]:
     """GNU's constant builder: lui/addiw for 32-bit values, else build the upper part, shift, add the rest."""
-    value = (value + (1 << 63)) % (1 << 64) - (1 << 63)
+    value = _signed64(value)
     if -2048 <= value < 2048:
         return [f"addi {rd}, zero, {value}"]
     return _load_const(rd, value)
@@ -111,7 +115,7 @@ def li_sequence(rd: str, value: int) -> list[str]:
 
 def _load_const(rd: str, value: int) -> list[str]:
     lower = ((value & 0xFFF) ^ 0x800) - 0x800
-    upper = value - lower
+    upper = _signed64(value - lower)  # GNU computes in int64: 2**63-1 - (-1) wraps to -2**63, built as -1 << 63
     if not -(1 << 31) <= value < (1 << 31):
         shift = 12
         while not (upper >> shift) & 1:
