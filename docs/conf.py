@@ -2,6 +2,7 @@
 
 import logging
 import pathlib
+import shutil
 
 project = "b2i"
 author = "b2i"
@@ -25,6 +26,8 @@ autoapi_python_use_implicit_namespaces = True
 autoapi_options = ["members", "show-inheritance", "show-module-summary"]
 autoapi_ignore = ["*/tests/*", "*/conftest.py"]
 autoapi_keep_files = True  # written to docs/api/ (git-ignored)
+# Written anew each build: pages of a module that has since been removed would otherwise stay and break the build.
+shutil.rmtree(ROOT / "docs" / "api", ignore_errors=True)
 autoapi_add_toctree_entry = False
 exclude_patterns = ["_build", "packages/*/_build"]
 html_theme = "furo"
