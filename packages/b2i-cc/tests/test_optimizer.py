@@ -173,3 +173,15 @@ def test_asm_clobbers_keep_variables_alive(builder):
     """Registers named as clobbered hold no variable across the asm, callee-saved ones are restored for the
     caller, and a "memory" clobber makes later reads see the store."""
     builder.matches_gcc(CLOBBERS, "clobbers.c")
+
+
+def test_deep_expressions(builder):
+    """Sums of 3000 terms: every operand of the tree asks whether the rest makes a call, and a common
+    subexpression as deep as the whole sum is shared (each is answered once per node, so this compiles)."""
+    terms = " + ".join(["x * 3"] * 3000)
+    source = (
+        "#include <stdio.h>\n"
+        f"static long f(long x) {{ long y = {terms}; long z = {terms} + 1; return y * 7 + z; }}\n"
+        'int main(void) { printf("%ld\\n", f(5)); return 0; }\n'
+    )
+    builder.matches_gcc(source, "deep.c", (1, 2))

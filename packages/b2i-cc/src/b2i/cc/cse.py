@@ -27,17 +27,35 @@ class Sharer:
     def __init__(self, fn: Obj):
         self.fn = fn
         self.pinned = address_taken(fn.body, set()) | {v for v in fn.locals if v.is_volatile}
+        self.numbers: dict[tuple, int] = {}  # expression shape -> value number
+        self.reads: dict[int, frozenset] = {}  # value number -> ids of the locals it reads
+        self.keys: dict[int, int | None] = {}  # id of a node -> its value number (this round)
+        self.costs: dict[int, int] = {}
 
     # ---- what may be shared ----
     def key(self, node):
-        """A hashable description of a pure expression (equal keys, equal values at the same point), or None."""
+        """The value number of a pure expression (equal numbers, equal values at the same point), or None."""
+        if id(node) not in self.keys:  # (each node once per round: expressions can be deep)
+            shape = self.describe(node)
+            number = None
+            if shape is not None:
+                number = self.numbers.setdefault(shape, len(self.numbers))
+                if number not in self.reads:
+                    parts = [p for p in shape[1:-1] if isinstance(p, int)] if shape[0] not in ("var", "global") else []
+                    own = {shape[1]} if shape[0] == "var" else set()
+                    self.reads[number] = frozenset(own.union(*(self.reads[p] for p in parts)))
+            self.keys[id(node)] = number
+        return self.keys[id(node)]
+
+    def describe(self, node):
+        """The expression's shape: its kind, its operands' value numbers (or what it names), its type."""
         k = node.kind
         ty = node.ty
         if ty is None or not (ty.is_integer() or ty.kind in ("ptr", "array")):
             return None
         tk = (ty.kind, ty.size, ty.unsigned, T.type_name(ty) if ty.kind in ("ptr", "array") else None)
         if k == "num":
-            return ("num", node.val, tk)
+            return ("num", str(node.val), tk)  # (a string: not an operand's value number)
         if k == "var":
             v = node.obj
             if ty.kind == "array" or v.is_local and v not in self.pinned and ty.is_scalar():
@@ -46,7 +64,7 @@ class Sharer:
         if k == "addr":
             lhs = node.lhs
             if lhs.kind == "var" and (not lhs.obj.is_local or lhs.ty.kind == "array"):
-                return ("addr", id(lhs.obj), tk)
+                return ("global", id(lhs.obj), tk)
             if lhs.kind == "deref" and lhs.ty.kind == "array":
                 inner = self.key(lhs.lhs)
                 return None if inner is None else ("addr", inner, tk)
@@ -67,6 +85,11 @@ class Sharer:
 
     def cost(self, node):
         """About how many instructions computing a pure expression takes."""
+        if id(node) not in self.costs:
+            self.costs[id(node)] = self.count(node)
+        return self.costs[id(node)]
+
+    def count(self, node):
         k = node.kind
         if k in ("num", "var"):
             return int(k == "var" and node.ty.kind == "array" and not node.obj.is_local) * 2
@@ -111,6 +134,7 @@ class Sharer:
     def groups(self, run):
         """[first statement index, places, expression, locals it reads] for every expression the run computes
         more than once with the same value."""
+        self.keys, self.costs = {}, {}  # the tree changes between rounds
         live: dict[tuple, list] = {}
         done = []
         for i, s in enumerate(run):
@@ -127,7 +151,7 @@ class Sharer:
                 self.occurrences(s, found)
             inner_ids = {id(v) for v in inner}
             for key, place, expr in found:
-                uses = locals_of(key)
+                uses = self.reads[key]
                 if uses & inner_ids:
                     continue  # the statement may change it before or after this occurrence
                 live.setdefault(key, [i, [], expr, uses])[1].append(place)
@@ -198,18 +222,6 @@ def flatten(body):
             yield from flatten(s.body)
         else:
             yield s
-
-
-def locals_of(key) -> set[int]:
-    """The ids of the variables a key reads."""
-    if not isinstance(key, tuple):
-        return set()
-    if key[0] == "var":
-        return {key[1]}
-    found = set()
-    for part in key[1:]:
-        found |= locals_of(part)
-    return found
 
 
 def share_subexpressions(fn: Obj) -> None:

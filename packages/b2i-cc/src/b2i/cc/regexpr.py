@@ -625,9 +625,13 @@ def has_call(node) -> bool:
         return any(has_call(n) for n in node)
     if not isinstance(node, Node):
         return False
-    if node.kind in ("call", "stmt_expr", "asm"):
-        return True
-    return any(has_call(v) for k, v in vars(node).items() if k not in ("tok", "ty", "obj", "member"))
+    known = vars(node).get("calls")  # remembered: asked of every operand of a deep tree (the AST no longer changes)
+    if known is None:
+        known = node.kind in ("call", "stmt_expr", "asm") or any(
+            has_call(v) for k, v in vars(node).items() if k not in ("tok", "ty", "obj", "member")
+        )
+        node.calls = known
+    return known
 
 
 needs_stack = has_call
