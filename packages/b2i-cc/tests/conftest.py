@@ -30,48 +30,45 @@ class Builder:
             h.update(b"\0")
         return h.hexdigest()[:16]
 
+    def built(self, kind: str, text: str, suffix: str, build, *key_parts) -> str:
+        """A file made once per session: text is written to <kind>-<key><suffix>, and build(that path, output
+        path) makes <kind>-<key>, the key being a hash of text and key_parts."""
+        k = self.key(text, *key_parts)
+        out = os.path.join(self.tmp, f"{kind}-{k}")
+        if not os.path.exists(out):
+            path = out + suffix
+            with open(path, "w") as f:
+                f.write(text)
+            build(path, out)
+        return out
+
     def ours(self, source: str, name: str = "prog.c", extra_objects=(), options=None) -> str:
         """Compiles C text with b2i-cc, links with the riscv64 gcc driver; returns the executable path."""
-        options = options or {}
-        asm = compile_c(os.path.join(CORPUS, name), source, **options)
-        k = self.key(asm, *extra_objects)
-        exe = os.path.join(self.tmp, f"ours-{k}")
-        if not os.path.exists(exe):
-            s = os.path.join(self.tmp, f"ours-{k}.s")
-            with open(s, "w") as f:
-                f.write(asm)
-            gcc = self.oracle("riscv64-linux-gnu-gcc")
+        asm = compile_c(os.path.join(CORPUS, name), source, **(options or {}))
+        gcc = self.oracle("riscv64-linux-gnu-gcc")
+
+        def link(s, exe):
             subprocess.run([gcc, "-static", "-o", exe, s, *extra_objects, "-lm"], check=True, capture_output=True)
-        return exe
+
+        return self.built("ours", asm, ".s", link, *extra_objects)
 
     def ours_full(self, source: str, name: str = "prog.c", flags=()) -> str:
         """Builds with the b2i-cc driver end to end: our libc and crt0, b2i-sim's tools where present."""
         from b2i.cc.driver import main
 
-        k = self.key("full", source, *flags)
-        exe = os.path.join(self.tmp, f"full-{k}")
-        if not os.path.exists(exe):
-            c = os.path.join(self.tmp, f"full-{k}-{name}")
-            with open(c, "w") as f:
-                f.write(source)
-            rc = main([c, "-I", CORPUS, "-w", "-o", exe, *flags])
-            assert rc == 0, f"b2i-cc failed on {name}"
-        return exe
+        def build(c, exe):
+            assert main([c, "-I", CORPUS, "-w", "-o", exe, *flags]) == 0, f"b2i-cc failed on {name}"
+
+        return self.built("full", source, f"-{name}", build, *flags)
 
     def host(self, source: str, extra_sources=(), include=CORPUS) -> str:
-        k = self.key(source, *extra_sources)
-        exe = os.path.join(self.tmp, f"host-{k}")
-        if not os.path.exists(exe):
-            c = os.path.join(self.tmp, f"host-{k}.c")
-            with open(c, "w") as f:
-                f.write(source)
-            gcc = self.oracle("gcc")
-            subprocess.run(
-                [gcc, "-std=gnu11", "-funsigned-char", "-w", "-I", include, "-o", exe, c, *extra_sources, "-lm"],
-                check=True,
-                capture_output=True,
-            )
-        return exe
+        gcc = self.oracle("gcc")
+
+        def build(c, exe):
+            command = [gcc, "-std=gnu11", "-funsigned-char", "-w", "-I", include, "-o", exe, c, *extra_sources, "-lm"]
+            subprocess.run(command, check=True, capture_output=True)
+
+        return self.built("host", source, ".c", build, *extra_sources)
 
     def riscv_object(self, path: str) -> str:
         """A C file compiled by riscv64-linux-gnu-gcc (the other side of ABI interop tests)."""
