@@ -7,7 +7,8 @@ new local assigned just before the statement that first needs it; the register a
 local in a register.
 
 Only pure expressions are shared: integer and pointer arithmetic (no division) and conversions over constants,
-addresses of globals and arrays, and locals whose address is never taken and that are not `volatile`. Such a
+addresses of globals and arrays, and locals whose address is never taken and whose type is not `volatile`
+(nor has volatile parts, however it came to be: a qualifier, a typedef, a parameter's declaration). Such a
 local changes only by an assignment naming it, so nothing else can make two occurrences differ: a store through
 a pointer cannot reach it, nor can a call. Memory is never read, so loads (volatile or not) are never shared.
 An occurrence counts while no statement since the first has assigned one of its locals; in a statement that
@@ -51,8 +52,8 @@ class Sharer:
         """The expression's shape: its kind, its operands' value numbers (or what it names), its type."""
         k = node.kind
         ty = node.ty
-        if ty is None or not (ty.is_integer() or ty.kind in ("ptr", "array")):
-            return None
+        if ty is None or ty.is_volatile or not (ty.is_integer() or ty.kind in ("ptr", "array")):
+            return None  # (a volatile read, even of a local, happens each time it is written)
         tk = (ty.kind, ty.size, ty.unsigned, T.type_name(ty) if ty.kind in ("ptr", "array") else None)
         if k == "num":
             return ("num", str(node.val), tk)  # (a string: not an operand's value number)

@@ -31,6 +31,7 @@ class Type:
         self.has_proto = True
         self.tag = None
         self.is_const = False
+        self.is_volatile = False
         self.is_enum = False
         self.flexible = False
         self.origin = None  # the unqualified type this is a qualified copy of
@@ -66,16 +67,29 @@ class Type:
             return self.members is not None
         return True
 
-    def qualified(self, const=False):
-        if not const:
+    def qualified(self, const=False, volatile=False):
+        if not const and not volatile:
             return self
         t = copy_type(self)
-        t.is_const = True
+        t.is_const = t.is_const or const
+        t.is_volatile = t.is_volatile or volatile
         t.origin = self.origin or self
         return t
 
     def unqual(self):
         return self.origin or self
+
+
+def has_volatile(t: Type) -> bool:
+    """Is an object of this type, or any part of it (an array's elements, a struct's members), volatile? Such
+    an object stays in memory and each of its accesses reads or writes it."""
+    if t.is_volatile:
+        return True
+    if t.kind == "array":
+        return has_volatile(t.base)
+    if t.kind in ("struct", "union") and t.members:
+        return any(has_volatile(m.ty) for m in t.members)
+    return False
 
 
 def copy_type(t: Type) -> Type:

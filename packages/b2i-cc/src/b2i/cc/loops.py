@@ -69,6 +69,8 @@ class Hoister:
     # ---- what may move ----
     def invariant(self, node):
         k = node.kind
+        if node.ty is not None and node.ty.is_volatile:
+            return False  # read each time the loop asks for it
         if k == "num":
             return node.ty.is_integer() or node.ty.kind == "ptr"
         if k == "var":

@@ -31,7 +31,7 @@ class Obj:
         self.is_tentative = False
         self.offset = 0
         self.align = ty.align if ty is not None else 1
-        self.is_volatile = False  # a local declared volatile: never kept in a register nor its reads shared
+        self.is_volatile = False  # a local of volatile type (or with volatile parts): in memory, every read a load
         self.init: bytes | None = None  # global initial bytes
         self.relocs: list = []  # (offset, label, addend)
         # functions

@@ -70,6 +70,7 @@ class Analyzer(Expressions):
 
     def new_local(self, name, ty, tok=None):
         v = Obj(name, ty, tok, is_local=True)
+        v.is_volatile = T.has_volatile(ty)  # (a parameter too) stays in memory: every access reads or writes it
         self.fn.locals.append(v)
         if name is not None:
             self.scopes[-1].names[name] = v
@@ -106,9 +107,9 @@ class Analyzer(Expressions):
         """(type, storage class or None, attributes dict) of declaration_specifiers / specifier_qualifier_list."""
         counts = {}
         storage = None
-        attrs = {"inline": False, "align": None, "volatile": False}
+        attrs = {"inline": False, "align": None}
         ty = None
-        const = False
+        const = volatile = False
         first = None
         for spec in tree.children:
             first = first or spec
@@ -118,9 +119,8 @@ class Analyzer(Expressions):
                     raise error_at(self.tok(spec), "multiple storage classes in declaration specifiers")
                 storage = word
             elif spec.data == "type_qualifier":
-                if spec.children[0].value == "const":
-                    const = True
-                attrs["volatile"] = attrs["volatile"] or spec.children[0].value == "volatile"
+                const = const or spec.children[0].value == "const"
+                volatile = volatile or spec.children[0].value == "volatile"
             elif spec.data == "function_specifier":
                 attrs["inline"] = attrs["inline"] or spec.children[0].value == "inline"
             elif spec.data in ("alignas_type", "alignas_expr"):
@@ -153,7 +153,7 @@ class Analyzer(Expressions):
             ty = self.basic_type(counts, self.tok(first) if first is not None else None)
         elif counts:
             raise error_at(self.tok(tree), "two or more data types in declaration specifiers")
-        return ty.qualified(const), storage, attrs
+        return ty.qualified(const, volatile), storage, attrs
 
     def basic_type(self, counts, tok):
         key = tuple(sorted((k, v) for k, v in counts.items() if k not in ("signed",)))
@@ -342,8 +342,8 @@ class Analyzer(Expressions):
         ty = T.pointer_to(ty)
         for c in tree.children:
             if c.data == "type_qualifier":
-                if c.children[0].value == "const":
-                    ty = ty.qualified(True)
+                word = c.children[0].value
+                ty = ty.qualified(word == "const", word == "volatile")
             elif c.data == "pointer":
                 ty = self.pointer(c, ty)
         return ty
@@ -425,7 +425,6 @@ class Analyzer(Expressions):
             if init is not None and init.data != "initializer" and ty.kind == "array" and ty.array_len is None:
                 ty = T.copy_type(ty)
             var = self.new_local(name, ty, ntok)
-            var.is_volatile = attrs["volatile"]  # stays in memory: every access reads or writes it
             if attrs["align"]:
                 var.align = max(var.align, attrs["align"])
             if var.align > 16:  # C11 6.2.8p3: extended alignments are implementation-defined; our frames are 16

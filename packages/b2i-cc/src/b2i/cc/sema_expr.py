@@ -212,10 +212,13 @@ class Expressions:
             ty = self.type_name(assoc.children[0])
             # long and long long (and double and long double) are one type here but two in C: never a clash
             merged = ty.kind in ("long", "double")
-            if not merged and any(T.same_type(ty, other) and ty.is_const == other.is_const for other in seen):
+            if not merged and any(
+                T.same_type(ty, other) and (ty.is_const, ty.is_volatile) == (other.is_const, other.is_volatile)
+                for other in seen
+            ):
                 raise error_at(self.tok(assoc), "'_Generic' specifies two compatible types")
             seen.append(ty)
-            if chosen is None and T.same_type(ty, cty) and not ty.is_const:
+            if chosen is None and T.same_type(ty, cty) and not ty.is_const and not ty.is_volatile:
                 chosen = assoc.children[1]
         if chosen is not None:
             return self.expr(chosen)
@@ -281,7 +284,7 @@ class Expressions:
         if path is None:
             raise error_at(tok, f"'{T.type_name(e.ty)}' has no member named '{name_tok.value}'")
         for m in path:
-            ty = m.ty.qualified(e.ty.is_const) if e.ty.is_const else m.ty
+            ty = m.ty.qualified(e.ty.is_const, e.ty.is_volatile)
             e = Node("member", tok, ty, lhs=e, member=m)
         return e
 
